@@ -1,0 +1,38 @@
+package dev.tickcast.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./tickcast} launcher: one entry point, a subcommand per task. */
+@Command(
+        name = "tickcast",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Streaming recurrent forecaster: per-symbol RNN/LSTM/GRU state, one step per price tick.",
+        subcommands = {TrainCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run './tickcast <command> --help' for a command's options."})
+public final class TickcastCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new TickcastCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Expected failures (bad input, missing file) print one clear line, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("tickcast " + commandLine.getCommandName() + ": " + e.getMessage());
+            return e instanceof UserException ue ? ue.exitCode() : 1;
+        });
+        return cli;
+    }
+}

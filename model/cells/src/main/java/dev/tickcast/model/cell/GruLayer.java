@@ -1,0 +1,58 @@
+package dev.tickcast.model.cell;
+
+/**
+ * The GRU of libnd4j's {@code gru} op (what SameDiff's {@code sd.rnn().gru} computes; DL4J M2.1 has
+ * no GRU layer).
+ *
+ * <p>Weights: Wx [nIn][3H], Wh [H][3H], b [3H], row-major; the 3H columns are the blocks
+ * <b>[r, u, c]</b> (reset, update, candidate). As in the op (and the "reset after" GRU variant), the
+ * reset gate scales the candidate's recurrent <i>product</i> h′·Whc, not h′, and the candidate bias
+ * is not reset; u keeps the old state. The parity test confirms all of it against SameDiff.
+ */
+public final class GruLayer implements RecurrentLayer {
+
+    private final int h;
+    private final float[][] wx;
+    private final float[][] wh;
+    private final float[] b;
+    private final float[] zx;
+    private final float[] zh;
+
+    public GruLayer(float[][] wx, float[][] wh, float[] b) {
+        this.h = b.length / 3;
+        this.wx = wx;
+        this.wh = wh;
+        this.b = b;
+        this.zx = new float[b.length];
+        this.zh = new float[b.length];
+    }
+
+    @Override
+    public int inputSize() {
+        return wx.length;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return h;
+    }
+
+    @Override
+    public int stateSize() {
+        return h;
+    }
+
+    @Override
+    public void step(float[] x, int xOffset, float[] state, int stateOffset) {
+        System.arraycopy(b, 0, zx, 0, zx.length); // zx = x·Wx + b
+        Matrices.accumulate(zx, wx, x, xOffset);
+        java.util.Arrays.fill(zh, 0f); //             zh = h′·Wh
+        Matrices.accumulate(zh, wh, state, stateOffset);
+        for (int j = 0; j < h; j++) {
+            float r = Activations.sigmoid(zx[j] + zh[j]); //                r = σ(zx_r + zh_r)
+            float u = Activations.sigmoid(zx[h + j] + zh[h + j]); //        u = σ(zx_u + zh_u)
+            float c = Activations.tanh(zx[2 * h + j] + r * zh[2 * h + j]); // c = tanh(zx_c + r⊙zh_c)
+            state[stateOffset + j] = u * state[stateOffset + j] + (1f - u) * c; // h = u⊙h′ + (1−u)⊙c
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tickcast.model.cell;
+
+/**
+ * DL4J's {@code LSTM} layer (no peepholes, tanh layer activation, sigmoid gates).
+ *
+ * <p>Weights: W [nIn][4H], RW [H][4H], b [4H], row-major. The 4H columns are four gate blocks in
+ * DL4J's order <b>[a, f, o, i]</b> (candidate, forget, output, input), not Keras/PyTorch's; the
+ * parity test confirms it against {@code rnnTimeStep}.
+ */
+public final class LstmLayer implements RecurrentLayer {
+
+    private final int h;
+    private final float[][] w;
+    private final float[][] rw;
+    private final float[] b;
+    private final float[] z;
+
+    public LstmLayer(float[][] w, float[][] rw, float[] b) {
+        this.h = b.length / 4;
+        this.w = w;
+        this.rw = rw;
+        this.b = b;
+        this.z = new float[b.length];
+    }
+
+    @Override
+    public int inputSize() {
+        return w.length;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return h;
+    }
+
+    @Override
+    public int stateSize() {
+        return 2 * h;
+    }
+
+    @Override
+    public void step(float[] x, int xOffset, float[] state, int stateOffset) {
+        // z = x·W + h′·RW + b, all four gates at once
+        System.arraycopy(b, 0, z, 0, z.length);
+        Matrices.accumulate(z, w, x, xOffset);
+        Matrices.accumulate(z, rw, state, stateOffset);
+        int cOffset = stateOffset + h;
+        for (int j = 0; j < h; j++) {
+            float a = Activations.tanh(z[j]); //          a = tanh(z_a)
+            float f = Activations.sigmoid(z[h + j]); //   f = σ(z_f)
+            float o = Activations.sigmoid(z[2 * h + j]); // o = σ(z_o)
+            float i = Activations.sigmoid(z[3 * h + j]); // i = σ(z_i)
+            float c = f * state[cOffset + j] + i * a; //  c = f⊙c′ + i⊙a
+            state[cOffset + j] = c;
+            state[stateOffset + j] = o * Activations.tanh(c); // h = o⊙tanh(c)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tickcast.model.data;
+
+import dev.tickcast.schema.Tick;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads tick CSV files ({@code symbol,timestamp,price,volume}; header optional; timestamp ISO-8601
+ * or epoch milliseconds; volume may be empty). Every row that cannot be a tick is kept as a
+ * {@link BadRow} with its line number, never silently dropped.
+ */
+public final class TickCsv {
+
+    public static final String HEADER = "symbol,timestamp,price,volume";
+
+    /** A row that was refused. */
+    public record BadRow(long line, String reason, String text) {
+        @Override
+        public String toString() {
+            return "line " + line + ": " + reason + " [" + (text.length() > 80 ? text.substring(0, 80) + "…" : text) + "]";
+        }
+    }
+
+    /** The ticks in file order and the refused rows. */
+    public record Result(List<Tick> ticks, List<BadRow> badRows) {}
+
+    private TickCsv() {}
+
+    public static Result read(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader);
+        }
+    }
+
+    public static Result read(BufferedReader reader) throws IOException {
+        List<Tick> ticks = new ArrayList<>();
+        List<BadRow> bad = new ArrayList<>();
+        String line;
+        long lineNo = 0;
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank() || (lineNo == 1 && line.trim().toLowerCase().startsWith("symbol,"))) {
+                continue;
+            }
+            Object parsed = parse(line);
+            if (parsed instanceof Tick tick) {
+                ticks.add(tick);
+            } else {
+                bad.add(new BadRow(lineNo, (String) parsed, line));
+            }
+        }
+        return new Result(ticks, bad);
+    }
+
+    /** A Tick, or the reason (a String) the line is not one. */
+    static Object parse(String line) {
+        String[] cols = line.split(",", -1);
+        if (cols.length != 4) {
+            return "expected 4 columns (" + HEADER + "), found " + cols.length;
+        }
+        String symbol = cols[0].trim();
+        long timeMs;
+        try {
+            String ts = cols[1].trim();
+            timeMs = ts.chars().allMatch(Character::isDigit) && !ts.isEmpty() ? Long.parseLong(ts) : Instant.parse(ts).toEpochMilli();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return "timestamp '" + cols[1] + "' is neither ISO-8601 (2013-11-25T10:00:00Z) nor epoch milliseconds";
+        }
+        double price;
+        Double volume = null;
+        try {
+            price = Double.parseDouble(cols[2].trim());
+        } catch (NumberFormatException e) {
+            return "price '" + cols[2] + "' is not a number";
+        }
+        if (!cols[3].isBlank()) {
+            try {
+                volume = Double.parseDouble(cols[3].trim());
+            } catch (NumberFormatException e) {
+                return "volume '" + cols[3] + "' is not a number";
+            }
+        }
+        TickRejection rejection = TickRules.checkFields(symbol, timeMs, price, volume, Long.MAX_VALUE);
+        if (rejection != null) {
+            return rejection.reason() + ": " + rejection.detail();
+        }
+        return Tick.newBuilder().setSymbol(symbol).setEventTime(Instant.ofEpochMilli(timeMs)).setPrice(price).setVolume(volume).build();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tickcast.model.feature;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The features a model may use, computed from a symbol's previous and current tick. They are defined
+ * here once, so the trainer, the backtest and the Flink job cannot disagree.
+ */
+public enum Feature {
+    /** ln(price / previous price). */
+    LOG_RETURN("log_return"),
+    /** ln(1 + seconds since the previous tick): tells ticks from daily bars. */
+    LOG_GAP("log_gap"),
+    /** ln(1 + volume); a tick without volume counts as volume 0. */
+    LOG_VOLUME("log_volume");
+
+    /** Every feature, in this order, is what a symbol's ring buffer stores per step. */
+    public static final int COUNT = values().length;
+
+    private final String wireName;
+
+    Feature(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Feature fromWireName(String name) {
+        for (Feature f : values()) {
+            if (f.wireName.equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown feature '" + name + "'; this build knows "
+                + Arrays.stream(values()).map(Feature::wireName).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * Writes every feature's raw (unscaled) value, in enum order, into {@code raw[offset ..]}. Values
+     * are rounded to float here, once, so live steps and re-warming from the ring buffer see the same
+     * numbers.
+     */
+    public static void computeRaw(double previousPrice, long previousTimeMs, double price, long timeMs, Double volume,
+            float[] raw, int offset) {
+        raw[offset + LOG_RETURN.ordinal()] = (float) Math.log(price / previousPrice);
+        raw[offset + LOG_GAP.ordinal()] = (float) Math.log1p(Math.max(0L, timeMs - previousTimeMs) / 1000.0);
+        raw[offset + LOG_VOLUME.ordinal()] = (float) Math.log1p(volume == null ? 0.0 : Math.max(0.0, volume));
+    }
+}

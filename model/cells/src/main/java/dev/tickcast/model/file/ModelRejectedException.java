@@ -1,0 +1,28 @@
+package dev.tickcast.model.file;
+
+/** A model that must not serve, with the check it failed. */
+public final class ModelRejectedException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Which verification failed; the name is the dead letter's detail prefix and a metric label. */
+    public enum Check {
+        UNREADABLE,
+        VERSION,
+        FEATURES,
+        SHAPE,
+        CHECKSUM,
+        NOT_FINITE
+    }
+
+    private final Check check;
+
+    public ModelRejectedException(Check check, String message) {
+        super(check + ": " + message);
+        this.check = check;
+    }
+
+    public Check check() {
+        return check;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tickcast.model.forecast;
+
+import dev.tickcast.model.data.TickRejection;
+import dev.tickcast.model.data.TickRules;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.Tick;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * Runs a model over ticks offline, in the given order, through the same code path as the Flink job:
+ * {@link TickRules} (out-of-order and duplicate ticks are refused, as the job dead-letters them), then
+ * {@link SymbolForecaster} with per-symbol state. This is the reference the job's output is compared with.
+ */
+public final class Backtest {
+
+    /** Errors per symbol and overall (only evaluations realised at or after the symbol's cut-off), and refusals. */
+    public record Summary(Map<String, ErrorStats> perSymbol, ErrorStats overall, Map<String, Long> rejected, long forecasts) {}
+
+    private Backtest() {}
+
+    /**
+     * @param model the model, or null for the naive forecast
+     * @param evaluateFromMs per symbol, evaluations realised before this event time are not counted (the
+     *     validation cut-off; {@code s -> Long.MIN_VALUE} counts all)
+     * @param forecasts receives each tick with its forecast, in order
+     */
+    public static Summary run(Model model, Iterable<Tick> ticks, ForecastSettings settings, ToLongFunction<String> evaluateFromMs,
+            BiConsumer<Tick, Forecast> forecasts) {
+        SymbolForecaster forecaster = new SymbolForecaster(settings);
+        Map<String, ForecastState> states = new HashMap<>();
+        Map<String, ErrorStats> perSymbol = new TreeMap<>();
+        Map<String, Long> rejected = new TreeMap<>();
+        ErrorStats overall = new ErrorStats();
+        long count = 0;
+        for (Tick tick : ticks) {
+            long timeMs = tick.getEventTime().toEpochMilli();
+            ForecastState state = states.computeIfAbsent(tick.getSymbol(), s -> forecaster.newState());
+            TickRejection rejection = TickRules.checkOrder(state, timeMs, tick.getPrice(), tick.getVolume());
+            if (rejection != null) {
+                rejected.merge(rejection.reason(), 1L, Long::sum);
+                continue;
+            }
+            TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+            count++;
+            forecasts.accept(tick, outcome.forecast());
+            if (outcome.evaluation() != null && timeMs >= evaluateFromMs.applyAsLong(tick.getSymbol())) {
+                perSymbol.computeIfAbsent(tick.getSymbol(), s -> new ErrorStats()).add(outcome.evaluation());
+                overall.add(outcome.evaluation());
+            }
+        }
+        return new Summary(perSymbol, overall, rejected, count);
+    }
+}

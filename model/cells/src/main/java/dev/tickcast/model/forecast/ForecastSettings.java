@@ -1,0 +1,23 @@
+package dev.tickcast.model.forecast;
+
+import java.io.Serializable;
+
+/**
+ * Per-symbol memory sizes and the prediction interval.
+ *
+ * @param ringSteps recent input steps kept per symbol to re-warm the hidden state under a new model
+ * @param residualWindow recent forecast residuals kept per symbol for the prediction interval
+ * @param minResiduals residuals needed before the interval widens beyond the point forecast
+ * @param intervalZ half-width of the interval in residual RMS units (1.645 ≈ 90% if residuals were normal)
+ */
+public record ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ) implements Serializable {
+
+    public static final ForecastSettings DEFAULTS = new ForecastSettings(32, 32, 8, 1.645);
+
+    public ForecastSettings {
+        if (ringSteps < 1 || residualWindow < 1 || minResiduals < 1 || minResiduals > residualWindow || !(intervalZ >= 0)) {
+            throw new IllegalArgumentException("need ringSteps >= 1, residualWindow >= minResiduals >= 1 and intervalZ >= 0, got "
+                    + this);
+        }
+    }
+}

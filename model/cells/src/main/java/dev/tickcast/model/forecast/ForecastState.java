@@ -1,0 +1,168 @@
+package dev.tickcast.model.forecast;
+
+import dev.tickcast.model.feature.Feature;
+import dev.tickcast.schema.SymbolState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One symbol's memory, in primitive arrays for the per-tick path; {@link #toRecord()} and
+ * {@link #fromRecord} convert to the Avro {@link SymbolState} that Flink checkpoints.
+ */
+public final class ForecastState {
+
+    long modelVersion;
+    float[] hidden = new float[0];
+    double lastPrice;
+    long lastTimeMs;
+    Double lastVolume;
+    long ticks;
+
+    /** Raw feature vectors (all of {@link Feature}) of recent steps: a ring, oldest at ringStart. */
+    final float[] ring;
+    int ringStart;
+    int ringCount;
+
+    double pendingForecast;
+    long pendingVersion;
+    double pendingLogReturn;
+
+    long evalCount;
+    double sumAbsError;
+    double sumSqError;
+    double naiveSumAbsError;
+    double naiveSumSqError;
+
+    /** Recent log-return residuals: a ring, oldest at residualStart. */
+    final float[] residuals;
+    int residualStart;
+    int residualCount;
+
+    public ForecastState(ForecastSettings settings) {
+        this.ring = new float[settings.ringSteps() * Feature.COUNT];
+        this.residuals = new float[settings.residualWindow()];
+    }
+
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    public long ticks() {
+        return ticks;
+    }
+
+    public double lastPrice() {
+        return lastPrice;
+    }
+
+    public long lastTimeMs() {
+        return lastTimeMs;
+    }
+
+    public Double lastVolume() {
+        return lastVolume;
+    }
+
+    public int ringCount() {
+        return ringCount;
+    }
+
+    public float[] hidden() {
+        return hidden;
+    }
+
+    void pushInput(float[] raw) {
+        int steps = ring.length / Feature.COUNT;
+        int slot = (ringStart + ringCount) % steps;
+        if (ringCount == steps) {
+            ringStart = (ringStart + 1) % steps; // overwrite the oldest
+        } else {
+            ringCount++;
+        }
+        System.arraycopy(raw, 0, ring, slot * Feature.COUNT, Feature.COUNT);
+    }
+
+    /** Offset in {@link #ring} of the k-th oldest stored step. */
+    int ringOffset(int k) {
+        return ((ringStart + k) % (ring.length / Feature.COUNT)) * Feature.COUNT;
+    }
+
+    void pushResidual(float residual) {
+        int slot = (residualStart + residualCount) % residuals.length;
+        if (residualCount == residuals.length) {
+            residualStart = (residualStart + 1) % residuals.length;
+        } else {
+            residualCount++;
+        }
+        residuals[slot] = residual;
+    }
+
+    /** Root mean square of the stored residuals, summed oldest first so the result is reproducible. */
+    double residualRms() {
+        double sumSq = 0;
+        for (int k = 0; k < residualCount; k++) {
+            double r = residuals[(residualStart + k) % residuals.length];
+            sumSq += r * r;
+        }
+        return Math.sqrt(sumSq / residualCount);
+    }
+
+    public SymbolState toRecord() {
+        List<Float> hiddenList = new ArrayList<>(hidden.length);
+        for (float v : hidden) {
+            hiddenList.add(v);
+        }
+        List<Float> inputs = new ArrayList<>(ringCount * Feature.COUNT);
+        for (int k = 0; k < ringCount; k++) {
+            int offset = ringOffset(k);
+            for (int f = 0; f < Feature.COUNT; f++) {
+                inputs.add(ring[offset + f]);
+            }
+        }
+        List<Float> res = new ArrayList<>(residualCount);
+        for (int k = 0; k < residualCount; k++) {
+            res.add(residuals[(residualStart + k) % residuals.length]);
+        }
+        return SymbolState.newBuilder()
+                .setModelVersion(modelVersion).setHidden(hiddenList).setLastPrice(lastPrice).setLastTime(lastTimeMs).setLastVolume(lastVolume)
+                .setTicks(ticks).setRecentInputs(inputs).setPendingForecast(pendingForecast).setPendingVersion(pendingVersion)
+                .setPendingLogReturn(pendingLogReturn).setEvalCount(evalCount).setSumAbsError(sumAbsError)
+                .setSumSqError(sumSqError).setNaiveSumAbsError(naiveSumAbsError).setNaiveSumSqError(naiveSumSqError)
+                .setRecentResiduals(res).build();
+    }
+
+    /** Restores a state; if the record holds more history than the settings keep, the newest is kept. */
+    public static ForecastState fromRecord(SymbolState record, ForecastSettings settings) {
+        ForecastState s = new ForecastState(settings);
+        s.modelVersion = record.getModelVersion();
+        List<Float> hidden = record.getHidden();
+        s.hidden = new float[hidden.size()];
+        for (int i = 0; i < s.hidden.length; i++) {
+            s.hidden[i] = hidden.get(i);
+        }
+        s.lastPrice = record.getLastPrice();
+        s.lastTimeMs = record.getLastTime();
+        s.lastVolume = record.getLastVolume();
+        s.ticks = record.getTicks();
+        List<Float> inputs = record.getRecentInputs();
+        float[] raw = new float[Feature.COUNT];
+        for (int k = 0; k + Feature.COUNT <= inputs.size(); k += Feature.COUNT) {
+            for (int f = 0; f < Feature.COUNT; f++) {
+                raw[f] = inputs.get(k + f);
+            }
+            s.pushInput(raw);
+        }
+        s.pendingForecast = record.getPendingForecast();
+        s.pendingVersion = record.getPendingVersion();
+        s.pendingLogReturn = record.getPendingLogReturn();
+        s.evalCount = record.getEvalCount();
+        s.sumAbsError = record.getSumAbsError();
+        s.sumSqError = record.getSumSqError();
+        s.naiveSumAbsError = record.getNaiveSumAbsError();
+        s.naiveSumSqError = record.getNaiveSumSqError();
+        for (float r : record.getRecentResiduals()) {
+            s.pushResidual(r);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.tickcast.model.forecast;
+
+import dev.tickcast.model.cell.RecurrentNetwork;
+import dev.tickcast.model.feature.Feature;
+import dev.tickcast.model.feature.FeatureScaler;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Forecast;
+import java.time.Instant;
+
+/**
+ * The per-tick forecasting step, shared by the Flink job and the offline backtest so that both give
+ * the same numbers bit for bit: evaluate the pending forecast, compute features, (re-warm if the model
+ * changed), one network step, next forecast.
+ *
+ * <p>Ticks must already be valid and in order per symbol (see {@code TickRules}). Holds scratch
+ * buffers only; one instance per thread.
+ */
+public final class SymbolForecaster {
+
+    private final ForecastSettings settings;
+    private final float[] raw = new float[Feature.COUNT];
+    private final float[] out = new float[1];
+    private float[] x = new float[Feature.COUNT];
+
+    public SymbolForecaster(ForecastSettings settings) {
+        this.settings = settings;
+    }
+
+    public ForecastSettings settings() {
+        return settings;
+    }
+
+    public ForecastState newState() {
+        return new ForecastState(settings);
+    }
+
+    /**
+     * Processes one tick of the state's symbol.
+     *
+     * @param model the serving model, or null before any model: then the forecast is the naive last price, version 0
+     */
+    public TickOutcome onTick(ForecastState state, Model model, String symbol, long timeMs, double price, Double volume) {
+        if (state.ticks == 0) {
+            // No previous price, no return: the first forecast is the naive one.
+            state.ticks = 1;
+            state.lastPrice = price;
+            state.lastTimeMs = timeMs;
+            state.lastVolume = volume;
+            return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, null), null);
+        }
+        Evaluation evaluation = evaluate(state, symbol, timeMs, price);
+        Feature.computeRaw(state.lastPrice, state.lastTimeMs, price, timeMs, volume, raw, 0);
+        state.pushInput(raw);
+        state.ticks++;
+        state.lastPrice = price;
+        state.lastTimeMs = timeMs;
+        state.lastVolume = volume;
+        double logReturn = 0.0;
+        if (model != null) {
+            if (state.modelVersion != model.version() || state.hidden.length != model.network().stateSize()) {
+                rewarm(state, model);
+            }
+            logReturn = stepNewest(state, model);
+        }
+        return new TickOutcome(forecast(state, symbol, timeMs, price, logReturn, model), evaluation);
+    }
+
+    /**
+     * Rebuilds the hidden state for {@code model} from zero by replaying every stored input but the
+     * newest (which the caller steps next), so a new model starts warm.
+     */
+    public void rewarm(ForecastState state, Model model) {
+        RecurrentNetwork network = model.network();
+        state.hidden = network.newState();
+        ensureInputBuffer(model.scaler());
+        for (int k = 0; k < state.ringCount - 1; k++) {
+            model.scaler().scale(state.ring, state.ringOffset(k), x);
+            network.step(x, state.hidden, out);
+        }
+        state.modelVersion = model.version();
+    }
+
+    private double stepNewest(ForecastState state, Model model) {
+        FeatureScaler scaler = model.scaler();
+        ensureInputBuffer(scaler);
+        scaler.scale(state.ring, state.ringOffset(state.ringCount - 1), x);
+        model.network().step(x, state.hidden, out);
+        return scaler.logReturn(out[0]);
+    }
+
+    private void ensureInputBuffer(FeatureScaler scaler) {
+        if (x.length < scaler.inputSize()) {
+            x = new float[scaler.inputSize()];
+        }
+    }
+
+    private Forecast forecast(ForecastState state, String symbol, long timeMs, double price, double logReturn, Model model) {
+        double forecastPrice = price * Math.exp(logReturn);
+        double low = forecastPrice;
+        double high = forecastPrice;
+        if (state.residualCount >= settings.minResiduals()) {
+            double halfWidth = settings.intervalZ() * state.residualRms();
+            low = price * Math.exp(logReturn - halfWidth);
+            high = price * Math.exp(logReturn + halfWidth);
+        }
+        long version = model == null ? 0L : model.version();
+        state.pendingForecast = forecastPrice;
+        state.pendingVersion = version;
+        state.pendingLogReturn = logReturn;
+        return Forecast.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(Instant.ofEpochMilli(timeMs))
+                .setLastPrice(price)
+                .setForecastPrice(forecastPrice)
+                .setForecastLogReturn(logReturn)
+                .setIntervalLow(low)
+                .setIntervalHigh(high)
+                .setModelVersion(version)
+                .setCellType(model == null ? null : model.cellType())
+                .build();
+    }
+
+    private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price) {
+        double error = price - state.pendingForecast;
+        double naiveError = price - state.lastPrice;
+        state.evalCount++;
+        state.sumAbsError += Math.abs(error);
+        state.sumSqError += error * error;
+        state.naiveSumAbsError += Math.abs(naiveError);
+        state.naiveSumSqError += naiveError * naiveError;
+        state.pushResidual((float) (Math.log(price / state.lastPrice) - state.pendingLogReturn));
+        double n = state.evalCount;
+        return Evaluation.newBuilder()
+                .setSymbol(symbol)
+                .setForecastTime(Instant.ofEpochMilli(state.lastTimeMs))
+                .setActualTime(Instant.ofEpochMilli(timeMs))
+                .setActualPrice(price)
+                .setForecastPrice(state.pendingForecast)
+                .setNaivePrice(state.lastPrice)
+                .setModelVersion(state.pendingVersion)
+                .setError(error)
+                .setNaiveError(naiveError)
+                .setCount(state.evalCount)
+                .setMae(state.sumAbsError / n)
+                .setRmse(Math.sqrt(state.sumSqError / n))
+                .setNaiveMae(state.naiveSumAbsError / n)
+                .setNaiveRmse(Math.sqrt(state.naiveSumSqError / n))
+                .setSkill(state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError)
+                .build();
+    }
+}

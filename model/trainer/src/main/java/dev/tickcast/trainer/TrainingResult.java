@@ -1,0 +1,13 @@
+package dev.tickcast.trainer;
+
+import dev.tickcast.model.forecast.Backtest;
+import dev.tickcast.schema.ModelUpdate;
+
+/**
+ * A trained model and how it did on the validation window.
+ *
+ * @param update the model, with its validation metrics filled in
+ * @param validation per-symbol and overall next-price errors on the validation window, model vs naive
+ * @param finalLoss mean training loss of the last epoch (MSE on scaled targets)
+ */
+public record TrainingResult(ModelUpdate update, Backtest.Summary validation, double finalLoss) {}

@@ -1,0 +1,56 @@
+package dev.tickcast.trainer;
+
+import dev.tickcast.model.cell.RecurrentNetwork;
+import dev.tickcast.model.feature.Feature;
+import dev.tickcast.schema.CellType;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What to train and how.
+ *
+ * @param window steps per training sequence; each starts from a zero state, as a new symbol does in the job
+ * @param tbptt truncated-BPTT segment length inside a window (LSTM/SIMPLE_RNN; GRU unrolls the whole window)
+ * @param validationFraction latest fraction of each symbol's ticks held out for validation
+ */
+public record TrainingSettings(
+        CellType cellType,
+        int[] hiddenSizes,
+        List<Feature> features,
+        int epochs,
+        long seed,
+        int window,
+        int tbptt,
+        int batchSize,
+        double learningRate,
+        double validationFraction,
+        double clip) {
+
+    public TrainingSettings {
+        if (hiddenSizes.length < 1 || hiddenSizes.length > RecurrentNetwork.MAX_LAYERS) {
+            throw new IllegalArgumentException("--layers must be 1 to " + RecurrentNetwork.MAX_LAYERS + ", got " + hiddenSizes.length);
+        }
+        if (Arrays.stream(hiddenSizes).anyMatch(h -> h < 1 || h > 1024)) {
+            throw new IllegalArgumentException("--hidden must be 1 to 1024, got " + Arrays.toString(hiddenSizes));
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("at least one feature is needed");
+        }
+        if (epochs < 1 || window < 2 || tbptt < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("--epochs, --batch and --tbptt must be >= 1 and --window >= 2");
+        }
+        if (!(learningRate > 0) || !(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--learning-rate must be > 0 and --validation between 0 and 1 (exclusive)");
+        }
+    }
+
+    /** The defaults the CLI shows: a small LSTM that trains on the bundled data in well under a minute. */
+    public static TrainingSettings defaults(CellType cellType) {
+        return new TrainingSettings(cellType, new int[] {16}, List.of(Feature.values()), 3, 42L, 100, 50, 32, 5e-3, 0.2, 8.0);
+    }
+
+    public TrainingSettings withEpochs(int n) {
+        return new TrainingSettings(cellType, hiddenSizes, features, n, seed, window, tbptt, batchSize, learningRate,
+                validationFraction, clip);
+    }
+}
