@@ -80,7 +80,7 @@ class ModelFileTest {
         assertThatThrownBy(() -> ModelFile.build("m", 1, CellType.LSTM, new int[] {2}, TestModels.spec(), new float[10], null, null,
                 Instant.EPOCH))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("10 weights given, LSTM 3→[2]→1 needs 67");
+                .hasMessageContaining("10 weights given, LSTM 3→[2]→1 needs 51");
     }
 
     @Test
