@@ -48,11 +48,15 @@ public final class GruLayer implements RecurrentLayer {
         Matrices.accumulate(zx, wx, x, xOffset);
         java.util.Arrays.fill(zh, 0f); //             zh = h′·Wh
         Matrices.accumulate(zh, wh, state, stateOffset);
-        for (int j = 0; j < h; j++) {
-            float r = Activations.sigmoid(zx[j] + zh[j]); //                r = σ(zx_r + zh_r)
-            float u = Activations.sigmoid(zx[h + j] + zh[h + j]); //        u = σ(zx_u + zh_u)
-            float c = Activations.tanh(zx[2 * h + j] + r * zh[2 * h + j]); // c = tanh(zx_c + r⊙zh_c)
-            state[stateOffset + j] = u * state[stateOffset + j] + (1f - u) * c; // h = u⊙h′ + (1−u)⊙c
+        for (int j = 0; j < 2 * h; j++) { //  r, u = σ(zx_r + zh_r), σ(zx_u + zh_u)
+            zx[j] = Activations.sigmoid(zx[j] + zh[j]);
+        }
+        for (int j = 0; j < h; j++) { //      c = tanh(zx_c + r⊙zh_c)
+            zh[2 * h + j] = Activations.tanh(zx[2 * h + j] + zx[j] * zh[2 * h + j]);
+        }
+        for (int j = 0; j < h; j++) { //      h = u⊙h′ + (1−u)⊙c = c + u⊙(h′ − c)
+            float c = zh[2 * h + j];
+            state[stateOffset + j] = c + zx[h + j] * (state[stateOffset + j] - c);
         }
     }
 }

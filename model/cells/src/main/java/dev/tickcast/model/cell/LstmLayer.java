@@ -44,15 +44,14 @@ public final class LstmLayer implements RecurrentLayer {
         System.arraycopy(b, 0, z, 0, z.length);
         Matrices.accumulate(z, w, x, xOffset);
         Matrices.accumulate(z, rw, state, stateOffset);
+        Activations.tanh(z, 0, h); //        a = tanh(z_a)
+        Activations.sigmoid(z, h, 4 * h); // f, o, i = σ(z_f), σ(z_o), σ(z_i)
         int cOffset = stateOffset + h;
-        for (int j = 0; j < h; j++) {
-            float a = Activations.tanh(z[j]); //          a = tanh(z_a)
-            float f = Activations.sigmoid(z[h + j]); //   f = σ(z_f)
-            float o = Activations.sigmoid(z[2 * h + j]); // o = σ(z_o)
-            float i = Activations.sigmoid(z[3 * h + j]); // i = σ(z_i)
-            float c = f * state[cOffset + j] + i * a; //  c = f⊙c′ + i⊙a
-            state[cOffset + j] = c;
-            state[stateOffset + j] = o * Activations.tanh(c); // h = o⊙tanh(c)
+        for (int j = 0; j < h; j++) { //    c = f⊙c′ + i⊙a
+            state[cOffset + j] = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
+        }
+        for (int j = 0; j < h; j++) { //    h = o⊙tanh(c)
+            state[stateOffset + j] = z[2 * h + j] * Activations.tanh(state[cOffset + j]);
         }
     }
 }

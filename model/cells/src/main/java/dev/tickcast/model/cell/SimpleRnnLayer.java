@@ -38,8 +38,8 @@ public final class SimpleRnnLayer implements RecurrentLayer {
         System.arraycopy(b, 0, z, 0, z.length);
         Matrices.accumulate(z, w, x, xOffset);
         Matrices.accumulate(z, rw, state, stateOffset);
-        for (int j = 0; j < z.length; j++) {
-            state[stateOffset + j] = Activations.tanh(z[j]); // h = tanh(z)
+        for (int j = 0; j < z.length; j++) { // h = tanh(z)
+            state[stateOffset + j] = Activations.tanh(z[j]);
         }
     }
 }

@@ -90,28 +90,40 @@ public final class FeatureScaler {
         List<String> names = new ArrayList<>();
         List<Double> means = new ArrayList<>();
         List<Double> stds = new ArrayList<>();
+        double[] column = new double[rows];
         for (Feature f : features) {
-            double sum = 0;
-            double sumSq = 0;
             for (int r = 0; r < rows; r++) {
-                double v = raw[r * Feature.COUNT + f.ordinal()];
-                sum += v;
-                sumSq += v * v;
+                column[r] = raw[r * Feature.COUNT + f.ordinal()];
             }
-            double m = rows == 0 ? 0 : sum / rows;
+            double m = mean(column, rows);
             names.add(f.wireName());
             means.add(m);
-            stds.add(safeStd(rows == 0 ? 0 : sumSq / rows - m * m));
+            stds.add(safeStd(variance(column, rows, m)));
         }
+        double tm = mean(targets, rows);
+        return FeatureSpec.newBuilder().setNames(names).setMean(means).setStd(stds).setClip(clip)
+                .setTargetMean(tm).setTargetStd(safeStd(variance(targets, rows, tm))).build();
+    }
+
+    private static double mean(double[] v, int rows) {
         double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            sum += v[r];
+        }
+        return rows == 0 ? 0 : sum / rows;
+    }
+
+    /**
+     * Population variance, two-pass: E[v²] − m² cancels catastrophically for a constant non-zero
+     * feature (e.g. log_gap of daily bars) and leaves ~1e-14 instead of 0, so safeStd missed it.
+     */
+    private static double variance(double[] v, int rows, double m) {
         double sumSq = 0;
         for (int r = 0; r < rows; r++) {
-            sum += targets[r];
-            sumSq += targets[r] * targets[r];
+            double d = v[r] - m;
+            sumSq += d * d;
         }
-        double tm = rows == 0 ? 0 : sum / rows;
-        return FeatureSpec.newBuilder().setNames(names).setMean(means).setStd(stds).setClip(clip)
-                .setTargetMean(tm).setTargetStd(safeStd(rows == 0 ? 0 : sumSq / rows - tm * tm)).build();
+        return rows == 0 ? 0 : sumSq / rows;
     }
 
     /** A constant feature (e.g. no volume anywhere) gets std 1 so it scales to 0 rather than dividing by 0. */
