@@ -1,5 +1,6 @@
 package dev.tickcast.bench;
 
+import dev.tickcast.model.cell.Kernels;
 import dev.tickcast.model.cell.RecurrentNetwork;
 import dev.tickcast.schema.CellType;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,10 @@ public class CellStepBenchmark {
     @Param({"1"})
     public int layers;
 
+    /** vector needs the JVM flag --add-modules jdk.incubator.vector (the runner adds it). */
+    @Param({"vector", "plain"})
+    public String kernels;
+
     private RecurrentNetwork network;
     private float[][] states;
     private float[][] inputs;
@@ -37,7 +42,8 @@ public class CellStepBenchmark {
     public void setUp() {
         int[] sizes = new int[layers];
         java.util.Arrays.fill(sizes, hidden);
-        network = RecurrentNetwork.of(cell, BenchNetworks.INPUTS, sizes, 1, BenchNetworks.randomWeights(cell, sizes, 1L));
+        network = RecurrentNetwork.of(cell, BenchNetworks.INPUTS, sizes, 1, BenchNetworks.randomWeights(cell, sizes, 1L),
+                kernels.equals("vector") ? Kernels.vector() : Kernels.plain());
         states = new float[BenchNetworks.SYMBOLS][];
         for (int s = 0; s < states.length; s++) {
             states[s] = network.newState();

@@ -1,5 +1,7 @@
 package dev.tickcast.model.cell;
 
+import java.util.Arrays;
+
 /**
  * The GRU of libnd4j's {@code gru} op (what SameDiff's {@code sd.rnn().gru} computes; DL4J M2.1 has
  * no GRU layer).
@@ -11,6 +13,7 @@ package dev.tickcast.model.cell;
  */
 public final class GruLayer implements RecurrentLayer {
 
+    private final Kernels k;
     private final int h;
     private final float[][] wx;
     private final float[][] wh;
@@ -18,7 +21,8 @@ public final class GruLayer implements RecurrentLayer {
     private final float[] zx;
     private final float[] zh;
 
-    public GruLayer(float[][] wx, float[][] wh, float[] b) {
+    public GruLayer(float[][] wx, float[][] wh, float[] b, Kernels kernels) {
+        this.k = kernels;
         this.h = b.length / 3;
         this.wx = wx;
         this.wh = wh;
@@ -45,16 +49,18 @@ public final class GruLayer implements RecurrentLayer {
     @Override
     public void step(float[] x, int xOffset, float[] state, int stateOffset) {
         System.arraycopy(b, 0, zx, 0, zx.length); // zx = x·Wx + b
-        Matrices.accumulate(zx, wx, x, xOffset);
-        java.util.Arrays.fill(zh, 0f); //             zh = h′·Wh
-        Matrices.accumulate(zh, wh, state, stateOffset);
-        for (int j = 0; j < 2 * h; j++) { //  r, u = σ(zx_r + zh_r), σ(zx_u + zh_u)
-            zx[j] = Activations.sigmoid(zx[j] + zh[j]);
+        k.accumulate(zx, wx, x, xOffset);
+        Arrays.fill(zh, 0f); //                      zh = h′·Wh
+        k.accumulate(zh, wh, state, stateOffset);
+        for (int j = 0; j < 2 * h; j++) {
+            zx[j] += zh[j];
         }
-        for (int j = 0; j < h; j++) { //      c = tanh(zx_c + r⊙zh_c)
-            zh[2 * h + j] = Activations.tanh(zx[2 * h + j] + zx[j] * zh[2 * h + j]);
+        k.sigmoid(zx, 0, 2 * h); //                  r, u = σ(zx_r + zh_r), σ(zx_u + zh_u)
+        for (int j = 0; j < h; j++) {
+            zh[2 * h + j] = zx[2 * h + j] + zx[j] * zh[2 * h + j];
         }
-        for (int j = 0; j < h; j++) { //      h = u⊙h′ + (1−u)⊙c = c + u⊙(h′ − c)
+        k.tanh(zh, 2 * h, 3 * h); //                 c = tanh(zx_c + r⊙zh_c)
+        for (int j = 0; j < h; j++) { //             h = u⊙h′ + (1−u)⊙c = c + u⊙(h′ − c)
             float c = zh[2 * h + j];
             state[stateOffset + j] = c + zx[h + j] * (state[stateOffset + j] - c);
         }

@@ -9,18 +9,22 @@ package dev.tickcast.model.cell;
  */
 public final class LstmLayer implements RecurrentLayer {
 
+    private final Kernels k;
     private final int h;
     private final float[][] w;
     private final float[][] rw;
     private final float[] b;
     private final float[] z;
+    private final float[] tanhC;
 
-    public LstmLayer(float[][] w, float[][] rw, float[] b) {
+    public LstmLayer(float[][] w, float[][] rw, float[] b, Kernels kernels) {
+        this.k = kernels;
         this.h = b.length / 4;
         this.w = w;
         this.rw = rw;
         this.b = b;
         this.z = new float[b.length];
+        this.tanhC = new float[h];
     }
 
     @Override
@@ -40,18 +44,20 @@ public final class LstmLayer implements RecurrentLayer {
 
     @Override
     public void step(float[] x, int xOffset, float[] state, int stateOffset) {
-        // z = x·W + h′·RW + b, all four gates at once
-        System.arraycopy(b, 0, z, 0, z.length);
-        Matrices.accumulate(z, w, x, xOffset);
-        Matrices.accumulate(z, rw, state, stateOffset);
-        Activations.tanh(z, 0, h); //        a = tanh(z_a)
-        Activations.sigmoid(z, h, 4 * h); // f, o, i = σ(z_f), σ(z_o), σ(z_i)
+        System.arraycopy(b, 0, z, 0, z.length); // z = x·W + h′·RW + b, all four gates at once
+        k.accumulate(z, w, x, xOffset);
+        k.accumulate(z, rw, state, stateOffset);
+        k.tanh(z, 0, h); //                          a = tanh(z_a)
+        k.sigmoid(z, h, 4 * h); //                   f, o, i = σ(z_f), σ(z_o), σ(z_i)
         int cOffset = stateOffset + h;
-        for (int j = 0; j < h; j++) { //    c = f⊙c′ + i⊙a
-            state[cOffset + j] = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
+        for (int j = 0; j < h; j++) { //             c = f⊙c′ + i⊙a
+            float c = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
+            state[cOffset + j] = c;
+            tanhC[j] = c;
         }
-        for (int j = 0; j < h; j++) { //    h = o⊙tanh(c)
-            state[stateOffset + j] = z[2 * h + j] * Activations.tanh(state[cOffset + j]);
+        k.tanh(tanhC, 0, h);
+        for (int j = 0; j < h; j++) { //             h = o⊙tanh(c)
+            state[stateOffset + j] = z[2 * h + j] * tanhC[j];
         }
     }
 }

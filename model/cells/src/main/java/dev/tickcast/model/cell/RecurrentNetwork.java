@@ -68,6 +68,12 @@ public final class RecurrentNetwork {
      * @throws IllegalArgumentException naming what does not fit
      */
     public static RecurrentNetwork of(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights) {
+        return of(cellType, inputSize, hiddenSizes, outputSize, weights, Kernels.best());
+    }
+
+    /** As {@link #of(CellType, int, int[], int, float[])}, with the given kernels (both give the same bits). */
+    public static RecurrentNetwork of(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights,
+            Kernels kernels) {
         if (inputSize < 1 || outputSize < 1) {
             throw new IllegalArgumentException("input and output sizes must be >= 1, got " + inputSize + " and " + outputSize);
         }
@@ -90,23 +96,23 @@ public final class RecurrentNetwork {
         int nIn = inputSize;
         for (int l = 0; l < hiddenSizes.length; l++) {
             int h = hiddenSizes[l];
-            float[][] wx = Matrices.rows(weights, offset, nIn, g * h);
+            float[][] wx = WeightRows.of(weights, offset, nIn, g * h);
             offset += nIn * g * h;
-            float[][] wh = Matrices.rows(weights, offset, h, g * h);
+            float[][] wh = WeightRows.of(weights, offset, h, g * h);
             offset += h * g * h;
             float[] b = Arrays.copyOfRange(weights, offset, offset + g * h);
             offset += g * h;
             layers[l] = switch (cellType) {
-                case SIMPLE_RNN -> new SimpleRnnLayer(wx, wh, b);
-                case LSTM -> new LstmLayer(wx, wh, b);
-                case GRU -> new GruLayer(wx, wh, b);
+                case SIMPLE_RNN -> new SimpleRnnLayer(wx, wh, b, kernels);
+                case LSTM -> new LstmLayer(wx, wh, b, kernels);
+                case GRU -> new GruLayer(wx, wh, b, kernels);
             };
             nIn = h;
         }
-        float[][] w = Matrices.rows(weights, offset, nIn, outputSize);
+        float[][] w = WeightRows.of(weights, offset, nIn, outputSize);
         offset += nIn * outputSize;
         float[] b = Arrays.copyOfRange(weights, offset, offset + outputSize);
-        return new RecurrentNetwork(cellType, layers, new DenseOutput(w, b));
+        return new RecurrentNetwork(cellType, layers, new DenseOutput(w, b, kernels));
     }
 
     public CellType cellType() {

@@ -6,12 +6,14 @@ package dev.tickcast.model.cell;
  */
 public final class SimpleRnnLayer implements RecurrentLayer {
 
+    private final Kernels k;
     private final float[][] w;
     private final float[][] rw;
     private final float[] b;
     private final float[] z;
 
-    public SimpleRnnLayer(float[][] w, float[][] rw, float[] b) {
+    public SimpleRnnLayer(float[][] w, float[][] rw, float[] b, Kernels kernels) {
+        this.k = kernels;
         this.w = w;
         this.rw = rw;
         this.b = b;
@@ -35,11 +37,10 @@ public final class SimpleRnnLayer implements RecurrentLayer {
 
     @Override
     public void step(float[] x, int xOffset, float[] state, int stateOffset) {
-        System.arraycopy(b, 0, z, 0, z.length);
-        Matrices.accumulate(z, w, x, xOffset);
-        Matrices.accumulate(z, rw, state, stateOffset);
-        for (int j = 0; j < z.length; j++) { // h = tanh(z)
-            state[stateOffset + j] = Activations.tanh(z[j]);
-        }
+        System.arraycopy(b, 0, z, 0, z.length); // z = x·W + h′·RW + b
+        k.accumulate(z, w, x, xOffset);
+        k.accumulate(z, rw, state, stateOffset);
+        k.tanh(z, 0, z.length); //                  h = tanh(z)
+        System.arraycopy(z, 0, state, stateOffset, z.length);
     }
 }

@@ -1,0 +1,99 @@
+package dev.tickcast.model.cell;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the JDK incubator Vector API (loaded only when the JVM has the module; see
+ * {@link Kernels#best()}). Same formulas as {@link Activations}, lane by lane.
+ */
+final class VectorKernels implements Kernels {
+
+    static final VectorKernels INSTANCE = new VectorKernels();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorKernels() {}
+
+    /**
+     * Column blocks outside, rows inside: each block of 2 vectors of z stays in registers while every
+     * row adds into it, so z is loaded and stored once; two independent accumulators hide FMA latency.
+     */
+    @Override
+    public void accumulate(float[] z, float[][] w, float[] v, int vOffset) {
+        int cols = w.length == 0 ? 0 : w[0].length;
+        int rows = w.length;
+        int j = 0;
+        for (; j + 2 * L <= cols; j += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, z, j);
+            FloatVector a1 = FloatVector.fromArray(S, z, j + L);
+            for (int i = 0; i < rows; i++) {
+                FloatVector s = FloatVector.broadcast(S, v[vOffset + i]);
+                float[] row = w[i];
+                a0 = FloatVector.fromArray(S, row, j).fma(s, a0);
+                a1 = FloatVector.fromArray(S, row, j + L).fma(s, a1);
+            }
+            a0.intoArray(z, j);
+            a1.intoArray(z, j + L);
+        }
+        for (; j + L <= cols; j += L) {
+            FloatVector a = FloatVector.fromArray(S, z, j);
+            for (int i = 0; i < rows; i++) {
+                a = FloatVector.fromArray(S, w[i], j).fma(FloatVector.broadcast(S, v[vOffset + i]), a);
+            }
+            a.intoArray(z, j);
+        }
+        for (; j < cols; j++) {
+            float a = z[j];
+            for (int i = 0; i < rows; i++) {
+                a = Math.fma(v[vOffset + i], w[i][j], a);
+            }
+            z[j] = a;
+        }
+    }
+
+    @Override
+    public void tanh(float[] v, int from, int to) {
+        int j = from;
+        for (; j + L <= to; j += L) {
+            tanh(FloatVector.fromArray(S, v, j)).intoArray(v, j);
+        }
+        for (; j < to; j++) {
+            v[j] = Activations.tanh(v[j]);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] v, int from, int to) {
+        int j = from;
+        for (; j + L <= to; j += L) {
+            FloatVector half = FloatVector.fromArray(S, v, j).mul(0.5f);
+            tanh(half).mul(0.5f).add(0.5f).intoArray(v, j); // σ(z) = tanh(z/2)·0.5 + 0.5, unfused as in Activations
+        }
+        for (; j < to; j++) {
+            v[j] = Activations.sigmoid(v[j]);
+        }
+    }
+
+    private static FloatVector tanh(FloatVector z) {
+        FloatVector x = z.max(-Activations.CLAMP).min(Activations.CLAMP); // same operation order as Activations.tanh
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(Activations.A13, Activations.A11)
+                .fma(x2, FloatVector.broadcast(S, Activations.A9))
+                .fma(x2, FloatVector.broadcast(S, Activations.A7))
+                .fma(x2, FloatVector.broadcast(S, Activations.A5))
+                .fma(x2, FloatVector.broadcast(S, Activations.A3))
+                .fma(x2, FloatVector.broadcast(S, Activations.A1))
+                .mul(x);
+        FloatVector q = x2.fma(Activations.B6, Activations.B4)
+                .fma(x2, FloatVector.broadcast(S, Activations.B2))
+                .fma(x2, FloatVector.broadcast(S, Activations.B0));
+        return p.lanewise(VectorOperators.DIV, q);
+    }
+
+    @Override
+    public String name() {
+        return "vector" + S.vectorBitSize();
+    }
+}
