@@ -17,14 +17,65 @@ final class VectorKernels implements Kernels {
     private VectorKernels() {}
 
     /**
-     * Column blocks outside, rows inside: each block of 2 vectors of z stays in registers while every
-     * row adds into it, so z is loaded and stored once; two independent accumulators hide FMA latency.
+     * Column blocks outside, rows inside: a block of z stays in registers while every row adds into
+     * it, so z is loaded and stored once per step. Each column's sum over rows is a chain of dependent
+     * FMAs (4 cycles each), so the time is set by how many columns advance at once: blocks of eight
+     * vectors (128 floats on AVX-512: a whole LSTM-32 gate row) keep both FMA units busy. Rows are
+     * summed in order in every block, exactly as {@link PlainKernels} does.
      */
     @Override
     public void accumulate(float[] z, float[][] w, float[] v, int vOffset) {
         int cols = w.length == 0 ? 0 : w[0].length;
         int rows = w.length;
         int j = 0;
+        for (; j + 8 * L <= cols; j += 8 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, z, j);
+            FloatVector a1 = FloatVector.fromArray(S, z, j + L);
+            FloatVector a2 = FloatVector.fromArray(S, z, j + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, z, j + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, z, j + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, z, j + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, z, j + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, z, j + 7 * L);
+            for (int i = 0; i < rows; i++) {
+                FloatVector s = FloatVector.broadcast(S, v[vOffset + i]);
+                float[] row = w[i];
+                a0 = FloatVector.fromArray(S, row, j).fma(s, a0);
+                a1 = FloatVector.fromArray(S, row, j + L).fma(s, a1);
+                a2 = FloatVector.fromArray(S, row, j + 2 * L).fma(s, a2);
+                a3 = FloatVector.fromArray(S, row, j + 3 * L).fma(s, a3);
+                a4 = FloatVector.fromArray(S, row, j + 4 * L).fma(s, a4);
+                a5 = FloatVector.fromArray(S, row, j + 5 * L).fma(s, a5);
+                a6 = FloatVector.fromArray(S, row, j + 6 * L).fma(s, a6);
+                a7 = FloatVector.fromArray(S, row, j + 7 * L).fma(s, a7);
+            }
+            a0.intoArray(z, j);
+            a1.intoArray(z, j + L);
+            a2.intoArray(z, j + 2 * L);
+            a3.intoArray(z, j + 3 * L);
+            a4.intoArray(z, j + 4 * L);
+            a5.intoArray(z, j + 5 * L);
+            a6.intoArray(z, j + 6 * L);
+            a7.intoArray(z, j + 7 * L);
+        }
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, z, j);
+            FloatVector a1 = FloatVector.fromArray(S, z, j + L);
+            FloatVector a2 = FloatVector.fromArray(S, z, j + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, z, j + 3 * L);
+            for (int i = 0; i < rows; i++) {
+                FloatVector s = FloatVector.broadcast(S, v[vOffset + i]);
+                float[] row = w[i];
+                a0 = FloatVector.fromArray(S, row, j).fma(s, a0);
+                a1 = FloatVector.fromArray(S, row, j + L).fma(s, a1);
+                a2 = FloatVector.fromArray(S, row, j + 2 * L).fma(s, a2);
+                a3 = FloatVector.fromArray(S, row, j + 3 * L).fma(s, a3);
+            }
+            a0.intoArray(z, j);
+            a1.intoArray(z, j + L);
+            a2.intoArray(z, j + 2 * L);
+            a3.intoArray(z, j + 3 * L);
+        }
         for (; j + 2 * L <= cols; j += 2 * L) {
             FloatVector a0 = FloatVector.fromArray(S, z, j);
             FloatVector a1 = FloatVector.fromArray(S, z, j + L);
