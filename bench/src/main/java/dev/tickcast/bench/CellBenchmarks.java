@@ -1,7 +1,7 @@
 package dev.tickcast.bench;
 
 import dev.tickcast.schema.CellType;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,7 +83,7 @@ public final class CellBenchmarks {
         return rows;
     }
 
-    public static void print(List<Row> rows, double peakGflops, PrintStream out) {
+    public static void print(List<Row> rows, double peakGflops, PrintWriter out) {
         out.printf("%n%-11s %6s %11s %11s %11s %10s %8s %9s %11s %9s%n", "cell", "hidden", "vector ns", "plain ns", "DL4J ns",
                 "DL4J/cells", "FLOP", "weights", "ceiling ns", "%ceiling");
         for (Row r : rows) {

@@ -12,7 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -33,6 +36,17 @@ final class BacktestCommand implements Callable<Integer> {
             defaultValue = "forecasts.csv")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     @Override
     public Integer call() throws IOException {
         Model model;
@@ -41,7 +55,7 @@ final class BacktestCommand implements Callable<Integer> {
         } catch (ModelRejectedException e) {
             throw new UserException("model refused: " + e.getMessage());
         }
-        TickCsv.Result csv = TickFiles.read(data, System.err);
+        TickCsv.Result csv = TickFiles.read(data, err());
         Backtest.Summary summary;
         try (BufferedWriter w = Files.newBufferedWriter(out)) {
             w.write("symbol,timestamp,price,forecast,model_version\n");
@@ -55,12 +69,12 @@ final class BacktestCommand implements Callable<Integer> {
                 }
             });
         }
-        System.out.printf("Model %s over %,d ticks of %s: %,d forecasts written to %s%n", model.describe(), csv.ticks().size(),
+        out().printf("Model %s over %,d ticks of %s: %,d forecasts written to %s%n", model.describe(), csv.ticks().size(),
                 data, summary.forecasts(), out);
         if (!summary.rejected().isEmpty()) {
-            System.out.println("Refused as the job would dead-letter them: " + summary.rejected());
+            out().println("Refused as the job would dead-letter them: " + summary.rejected());
         }
-        ErrorTable.print(System.out, summary.perSymbol(), summary.overall());
+        ErrorTable.print(out(), summary.perSymbol(), summary.overall());
         return 0;
     }
 }

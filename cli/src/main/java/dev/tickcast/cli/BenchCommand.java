@@ -3,7 +3,10 @@ package dev.tickcast.cli;
 import dev.tickcast.bench.CellBenchmarks;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -24,13 +27,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-dl4j", description = "Skip the DL4J baseline (no ratio column).")
     boolean noDl4j;
 
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!(peakGflops > 0)) {
             throw new UserException("--peak-gflops must be > 0");
         }
         List<CellBenchmarks.Row> rows = CellBenchmarks.run(quick, peakGflops, !noDl4j);
-        CellBenchmarks.print(rows, peakGflops, System.out);
+        CellBenchmarks.print(rows, peakGflops, out());
         return 0;
     }
 }

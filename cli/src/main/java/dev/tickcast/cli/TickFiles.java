@@ -2,7 +2,7 @@ package dev.tickcast.cli;
 
 import dev.tickcast.model.data.TickCsv;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,7 +13,7 @@ final class TickFiles {
 
     private TickFiles() {}
 
-    static TickCsv.Result read(Path file, PrintStream err) {
+    static TickCsv.Result read(Path file, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             throw new UserException("no tick CSV at " + file.toAbsolutePath() + " (expected columns " + TickCsv.HEADER + ")");
         }

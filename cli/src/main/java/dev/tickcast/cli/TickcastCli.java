@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Streaming recurrent forecaster: per-symbol RNN/LSTM/GRU state, one step per price tick.",
-        subcommands = {TrainCommand.class, BacktestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, BacktestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './tickcast <command> --help' for a command's options."})
 public final class TickcastCli implements Runnable {
 
@@ -18,7 +18,7 @@ public final class TickcastCli implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

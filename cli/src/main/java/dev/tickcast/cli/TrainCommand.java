@@ -5,7 +5,6 @@ import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ValidationMetrics;
-import dev.tickcast.trainer.TrainingProgress;
 import dev.tickcast.trainer.TrainingResult;
 import dev.tickcast.trainer.TrainingSettings;
 import dev.tickcast.trainer.Trainer;
@@ -14,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -84,6 +83,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Model name (the models topic key). Default: ${DEFAULT-VALUE}.", defaultValue = "default")
     String name;
 
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     @Override
     public Integer call() throws IOException {
         if (version < 1) {
@@ -104,58 +114,24 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        TickCsv.Result csv = TickFiles.read(data, System.err);
-        System.out.printf("Training %s %s on %,d ticks from %s (seed %d)%n", cell.type, Arrays.toString(hiddenSizes),
+        TickCsv.Result csv = TickFiles.read(data, err());
+        out().printf("Training %s %s on %,d ticks from %s (seed %d)%n", cell.type, Arrays.toString(hiddenSizes),
                 csv.ticks().size(), data, seed);
 
         TrainingResult result;
-        try (ProgressListener progress = new ProgressListener()) {
+        try (ConsoleProgress progress = new ConsoleProgress()) {
             result = Trainer.train(csv.ticks(), settings, name, version, data.toString(), progress);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
         ModelFile.write(result.update(), out);
 
-        System.out.println();
-        System.out.println("Validation (latest " + Math.round(validation * 100) + "% of each symbol), next-price forecasts:");
-        ErrorTable.print(System.out, result.validation().perSymbol(), result.validation().overall());
+        out().println();
+        out().println("Validation (latest " + Math.round(validation * 100) + "% of each symbol), next-price forecasts:");
+        ErrorTable.print(out(), result.validation().perSymbol(), result.validation().overall());
         ValidationMetrics v = result.update().getValidation();
-        System.out.printf("%nModel v%d %s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
+        out().printf("%nModel v%d %s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
                 version, cell.type, out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
         return 0;
-    }
-
-    /** One progress bar per epoch, with the running loss. */
-    private static final class ProgressListener implements TrainingProgress, AutoCloseable {
-        private ProgressBar bar;
-        private double sum;
-
-        @Override
-        public void epochStarted(int epoch, int epochs, int batches) {
-            sum = 0;
-            bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(batches)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).continuousUpdate().build();
-        }
-
-        @Override
-        public void batchDone(int epoch, int batch, double loss) {
-            sum += loss;
-            bar.stepTo(batch);
-            bar.setExtraMessage(String.format("loss %.4f", sum / batch));
-        }
-
-        @Override
-        public void epochDone(int epoch, double meanLoss) {
-            bar.setExtraMessage(String.format("loss %.4f", meanLoss));
-            bar.close();
-            bar = null;
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 }

@@ -2,6 +2,8 @@ package dev.tickcast.trainer;
 
 import dev.tickcast.model.cell.RecurrentNetwork;
 import dev.tickcast.schema.CellType;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -60,6 +62,15 @@ final class GruTrainer implements RecurrentTrainer {
                 .dataSetFeatureMapping(featureNames.toArray(new String[0]))
                 .dataSetLabelMapping("label")
                 .build());
+        // Building the backward graph prints a line per op to System.out in M2.1 ("Added differentiated
+        // op ..."), hundreds for an unrolled window: build it now, with stdout silenced.
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /** x [T, batch, nIn] → hidden state at every step [T, batch, H]. */

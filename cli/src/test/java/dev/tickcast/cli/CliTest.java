@@ -1,0 +1,135 @@
+package dev.tickcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tickcast.model.data.TickCsv;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelFile;
+import dev.tickcast.model.forecast.Backtest;
+import dev.tickcast.model.forecast.ForecastSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The launcher's commands as a user runs them: exit codes, messages, files written. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TickcastCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Two random-walk symbols, a tick a minute, plus one exact duplicate row. */
+    private Path smallCsv() throws Exception {
+        Random random = new Random(1);
+        List<String> lines = new ArrayList<>(List.of(TickCsv.HEADER));
+        Instant t0 = Instant.parse("2021-03-01T00:00:00Z");
+        double a = 100;
+        double b = 50;
+        for (int i = 0; i < 400; i++) {
+            a *= Math.exp(0.001 * random.nextGaussian());
+            b *= Math.exp(0.002 * random.nextGaussian());
+            lines.add("AAA," + t0.plusSeconds(60L * i) + "," + a + ",1.5");
+            lines.add("BBB," + t0.plusSeconds(60L * i) + "," + b + ",");
+        }
+        lines.add(lines.get(lines.size() - 1)); // exact duplicate of the last BBB tick
+        Path csv = dir.resolve("ticks.csv");
+        Files.write(csv, lines);
+        return csv;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "train", "backtest", "bench"})
+    void everyCommandHasHelpWithDefaults(String command) {
+        Run run = run(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: tickcast " + command).contains("Default:");
+    }
+
+    @Test
+    void noCommandPrintsUsageListingCommands() {
+        Run run = run();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("demo", "train", "backtest", "bench");
+    }
+
+    @Test
+    void trainOnFileWithoutUsableRowsExitsNonZeroNamingEachBadLine() throws Exception {
+        Path csv = dir.resolve("bad.csv");
+        Files.write(csv, List.of(TickCsv.HEADER, "X,yesterday,1,", "Y,2021-01-01T00:00:00Z,-3,", "Z,2021-01-01T00:00:00Z,1"));
+        Run run = run("train", "--data", csv.toString(), "--out", dir.resolve("m.avro").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("line 2: timestamp 'yesterday'", "line 3: BAD_PRICE", "line 4: expected 4 columns",
+                "has no usable row (3 bad)");
+        assertThat(dir.resolve("m.avro")).doesNotExist();
+    }
+
+    @Test
+    void trainRefusesOutOfRangeOptionsWithTheOptionName() throws Exception {
+        Run run = run("train", "--data", smallCsv().toString(), "--layers", "4");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--layers must be 1 to 3");
+    }
+
+    @Test
+    void missingDataFileIsOneClearLine() {
+        Run run = run("train", "--data", dir.resolve("nope.csv").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("tickcast train: no tick CSV at").doesNotContain("Exception");
+    }
+
+    @Test
+    void trainWritesAModelThatBacktestServesWithTheSameNumbersAsTheLibrary() throws Exception {
+        Path csv = smallCsv();
+        Path model = dir.resolve("model.avro");
+        Run train = run("train", "--data", csv.toString(), "--cell", "gru", "--hidden", "4", "--epochs", "1", "--window", "20",
+                "--out", model.toString(), "--model-version", "3");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("Validation", "AAA", "BBB", "skill", "Model v3 GRU written to");
+        Model loaded = ModelFile.load(model);
+        assertThat(loaded.version()).isEqualTo(3);
+
+        Path forecasts = dir.resolve("forecasts.csv");
+        Run backtest = run("backtest", "--model", model.toString(), "--data", csv.toString(), "--out", forecasts.toString());
+        assertThat(backtest.exitCode()).as(backtest.err()).isZero();
+        assertThat(backtest.out()).contains("800 forecasts", "DUPLICATE=1");
+
+        List<String> rows = Files.readAllLines(forecasts);
+        assertThat(rows.get(0)).isEqualTo("symbol,timestamp,price,forecast,model_version");
+        List<String> expected = new ArrayList<>();
+        Backtest.run(ModelFile.load(model), TickCsv.read(csv).ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + "," + f.getForecastPrice()
+                        + "," + f.getModelVersion()));
+        assertThat(rows.subList(1, rows.size())).containsExactlyElementsOf(expected).hasSize(800);
+        assertThat(rows.get(3)).endsWith(",3"); // AAA's second tick: the model's forecast
+    }
+
+    @Test
+    void backtestRefusesATamperedModelNamingTheCheck() throws Exception {
+        Path model = dir.resolve("not-a-model.avro");
+        Files.writeString(model, "hello");
+        Run run = run("backtest", "--model", model.toString(), "--data", smallCsv().toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("model refused: UNREADABLE");
+    }
+}
