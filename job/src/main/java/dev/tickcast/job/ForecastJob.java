@@ -1,0 +1,92 @@
+package dev.tickcast.job;
+
+import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.RawRecord;
+import dev.tickcast.schema.internal.SourcedTick;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job's topology, assembled from the sources and sinks it is given (Kafka in production; tests
+ * pass their own):
+ *
+ * <pre>
+ * ticks  → decode + check ─(bad)→ dead letters
+ *        → event-time watermarks → keyBy(symbol) ┐
+ * models → decode ─(bad)→ dead letters → broadcast ┴→ forecast → forecasts
+ *                                                           ├→ evaluations
+ *                                                           └→ dead letters (out of order, duplicate, refused model)
+ * </pre>
+ *
+ * Every operator has a stable uid, so savepoints survive changes to the job.
+ */
+public final class ForecastJob {
+
+    private final JobConfig config;
+    private final Source<RawRecord, ?, ?> ticks;
+    private final Source<RawRecord, ?, ?> models;
+    private final Sink<Forecast> forecasts;
+    private final Sink<Evaluation> evaluations;
+    private final Sink<DeadLetter> deadLetters;
+    private final byte[] initialModel;
+
+    /**
+     * @param initialModel a ModelUpdate in wire encoding served until the models topic brings a newer one, or null
+     */
+    public ForecastJob(JobConfig config, Source<RawRecord, ?, ?> ticks, Source<RawRecord, ?, ?> models, Sink<Forecast> forecasts,
+            Sink<Evaluation> evaluations, Sink<DeadLetter> deadLetters, byte[] initialModel) {
+        this.config = config;
+        this.ticks = ticks;
+        this.models = models;
+        this.forecasts = forecasts;
+        this.evaluations = evaluations;
+        this.deadLetters = deadLetters;
+        this.initialModel = initialModel;
+    }
+
+    /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
+    public void attach(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<SourcedTick> decoded = env
+                .fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks")
+                .uid("source-ticks")
+                .process(new TickDecoder(config.maxRecordBytes(), config.futureTolerance()), Streams.TICKS)
+                .uid("decode-ticks")
+                .name("decode and check ticks");
+
+        DataStream<SourcedTick> timed = decoded
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<SourcedTick>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withTimestampAssigner((t, previous) -> t.getTick().getEventTime().toEpochMilli()))
+                .uid("watermarks")
+                .name("event time");
+
+        SingleOutputStreamOperator<ModelUpdate> decodedModels = env
+                .fromSource(models, WatermarkStrategy.noWatermarks(), "models")
+                .uid("source-models")
+                .process(new ModelDecoder(), Streams.MODELS)
+                .uid("decode-models")
+                .name("decode models");
+        BroadcastStream<ModelUpdate> broadcastModels = decodedModels.broadcast(Streams.MODEL_STATE);
+
+        SingleOutputStreamOperator<Forecast> forecast = timed
+                .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
+                .connect(broadcastModels)
+                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModel),
+                        Streams.FORECASTS)
+                .uid("forecast")
+                .name("forecast");
+
+        forecast.sinkTo(forecasts).uid("sink-forecasts").name("forecasts");
+        forecast.getSideOutput(Streams.EVALUATION_TAG).sinkTo(evaluations).uid("sink-evaluations").name("evaluations");
+        decoded.getSideOutput(Streams.DEAD_LETTER_TAG)
+                .union(decodedModels.getSideOutput(Streams.DEAD_LETTER_TAG), forecast.getSideOutput(Streams.DEAD_LETTER_TAG))
+                .sinkTo(deadLetters).uid("sink-deadletters").name("dead letters");
+    }
+}

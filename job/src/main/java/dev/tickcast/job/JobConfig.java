@@ -1,0 +1,184 @@
+package dev.tickcast.job;
+
+import dev.tickcast.model.forecast.ForecastSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/** The job's configuration, parsed and checked once from {@link JobOptions}. */
+public record JobConfig(
+        String bootstrap,
+        String ticksTopic,
+        String forecastsTopic,
+        String evaluationsTopic,
+        String modelsTopic,
+        String deadLettersTopic,
+        String groupId,
+        StartingOffsets startingOffsets,
+        DeliveryGuarantee delivery,
+        String transactionalIdPrefix,
+        Duration checkpointInterval,
+        int parallelism,
+        int maxParallelism,
+        Duration outOfOrderness,
+        Duration stateTtl,
+        Duration futureTolerance,
+        String initialModel,
+        ForecastSettings forecastSettings,
+        int maxRecordBytes)
+        implements Serializable {
+
+    /** Where the ticks source starts when there is no checkpoint or savepoint. */
+    public enum StartingOffsets {
+        EARLIEST, LATEST, COMMITTED
+    }
+
+    /** The defaults of every option. */
+    public static JobConfig defaults() {
+        return from(new Configuration());
+    }
+
+    /**
+     * Parses {@code --key value} or {@code --key=value} pairs.
+     *
+     * @throws IllegalArgumentException naming the option and what it accepts
+     */
+    public static JobConfig fromArgs(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException("expected --option value, got '" + arg + "' (see --help)");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value (see --help)");
+            }
+            values.put(key, value);
+        }
+        Set<String> known = JobOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + "; known: "
+                        + JobOptions.ALL.stream().map(o -> "--" + o.key()).collect(Collectors.joining(", ")));
+            }
+        }
+        return from(Configuration.fromMap(values));
+    }
+
+    /** Reads and checks every option from a Flink configuration. */
+    public static JobConfig from(Configuration c) {
+        JobConfig config = new JobConfig(
+                nonBlank(c, JobOptions.BOOTSTRAP),
+                nonBlank(c, JobOptions.TICKS_TOPIC),
+                nonBlank(c, JobOptions.FORECASTS_TOPIC),
+                nonBlank(c, JobOptions.EVALUATIONS_TOPIC),
+                nonBlank(c, JobOptions.MODELS_TOPIC),
+                nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC),
+                nonBlank(c, JobOptions.GROUP_ID),
+                choice(c, JobOptions.STARTING_OFFSETS, StartingOffsets.class),
+                delivery(get(c, JobOptions.DELIVERY)),
+                nonBlank(c, JobOptions.TRANSACTIONAL_ID_PREFIX),
+                positive(c, JobOptions.CHECKPOINT_INTERVAL),
+                get(c, JobOptions.PARALLELISM),
+                get(c, JobOptions.MAX_PARALLELISM),
+                positive(c, JobOptions.OUT_OF_ORDERNESS),
+                positive(c, JobOptions.STATE_TTL),
+                positive(c, JobOptions.FUTURE_TOLERANCE),
+                c.get(JobOptions.INITIAL_MODEL),
+                forecastSettings(c),
+                get(c, JobOptions.MAX_RECORD_BYTES));
+        if (config.parallelism() == 0 || config.parallelism() < -1) {
+            throw new IllegalArgumentException("--parallelism must be >= 1 (or -1 for the cluster default), got " + config.parallelism());
+        }
+        if (config.maxParallelism() < 1 || config.maxParallelism() > 32768
+                || (config.parallelism() > 0 && config.parallelism() > config.maxParallelism())) {
+            throw new IllegalArgumentException("--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
+        }
+        if (config.maxRecordBytes() < 64) {
+            throw new IllegalArgumentException("--max-record-bytes must be >= 64, got " + config.maxRecordBytes());
+        }
+        return config;
+    }
+
+    public boolean exactlyOnce() {
+        return delivery == DeliveryGuarantee.EXACTLY_ONCE;
+    }
+
+    /** The options, their defaults and descriptions, for --help. */
+    public static String help() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            sb.append(String.format("  --%-24s %s%n  %-26s (default: %s)%n", o.key(), o.description().toString().replaceAll("<[^>]+>", ""), "",
+                    o.hasDefaultValue() ? o.defaultValue() : "none"));
+        }
+        return sb.toString();
+    }
+
+    private static <T> T get(Configuration c, ConfigOption<T> option) {
+        try {
+            return c.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + option.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nonBlank(Configuration c, ConfigOption<String> option) {
+        String v = get(c, option);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("--" + option.key() + " must not be empty");
+        }
+        return v.trim();
+    }
+
+    private static Duration positive(Configuration c, ConfigOption<Duration> option) {
+        Duration d = get(c, option);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("--" + option.key() + " must be > 0, got " + d);
+        }
+        return d;
+    }
+
+    private static <E extends Enum<E>> E choice(Configuration c, ConfigOption<String> option, Class<E> type) {
+        String v = get(c, option);
+        try {
+            return Enum.valueOf(type, v.trim().toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + option.key() + " must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(x -> x.name().toLowerCase()).collect(Collectors.joining(", "))
+                    + ", got '" + v + "'");
+        }
+    }
+
+    private static DeliveryGuarantee delivery(String v) {
+        return switch (v.trim().toLowerCase()) {
+            case "exactly-once", "exactly_once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once", "at_least_once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default -> throw new IllegalArgumentException("--delivery must be exactly-once or at-least-once, got '" + v + "'");
+        };
+    }
+
+    private static ForecastSettings forecastSettings(Configuration c) {
+        int ring = get(c, JobOptions.RING_STEPS);
+        int residuals = get(c, JobOptions.RESIDUAL_WINDOW);
+        if (ring < 1 || residuals < ForecastSettings.DEFAULTS.minResiduals()) {
+            throw new IllegalArgumentException("--ring-steps must be >= 1 and --residual-window >= "
+                    + ForecastSettings.DEFAULTS.minResiduals() + ", got " + ring + " and " + residuals);
+        }
+        return new ForecastSettings(ring, residuals, ForecastSettings.DEFAULTS.minResiduals(), ForecastSettings.DEFAULTS.intervalZ());
+    }
+}

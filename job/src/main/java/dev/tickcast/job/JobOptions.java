@@ -1,0 +1,81 @@
+package dev.tickcast.job;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every option of the job, with its default and description. Given on the command line as
+ * {@code --key value} (e.g. {@code --bootstrap 127.0.0.1:9092}); {@code --help} lists them.
+ */
+public final class JobOptions {
+
+    private JobOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap").stringType()
+            .defaultValue("127.0.0.1:9092").withDescription("Kafka bootstrap servers.");
+
+    public static final ConfigOption<String> TICKS_TOPIC = ConfigOptions.key("topic.ticks").stringType()
+            .defaultValue("tickcast.ticks").withDescription("Topic of Tick values (key = symbol).");
+
+    public static final ConfigOption<String> FORECASTS_TOPIC = ConfigOptions.key("topic.forecasts").stringType()
+            .defaultValue("tickcast.forecasts").withDescription("Topic the Forecasts go to (key = symbol).");
+
+    public static final ConfigOption<String> EVALUATIONS_TOPIC = ConfigOptions.key("topic.evaluations").stringType()
+            .defaultValue("tickcast.evaluations").withDescription("Topic the Evaluations go to (key = symbol).");
+
+    public static final ConfigOption<String> MODELS_TOPIC = ConfigOptions.key("topic.models").stringType()
+            .defaultValue("tickcast.models").withDescription("Compacted topic of ModelUpdates (key = model name), read from the earliest offset.");
+
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC = ConfigOptions.key("topic.deadletters").stringType()
+            .defaultValue("tickcast.deadletters").withDescription("Topic of DeadLetters: every input the job could not use, with the reason.");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group.id").stringType()
+            .defaultValue("tickcast-job").withDescription("Kafka consumer group of the job's sources (offsets live in checkpoints; the group only reports progress).");
+
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets").stringType()
+            .defaultValue("committed").withDescription("Where the ticks source starts without a checkpoint: earliest, latest, or committed (the group's offsets, else earliest).");
+
+    public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery").stringType()
+            .defaultValue("exactly-once").withDescription("exactly-once (transactional sinks: read the output topics with isolation.level=read_committed) or at-least-once.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix").stringType()
+            .defaultValue("tickcast").withDescription("Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism").intType()
+            .defaultValue(-1).withDescription("Job parallelism; -1 keeps the cluster's default.");
+
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism").intType()
+            .defaultValue(128).withDescription("Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change it across savepoints.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("out-of-orderness").durationType()
+            .defaultValue(Duration.ofSeconds(5)).withDescription("Bounded out-of-orderness of event time for watermarks.");
+
+    public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl").durationType()
+            .defaultValue(Duration.ofDays(7)).withDescription("A symbol's state expires after this long without a tick (processing time).");
+
+    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("future-tolerance").durationType()
+            .defaultValue(Duration.ofDays(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are dead-lettered (BAD_TIME).");
+
+    public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model").stringType()
+            .noDefaultValue().withDescription("Optional model file (written by 'tickcast train') served from the start, before any ModelUpdate arrives on the models topic.");
+
+    public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
+            .defaultValue(32).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
+
+    public static final ConfigOption<Integer> RESIDUAL_WINDOW = ConfigOptions.key("residual-window").intType()
+            .defaultValue(32).withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes").intType()
+            .defaultValue(1 << 20).withDescription("Tick values larger than this are dead-lettered (OVERSIZED) without being decoded.");
+
+    /** All options, in the order --help lists them. */
+    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP, TICKS_TOPIC, FORECASTS_TOPIC, EVALUATIONS_TOPIC, MODELS_TOPIC,
+            DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, PARALLELISM,
+            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, RING_STEPS, RESIDUAL_WINDOW,
+            MAX_RECORD_BYTES);
+}

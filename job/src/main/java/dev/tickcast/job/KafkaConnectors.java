@@ -1,0 +1,74 @@
+package dev.tickcast.job;
+
+import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.internal.RawRecord;
+import dev.tickcast.schema.wire.WireCodec;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The job's Kafka sources and sinks, built from its configuration. */
+public final class KafkaConnectors {
+
+    /** Below the broker's default transaction.max.timeout.ms (15 minutes), or transactions are refused. */
+    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    private KafkaConnectors() {}
+
+    public static KafkaSource<RawRecord> ticks(JobConfig config) {
+        OffsetsInitializer start = switch (config.startingOffsets()) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+        return source(config, config.ticksTopic(), config.groupId(), start);
+    }
+
+    /** Always from the earliest offset: the compacted topic's history is what decides the serving model. */
+    public static KafkaSource<RawRecord> models(JobConfig config) {
+        return source(config, config.modelsTopic(), config.groupId() + "-models", OffsetsInitializer.earliest());
+    }
+
+    private static KafkaSource<RawRecord> source(JobConfig config, String topic, String groupId, OffsetsInitializer start) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.bootstrap())
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
+                .setDeserializer(new RawRecordDeserializer())
+                // Producers of ticks and models may be transactional: never read what they aborted.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    public static KafkaSink<Forecast> forecasts(JobConfig config) {
+        return sink(config, new AvroValueSerializer<>(config.forecastsTopic(), Forecast.class, f -> WireCodec.key(f.getSymbol())), "forecasts");
+    }
+
+    public static KafkaSink<Evaluation> evaluations(JobConfig config) {
+        return sink(config, new AvroValueSerializer<>(config.evaluationsTopic(), Evaluation.class, e -> WireCodec.key(e.getSymbol())), "evaluations");
+    }
+
+    public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
+        return sink(config, new AvroValueSerializer<>(config.deadLettersTopic(), DeadLetter.class, d -> TickDecoder.bytes(d.getKey())), "deadletters");
+    }
+
+    private static <T> KafkaSink<T> sink(JobConfig config,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
+        Properties producer = new Properties();
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        producer.setProperty("enable.idempotence", "true");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrap())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(config.delivery())
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}

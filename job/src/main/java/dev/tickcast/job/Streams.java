@@ -1,0 +1,40 @@
+package dev.tickcast.job;
+
+import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.RawRecord;
+import dev.tickcast.schema.internal.SourcedTick;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Explicit type information for every stream and state of the job: Avro specific records, never a
+ * Kryo fallback (the job runs with {@code pipeline.generic-types: false}).
+ */
+public final class Streams {
+
+    private Streams() {}
+
+    public static final AvroTypeInfo<RawRecord> RAW = new AvroTypeInfo<>(RawRecord.class);
+    public static final AvroTypeInfo<SourcedTick> TICKS = new AvroTypeInfo<>(SourcedTick.class);
+    public static final AvroTypeInfo<ModelUpdate> MODELS = new AvroTypeInfo<>(ModelUpdate.class);
+    public static final AvroTypeInfo<Forecast> FORECASTS = new AvroTypeInfo<>(Forecast.class);
+    public static final AvroTypeInfo<Evaluation> EVALUATIONS = new AvroTypeInfo<>(Evaluation.class);
+    public static final AvroTypeInfo<DeadLetter> DEAD_LETTERS = new AvroTypeInfo<>(DeadLetter.class);
+
+    /** Side output of every operator that refuses input. */
+    public static final OutputTag<DeadLetter> DEAD_LETTER_TAG = new OutputTag<>("dead-letters", DEAD_LETTERS);
+
+    /** Side output of the forecast operator: the realised error of each symbol's previous forecast. */
+    public static final OutputTag<Evaluation> EVALUATION_TAG = new OutputTag<>("evaluations", EVALUATIONS);
+
+    /** Broadcast state holding the model being served, under {@link #SERVING}. */
+    public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
+            new MapStateDescriptor<>("models", Types.STRING, MODELS);
+
+    public static final String SERVING = "serving";
+}

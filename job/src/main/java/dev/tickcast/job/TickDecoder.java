@@ -1,0 +1,91 @@
+package dev.tickcast.job;
+
+import dev.tickcast.model.data.TickRejection;
+import dev.tickcast.model.data.TickRules;
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.RawRecord;
+import dev.tickcast.schema.internal.SourcedTick;
+import dev.tickcast.schema.wire.WireCodec;
+import dev.tickcast.schema.wire.WireException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes and checks every tick record. A value that is not a Tick, or a tick whose fields are unusable
+ * (symbol, price, volume, time), goes to the dead-letter side output with its reason; the job never
+ * fails on input.
+ */
+public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int maxRecordBytes;
+    private final long futureToleranceMs;
+    private transient WireCodec<Tick> codec;
+    private transient Counter ticksIn;
+    private transient DeadLetterCounters deadLetters;
+
+    public TickDecoder(int maxRecordBytes, Duration futureTolerance) {
+        this.maxRecordBytes = maxRecordBytes;
+        this.futureToleranceMs = futureTolerance.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        codec = WireCodec.of(Tick.class, maxRecordBytes);
+        ticksIn = getRuntimeContext().getMetricGroup().counter("ticksIn");
+        deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<SourcedTick> out) {
+        ticksIn.inc();
+        long now = System.currentTimeMillis();
+        Tick tick;
+        try {
+            tick = codec.decode(bytes(raw.getValue()));
+        } catch (WireException e) {
+            reject(ctx, e.reason().name(), e.getMessage(), raw, null, now);
+            return;
+        }
+        long timeMs = tick.getEventTime().toEpochMilli();
+        TickRejection rejection = TickRules.checkFields(tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume(),
+                now + futureToleranceMs);
+        if (rejection != null) {
+            boolean timeUsable = !TickRules.BAD_TIME.equals(rejection.reason());
+            String symbol = TickRules.BAD_SYMBOL.equals(rejection.reason()) ? null : tick.getSymbol();
+            reject(ctx, rejection.reason(), rejection.detail(), raw, symbol, timeUsable ? timeMs : now);
+            return;
+        }
+        out.collect(SourcedTick.newBuilder()
+                .setTick(tick)
+                .setTopic(raw.getTopic())
+                .setPartition(raw.getPartition())
+                .setOffset(raw.getOffset())
+                .setReceivedAtMicros(micros(Instant.now()))
+                .build());
+    }
+
+    private void reject(Context ctx, String reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
+        deadLetters.inc(reason);
+        ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(reason, detail, raw, symbol, detectedAtMs));
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return b;
+    }
+
+    static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tickcast.job;
+
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelFile;
+import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.wire.WireCodec;
+import java.nio.file.Path;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point for {@code flink run} and the Kubernetes operator: builds the Kafka connectors from the
+ * options ({@code --help} lists them) and runs {@link ForecastJob}.
+ */
+public final class TickcastJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TickcastJob.class);
+
+    private TickcastJob() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(JobConfig.help());
+            return;
+        }
+        JobConfig config;
+        try {
+            config = JobConfig.fromArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tickcast job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        run(config, env, "tickcast");
+    }
+
+    /** Configures the environment for the job, attaches it with Kafka connectors, and executes it (blocking). */
+    public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName) throws Exception {
+        configure(env, config);
+        byte[] initial = initialModel(config);
+        new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
+                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initial).attach(env);
+        LOG.info("tickcast job: ticks {} -> forecasts {}, {} delivery", config.ticksTopic(), config.forecastsTopic(), config.delivery());
+        return env.execute(jobName);
+    }
+
+    /** Checkpointing, parallelism and type rules every deployment of the job needs. */
+    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
+        Configuration rules = new Configuration();
+        rules.set(PipelineOptions.GENERIC_TYPES, false); // every type is explicit: fail rather than fall back to Kryo
+        env.configure(rules);
+        env.enableCheckpointing(config.checkpointInterval().toMillis(),
+                config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        env.setMaxParallelism(config.maxParallelism());
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        }
+    }
+
+    /** The --model file, verified here so that a bad file fails the submission, not the running job. */
+    static byte[] initialModel(JobConfig config) {
+        if (config.initialModel() == null) {
+            return null;
+        }
+        try {
+            Model model = ModelFile.load(Path.of(config.initialModel()));
+            LOG.info("serving {} from {} until the models topic brings a newer one", model.describe(), config.initialModel());
+            ModelUpdate update = model.update();
+            return WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(update);
+        } catch (ModelRejectedException e) {
+            throw new IllegalArgumentException("--model " + config.initialModel() + " refused: " + e.getMessage(), e);
+        }
+    }
+}

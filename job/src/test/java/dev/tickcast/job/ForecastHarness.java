@@ -1,0 +1,168 @@
+package dev.tickcast.job;
+
+import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.SymbolState;
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.SourcedTick;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * A {@link ForecastFunction} in Flink's keyed-broadcast operator harness, keyed by symbol as the job
+ * keys it, with readers for its outputs and its keyed and broadcast state.
+ */
+final class ForecastHarness implements AutoCloseable {
+
+    static final String MODELS_TOPIC = "tickcast.models";
+    static final Duration TTL = Duration.ofHours(1);
+    static final ForecastSettings SETTINGS = ForecastSettings.DEFAULTS;
+
+    private static final KeySelector<SourcedTick, String> BY_SYMBOL = t -> t.getTick().getSymbol();
+
+    final KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> harness;
+    private long nextOffset;
+
+    private ForecastHarness(KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> harness) {
+        this.harness = harness;
+    }
+
+    static ForecastHarness open() throws Exception {
+        return open(null);
+    }
+
+    /** Through {@link ProcessFunctionTestHarnesses}: max parallelism 1, one subtask, opened with empty state. */
+    static ForecastHarness open(byte[] initialModel) throws Exception {
+        return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function(initialModel), BY_SYMBOL,
+                Types.STRING, Streams.MODEL_STATE));
+    }
+
+    /** A fresh function (nothing carried over in memory) restored from a snapshot. */
+    static ForecastHarness restore(OperatorSubtaskState snapshot, byte[] initialModel) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> h = unopened(initialModel, 1, 1, 0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        return new ForecastHarness(h);
+    }
+
+    /** One subtask of several, opened with empty state. */
+    static ForecastHarness subtask(int index, int parallelism) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> h = unopened(null, 128, parallelism, index);
+        h.open();
+        return new ForecastHarness(h);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> unopened(byte[] initialModel,
+            int maxParallelism, int parallelism, int index) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function(initialModel), List.of(Streams.MODEL_STATE)),
+                BY_SYMBOL, Types.STRING, maxParallelism, parallelism, index);
+    }
+
+    private static ForecastFunction function(byte[] initialModel) {
+        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel);
+    }
+
+    ForecastHarness tick(TickBuilder tick) throws Exception {
+        return tick(tick.build());
+    }
+
+    /** Processes the tick at the next offset of partition 0, with its event time as the record timestamp. */
+    ForecastHarness tick(Tick tick) throws Exception {
+        harness.processElement(TickBuilder.sourced(tick, 0, nextOffset++), tick.getEventTime().toEpochMilli());
+        return this;
+    }
+
+    ForecastHarness model(ModelUpdate update) throws Exception {
+        harness.processBroadcastElement(update, update.getCreatedAt().toEpochMilli());
+        return this;
+    }
+
+    long lastOffset() {
+        return nextOffset - 1;
+    }
+
+    List<Forecast> forecasts() {
+        return harness.extractOutputValues();
+    }
+
+    Forecast lastForecast() {
+        List<Forecast> all = forecasts();
+        return all.get(all.size() - 1);
+    }
+
+    List<Evaluation> evaluations() {
+        return side(Streams.EVALUATION_TAG);
+    }
+
+    List<DeadLetter> deadLetters() {
+        return side(Streams.DEAD_LETTER_TAG);
+    }
+
+    /** Forgets every output so far. */
+    void clearOutputs() {
+        harness.getOutput().clear();
+        for (OutputTag<?> tag : List.of(Streams.EVALUATION_TAG, Streams.DEAD_LETTER_TAG)) {
+            var queue = harness.getSideOutput(tag);
+            if (queue != null) {
+                queue.clear();
+            }
+        }
+    }
+
+    private <T> List<T> side(OutputTag<T> tag) {
+        var queue = harness.getSideOutput(tag);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** The symbol's keyed state as the operator would read it now (null when absent or expired). */
+    SymbolState state(String symbol) throws Exception {
+        AbstractStreamOperator<Forecast> operator = harness.getOperator();
+        operator.setCurrentKey(symbol);
+        ValueState<SymbolState> state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(TTL));
+        return state.value();
+    }
+
+    /**
+     * Entries in the heap keyed state backend, expired ones included until cleaned up; the same count
+     * {@code KeyedOneInputStreamOperatorTestHarness.numKeyedStateEntries()} gives (the keyed broadcast
+     * harness has no such method in Flink 2.2).
+     */
+    int numKeyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    ModelUpdate serving() throws Exception {
+        return harness.getBroadcastState(Streams.MODEL_STATE).get(Streams.SERVING);
+    }
+
+    void setStateTtlTime(long ms) {
+        harness.setStateTtlProcessingTime(ms);
+    }
+
+    OperatorSubtaskState snapshot(long checkpointId) throws Exception {
+        return harness.snapshot(checkpointId, checkpointId);
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
