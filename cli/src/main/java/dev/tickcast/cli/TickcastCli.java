@@ -1,5 +1,6 @@
 package dev.tickcast.cli;
 
+import dev.tickcast.job.JobConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Streaming recurrent forecaster: per-symbol RNN/LSTM/GRU state, one step per price tick.",
-        subcommands = {DemoCommand.class, TrainCommand.class, BacktestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, JobCommand.class, TrainCommand.class, BacktestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './tickcast <command> --help' for a command's options."})
 public final class TickcastCli implements Runnable {
 
@@ -33,6 +34,8 @@ public final class TickcastCli implements Runnable {
             commandLine.getErr().println("tickcast " + commandLine.getCommandName() + ": " + e.getMessage());
             return e instanceof UserException ue ? ue.exitCode() : 1;
         });
+        // The job's own options pass through 'tickcast job'; show them in its help.
+        cli.getSubcommands().get("job").getCommandSpec().usageMessage().footer("", JobConfig.help());
         return cli;
     }
 }

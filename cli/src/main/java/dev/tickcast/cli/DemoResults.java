@@ -1,0 +1,130 @@
+package dev.tickcast.cli;
+
+import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.Evaluation;
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.wire.WireCodec;
+import dev.tickcast.schema.wire.WireException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** What the demo's job wrote, read back from Kafka with read_committed and summed up per symbol. */
+final class DemoResults {
+
+    private static final class PerSymbol {
+        long forecasts;
+        long evaluations;
+        double absError;
+        double naiveAbsError;
+        double sqError;
+        double naiveSqError;
+        long deadLetters;
+    }
+
+    private final Map<String, PerSymbol> symbols = new TreeMap<>();
+    private final Map<String, Long> deadLettersByReason = new TreeMap<>();
+    private long forecasts;
+    private long deadLetters;
+
+    long forecasts() {
+        return forecasts;
+    }
+
+    Map<String, Long> deadLettersByReason() {
+        return deadLettersByReason;
+    }
+
+    /**
+     * Consumes the three output topics until the expected numbers of forecasts and dead letters arrived.
+     *
+     * @throws IllegalStateException when they do not arrive within the timeout, with what did arrive
+     */
+    static DemoResults collect(String bootstrap, String forecastsTopic, String evaluationsTopic, String deadLettersTopic,
+            long expectedForecasts, long expectedDeadLetters, Duration timeout, ProgressBar bar) throws WireException {
+        DemoResults r = new DemoResults();
+        WireCodec<Evaluation> evaluations = WireCodec.of(Evaluation.class);
+        WireCodec<DeadLetter> deadLetters = WireCodec.of(DeadLetter.class);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "tickcast-demo-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(forecastsTopic, evaluationsTopic, deadLettersTopic));
+            while (r.forecasts < expectedForecasts || r.deadLetters < expectedDeadLetters) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the job produced " + r.forecasts + " of " + expectedForecasts + " forecasts and "
+                            + r.deadLetters + " of " + expectedDeadLetters + " dead letters within " + timeout
+                            + "; see the Flink web UI or logs for why");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    String key = record.key() == null ? "?" : new String(record.key(), StandardCharsets.UTF_8);
+                    PerSymbol s = r.symbols.computeIfAbsent(key, k -> new PerSymbol());
+                    if (record.topic().equals(forecastsTopic)) {
+                        s.forecasts++;
+                        r.forecasts++;
+                    } else if (record.topic().equals(evaluationsTopic)) {
+                        Evaluation e = evaluations.decode(record.value());
+                        s.evaluations++;
+                        s.absError += Math.abs(e.getError());
+                        s.naiveAbsError += Math.abs(e.getNaiveError());
+                        s.sqError += e.getError() * e.getError();
+                        s.naiveSqError += e.getNaiveError() * e.getNaiveError();
+                    } else {
+                        DeadLetter d = deadLetters.decode(record.value());
+                        s.deadLetters++;
+                        r.deadLetters++;
+                        r.deadLettersByReason.merge(d.getReason(), 1L, Long::sum);
+                    }
+                }
+                bar.stepTo(r.forecasts);
+            }
+        }
+        return r;
+    }
+
+    void print(PrintWriter out, List<Tick> sent) {
+        Map<String, Long> ticks = new TreeMap<>();
+        for (Tick t : sent) {
+            ticks.merge(t.getSymbol(), 1L, Long::sum);
+        }
+        String row = "%-18s %8s %10s %12s %12s %8s %13s%n";
+        out.printf(row, "symbol", "ticks", "forecasts", "MAE model", "MAE naive", "skill", "dead letters");
+        double abs = 0;
+        double naiveAbs = 0;
+        double sq = 0;
+        double naiveSq = 0;
+        long n = 0;
+        for (Map.Entry<String, Long> e : ticks.entrySet()) {
+            PerSymbol s = symbols.getOrDefault(e.getKey(), new PerSymbol());
+            out.printf(row, e.getKey(), e.getValue(), s.forecasts, mae(s.absError, s.evaluations), mae(s.naiveAbsError, s.evaluations),
+                    skill(s.sqError, s.naiveSqError), s.deadLetters);
+            abs += s.absError;
+            naiveAbs += s.naiveAbsError;
+            sq += s.sqError;
+            naiveSq += s.naiveSqError;
+            n += s.evaluations;
+        }
+        out.printf(row, "ALL", sent.size(), forecasts, mae(abs, n), mae(naiveAbs, n), skill(sq, naiveSq), deadLetters);
+        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive.");
+    }
+
+    private static String mae(double sum, long n) {
+        return n == 0 ? "-" : String.format("%.4g", sum / n);
+    }
+
+    private static String skill(double sq, double naiveSq) {
+        return naiveSq == 0 ? "-" : String.format("%+.4f", 1 - sq / naiveSq);
+    }
+}

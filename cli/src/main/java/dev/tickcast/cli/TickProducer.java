@@ -1,0 +1,55 @@
+package dev.tickcast.cli;
+
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.wire.WireCodec;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes ticks to a topic the way every tickcast tool does: key = symbol, value in the wire encoding, idempotent. */
+final class TickProducer implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final WireCodec<Tick> codec = WireCodec.of(Tick.class);
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    TickProducer(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+    }
+
+    void send(Tick tick) {
+        send(tick.getSymbol(), codec.encode(tick));
+    }
+
+    /** Any bytes under a symbol's key: how the demo shows what happens to records that are not ticks. */
+    void send(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, WireCodec.key(key), value), (meta, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /** Flushes and fails if any send failed. */
+    void flush() {
+        producer.flush();
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
