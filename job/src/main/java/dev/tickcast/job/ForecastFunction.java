@@ -16,7 +16,6 @@ import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -146,7 +145,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     @Override
     public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<Forecast> out) throws Exception {
         BroadcastState<String, ModelUpdate> models = ctx.getBroadcastState(Streams.MODEL_STATE);
-        ModelUpdate current = Objects.requireNonNullElse(models.get(Streams.SERVING), initial);
+        // Not Objects.requireNonNullElse: it throws when both are null (no initial model, first broadcast).
+        ModelUpdate broadcast = models.get(Streams.SERVING);
+        ModelUpdate current = broadcast != null ? broadcast : initial;
         String refusal = null;
         try {
             Model.verify(update);
