@@ -162,7 +162,11 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        harness.close();
+    public void close() {
+        try {
+            harness.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the harness failed", e);
+        }
     }
 }

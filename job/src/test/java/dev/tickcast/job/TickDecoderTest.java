@@ -101,7 +101,21 @@ class TickDecoderTest {
                 Arguments.of("NOT_AVRO", random),
                 Arguments.of("WRONG_SCHEMA", WireCodec.of(DeadLetter.class).encode(other)),
                 Arguments.of("UNDECODABLE", Arrays.copyOf(tick, tick.length - 6)),
-                Arguments.of("UNDECODABLE", Arrays.copyOf(tick, 12)));
+                Arguments.of("UNDECODABLE", Arrays.copyOf(tick, 12)),
+                Arguments.of("UNDECODABLE", hugeSymbolLength(tick)));
+    }
+
+    /** A tick's header, then a symbol that claims to be ~2 GB long: must be refused, not allocated. */
+    private static byte[] hugeSymbolLength(byte[] tick) {
+        byte[] evil = Arrays.copyOf(tick, 18);
+        long zigzag = 4_000_000_000L; // Avro's zig-zag varint of 2_000_000_000
+        int i = 10;
+        while ((zigzag & ~0x7FL) != 0) {
+            evil[i++] = (byte) ((zigzag & 0x7F) | 0x80);
+            zigzag >>>= 7;
+        }
+        evil[i] = (byte) zigzag;
+        return evil;
     }
 
     @ParameterizedTest(name = "{0}")

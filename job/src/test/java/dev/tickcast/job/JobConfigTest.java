@@ -1,0 +1,127 @@
+package dev.tickcast.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tickcast.job.JobConfig.StartingOffsets;
+import dev.tickcast.model.forecast.ForecastSettings;
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsParse() {
+        JobConfig c = JobConfig.fromArgs();
+
+        assertThat(c).isEqualTo(JobConfig.defaults());
+        assertThat(c.bootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.ticksTopic()).isEqualTo("tickcast.ticks");
+        assertThat(c.forecastsTopic()).isEqualTo("tickcast.forecasts");
+        assertThat(c.evaluationsTopic()).isEqualTo("tickcast.evaluations");
+        assertThat(c.modelsTopic()).isEqualTo("tickcast.models");
+        assertThat(c.deadLettersTopic()).isEqualTo("tickcast.deadletters");
+        assertThat(c.groupId()).isEqualTo("tickcast-job");
+        assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(c.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.exactlyOnce()).isTrue();
+        assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.parallelism()).isEqualTo(-1);
+        assertThat(c.maxParallelism()).isEqualTo(128);
+        assertThat(c.stateTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.futureTolerance()).isEqualTo(Duration.ofDays(1));
+        assertThat(c.initialModel()).isNull();
+        assertThat(c.forecastSettings()).isEqualTo(ForecastSettings.DEFAULTS);
+        assertThat(c.maxRecordBytes()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void parsesGivenOptionsInBothForms() {
+        JobConfig c = JobConfig.fromArgs("--bootstrap", "kafka:9093", "--delivery=at-least-once", "--parallelism=4",
+                "--max-parallelism", "64", "--state-ttl=2 h", "--starting-offsets", "earliest", "--topic.ticks=t1",
+                "--model=/models/v3.avro", "--ring-steps", "16");
+
+        assertThat(c.bootstrap()).isEqualTo("kafka:9093");
+        assertThat(c.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.exactlyOnce()).isFalse();
+        assertThat(c.parallelism()).isEqualTo(4);
+        assertThat(c.maxParallelism()).isEqualTo(64);
+        assertThat(c.stateTtl()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+        assertThat(c.ticksTopic()).isEqualTo("t1");
+        assertThat(c.initialModel()).isEqualTo("/models/v3.avro");
+        assertThat(c.forecastSettings().ringSteps()).isEqualTo(16);
+        assertThat(c.forecastSettings().residualWindow()).isEqualTo(ForecastSettings.DEFAULTS.residualWindow());
+    }
+
+    @Test
+    void equalsSignInsideTheValueIsKept() {
+        assertThat(JobConfig.fromArgs("--group.id=a=b").groupId()).isEqualTo("a=b");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--nope|1|unknown option --nope",
+        "--delivery|exactly-twice|--delivery must be exactly-once or at-least-once, got 'exactly-twice'",
+        "--state-ttl|-5 s|--state-ttl",
+        "--state-ttl|0 s|--state-ttl must be > 0",
+        "--checkpoint-interval|0 ms|--checkpoint-interval must be > 0",
+        "--future-tolerance|-1 min|--future-tolerance",
+        "--parallelism|0|--parallelism must be >= 1",
+        "--parallelism|-2|--parallelism must be >= 1",
+        "--parallelism|four|--parallelism",
+        "--max-parallelism|0|--max-parallelism must be 1..32768",
+        "--max-parallelism|40000|--max-parallelism must be 1..32768",
+        "--starting-offsets|yesterday|--starting-offsets must be one of earliest, latest, committed, got 'yesterday'",
+        "--bootstrap|' '|--bootstrap must not be empty",
+        "--max-record-bytes|10|--max-record-bytes must be >= 64",
+        "--ring-steps|0|--ring-steps must be >= 1",
+    })
+    void badOptionIsRefusedNamingIt(String option, String value, String message) {
+        assertThatThrownBy(() -> JobConfig.fromArgs(option, value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void maxParallelismBelowParallelismIsRefused() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("--parallelism", "8", "--max-parallelism", "4"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-parallelism must be 1..32768 and >= --parallelism, got 4");
+        assertThat(JobConfig.fromArgs("--parallelism", "8", "--max-parallelism", "8").maxParallelism()).isEqualTo(8);
+    }
+
+    @Test
+    void unknownOptionListsTheKnownOnes() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("--topic=x"))
+                .hasMessageContaining("unknown option --topic;")
+                .hasMessageContaining("--topic.ticks")
+                .hasMessageContaining("--max-parallelism");
+    }
+
+    @Test
+    void optionWithoutValueIsRefused() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("--parallelism"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--parallelism needs a value (see --help)");
+    }
+
+    @Test
+    void positionalArgumentIsRefused() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("kafka:9092"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected --option value, got 'kafka:9092'");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String help = JobConfig.help();
+        for (var option : JobOptions.ALL) {
+            assertThat(help).contains("--" + option.key());
+        }
+        assertThat(help).contains("(default: 128)").contains("(default: none)");
+    }
+}
