@@ -59,11 +59,25 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "train", "backtest", "bench"})
+    @ValueSource(strings = {"demo", "job", "train", "backtest", "bench"})
     void everyCommandHasHelpWithDefaults(String command) {
         Run run = run(command, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: tickcast " + command).contains("Default:");
+    }
+
+    @Test
+    void jobHelpListsTheJobsOwnOptionsWithDefaults() {
+        Run run = run("job", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--bootstrap", "127.0.0.1:9092", "--delivery", "exactly-once", "--topic.ticks", "tickcast.ticks");
+    }
+
+    @Test
+    void jobWithUnknownOptionIsRefusedNamingIt() {
+        Run run = run("job", "--bootstrapp", "x:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown option --bootstrapp");
     }
 
     @Test
