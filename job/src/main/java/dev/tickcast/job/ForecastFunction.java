@@ -9,9 +9,11 @@ import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.model.forecast.SymbolForecaster;
 import dev.tickcast.model.forecast.TickOutcome;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.SymbolState;
 import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
 import java.time.Duration;
@@ -38,15 +40,18 @@ import org.apache.flink.util.Collector;
  * per-tick math is {@link SymbolForecaster}, the same code the offline backtest runs, so the job's
  * forecasts equal the backtest's bit for bit.
  *
- * <p>Models arrive on the broadcast side. Each is verified (shape, finite weights, checksum, feature
- * spec) and must be newer than the one serving; a refused model becomes a dead letter (emitted once,
- * by subtask 0) and the serving model keeps serving. Before any model, forecasts are the naive last
- * price with version 0.
+ * <p>Models and controls arrive on the broadcast side ({@link ServingModels}). A model is verified
+ * (shape, finite weights, checksum, feature spec) and must be newer than every accepted one; a control
+ * pins an accepted version (rollback) or unpins. A refused record becomes a dead letter (emitted once,
+ * by subtask 0) and the serving model keeps serving. When a symbol's next tick finds a different model
+ * serving than the one its state was built with, its hidden state is rebuilt from its ring of recent
+ * inputs under the new model before the tick is processed. Before any model, forecasts are the naive
+ * last price with version 0.
  *
  * <p>Outputs: forecasts (main), {@link Streams#EVALUATION_TAG evaluations} of the previous forecast, and
  * {@link Streams#DEAD_LETTER_TAG dead letters} for ticks out of order or duplicated per symbol.
  */
-public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, SourcedTick, ModelUpdate, Forecast> {
+public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast> {
 
     private static final long serialVersionUID = 1L;
 
@@ -59,6 +64,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient SymbolForecaster forecaster;
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
+    private transient WireCodec<ModelControl> controlCodec;
     private transient ModelUpdate initial;
     private transient ModelUpdate cachedUpdate;
     private transient Model cachedModel;
@@ -99,6 +105,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         forecaster = new SymbolForecaster(settings);
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        controlCodec = WireCodec.of(ModelControl.class);
         initial = initialModel == null ? null : modelCodec.decode(initialModel);
         servingVersion = initial == null ? 0 : initial.getVersion();
 
@@ -128,7 +135,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
 
-        Model model = serving(ctx.getBroadcastState(Streams.MODEL_STATE).get(Streams.SERVING));
+        Model model = runtime(ServingModels.serving(ctx.getBroadcastState(Streams.MODEL_STATE),
+                ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE), initial));
         TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
         symbolState.update(state.toRecord());
         out.collect(outcome.forecast());
@@ -143,44 +151,42 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     }
 
     @Override
-    public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<Forecast> out) throws Exception {
+    public void processBroadcastElement(ModelEvent event, Context ctx, Collector<Forecast> out) throws Exception {
         BroadcastState<String, ModelUpdate> models = ctx.getBroadcastState(Streams.MODEL_STATE);
-        // Not Objects.requireNonNullElse: it throws when both are null (no initial model, first broadcast).
-        ModelUpdate broadcast = models.get(Streams.SERVING);
-        ModelUpdate current = broadcast != null ? broadcast : initial;
-        String refusal = null;
-        try {
-            Model.verify(update);
-        } catch (ModelRejectedException e) {
-            refusal = e.getMessage();
+        BroadcastState<String, Long> control = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE);
+        String refusal;
+        byte[] value;
+        String key;
+        long detectedAt;
+        if (event.getUpdate() != null) {
+            ModelUpdate update = event.getUpdate();
+            refusal = ServingModels.accept(update, models, control, initial);
+            value = modelCodec.encode(update);
+            key = update.getModelName();
+            detectedAt = update.getCreatedAt().toEpochMilli();
+        } else {
+            ModelControl command = event.getControl();
+            refusal = ServingModels.apply(command, models, control, initial);
+            value = controlCodec.encode(command);
+            key = command.getModelName() + "#control";
+            detectedAt = command.getIssuedAt().toEpochMilli();
         }
-        if (refusal == null && current != null) {
-            if (update.getVersion() == current.getVersion() && update.getWeightsSha256().equals(current.getWeightsSha256())) {
-                return; // the serving model delivered again (e.g. the topic re-read): nothing changes
-            }
-            if (update.getVersion() <= current.getVersion()) {
-                refusal = ModelRejectedException.Check.VERSION + ": version " + update.getVersion()
-                        + " is not newer than the serving version " + current.getVersion();
-            }
-        }
+        ModelUpdate serving = ServingModels.serving(models, control, initial);
+        servingVersion = serving == null ? 0 : serving.getVersion();
         if (refusal != null) {
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 deadLetters.inc(DeadLetters.MODEL_REJECTED);
                 ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetters.MODEL_REJECTED, refusal + "; the serving model (version "
-                        + (current == null ? 0 : current.getVersion()) + ") keeps serving", modelsTopic, null, null,
-                        WireCodec.key(update.getModelName()), modelCodec.encode(update), null, update.getCreatedAt().toEpochMilli()));
+                        + servingVersion + ") keeps serving", event.getTopic(), event.getPartition(), event.getOffset(), WireCodec.key(key), value, null,
+                        detectedAt));
             }
-            return;
         }
-        models.put(Streams.SERVING, update);
-        servingVersion = update.getVersion();
     }
 
     /** The runtime model for the serving ModelUpdate, rebuilt only when it changes. */
-    private Model serving(ModelUpdate fromBroadcast) throws ModelRejectedException {
-        ModelUpdate update = fromBroadcast != null ? fromBroadcast : initial;
+    private Model runtime(ModelUpdate update) throws ModelRejectedException {
         if (update == null) {
             return null;
         }

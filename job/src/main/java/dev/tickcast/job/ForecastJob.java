@@ -3,7 +3,7 @@ package dev.tickcast.job;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
-import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -67,13 +67,13 @@ public final class ForecastJob {
                 .uid("watermarks")
                 .name("event time");
 
-        SingleOutputStreamOperator<ModelUpdate> decodedModels = env
+        SingleOutputStreamOperator<ModelEvent> decodedModels = env
                 .fromSource(models, WatermarkStrategy.noWatermarks(), "models")
                 .uid("source-models")
-                .process(new ModelDecoder(), Streams.MODELS)
+                .process(new ModelDecoder(), Streams.MODEL_EVENTS)
                 .uid("decode-models")
                 .name("decode models");
-        BroadcastStream<ModelUpdate> broadcastModels = decodedModels.broadcast(Streams.MODEL_STATE);
+        BroadcastStream<ModelEvent> broadcastModels = decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE);
 
         SingleOutputStreamOperator<Forecast> forecast = timed
                 .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)

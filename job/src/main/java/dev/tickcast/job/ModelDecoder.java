@@ -1,6 +1,8 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
@@ -9,35 +11,48 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes records of the models topic. Anything that is not a ModelUpdate is dead-lettered as
- * MODEL_REJECTED; whether a decoded model may serve is decided by the forecast operator, which knows
- * the serving version.
+ * Decodes records of the models topic: a {@link ModelUpdate} or a {@link ModelControl} (told apart by the
+ * schema fingerprint of the single-object encoding). Anything else is dead-lettered as MODEL_REJECTED;
+ * whether a model may serve is decided by the forecast operator, which knows what serves.
  */
-public final class ModelDecoder extends ProcessFunction<RawRecord, ModelUpdate> {
+public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
 
     private static final long serialVersionUID = 1L;
     /** Models are small (a 3-layer hidden-256 LSTM is ~6 MB); anything far bigger is not one. */
     static final int MAX_MODEL_BYTES = 64 << 20;
 
-    private transient WireCodec<ModelUpdate> codec;
+    private transient WireCodec<ModelUpdate> updates;
+    private transient WireCodec<ModelControl> controls;
     private transient DeadLetterCounters deadLetters;
 
     @Override
     public void open(OpenContext openContext) {
-        codec = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
+        updates = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
+        controls = WireCodec.of(ModelControl.class);
         deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<ModelUpdate> out) {
+    public void processElement(RawRecord raw, Context ctx, Collector<ModelEvent> out) {
         if (raw.getValue() == null) {
             reject(ctx, raw, "tombstone (null value) on the models topic: nothing to serve, ignored");
             return;
         }
+        byte[] bytes = TickDecoder.bytes(raw.getValue());
+        ModelEvent.Builder event = ModelEvent.newBuilder().setTopic(raw.getTopic()).setPartition(raw.getPartition())
+                .setOffset(raw.getOffset());
         try {
-            out.collect(codec.decode(TickDecoder.bytes(raw.getValue())));
-        } catch (WireException e) {
-            reject(ctx, raw, e.reason() + ": " + e.getMessage());
+            out.collect(event.setUpdate(updates.decode(bytes)).build());
+        } catch (WireException notAModel) {
+            if (notAModel.reason() != WireException.Reason.WRONG_SCHEMA) {
+                reject(ctx, raw, notAModel.reason() + ": " + notAModel.getMessage());
+                return;
+            }
+            try {
+                out.collect(event.setControl(controls.decode(bytes)).build());
+            } catch (WireException notAControl) {
+                reject(ctx, raw, notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: " + notAControl.getMessage());
+            }
         }
     }
 

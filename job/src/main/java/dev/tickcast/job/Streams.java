@@ -4,8 +4,10 @@ import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
+import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -22,6 +24,7 @@ public final class Streams {
     public static final AvroTypeInfo<RawRecord> RAW = new AvroTypeInfo<>(RawRecord.class);
     public static final AvroTypeInfo<SourcedTick> TICKS = new AvroTypeInfo<>(SourcedTick.class);
     public static final AvroTypeInfo<ModelUpdate> MODELS = new AvroTypeInfo<>(ModelUpdate.class);
+    public static final AvroTypeInfo<ModelEvent> MODEL_EVENTS = new AvroTypeInfo<>(ModelEvent.class);
     public static final AvroTypeInfo<Forecast> FORECASTS = new AvroTypeInfo<>(Forecast.class);
     public static final AvroTypeInfo<Evaluation> EVALUATIONS = new AvroTypeInfo<>(Evaluation.class);
     public static final AvroTypeInfo<DeadLetter> DEAD_LETTERS = new AvroTypeInfo<>(DeadLetter.class);
@@ -32,9 +35,14 @@ public final class Streams {
     /** Side output of the forecast operator: the realised error of each symbol's previous forecast. */
     public static final OutputTag<Evaluation> EVALUATION_TAG = new OutputTag<>("evaluations", EVALUATIONS);
 
-    /** Broadcast state holding the model being served, under {@link #SERVING}. */
+    /** Broadcast state: the accepted models, keyed "v&lt;version&gt;" (see {@link ServingModels}). */
     public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
             new MapStateDescriptor<>("models", Types.STRING, MODELS);
 
-    public static final String SERVING = "serving";
+    /** Broadcast state: the newest accepted version and the pinned one, if any (see {@link ServingModels}). */
+    public static final MapStateDescriptor<String, Long> MODEL_CONTROL_STATE =
+            new MapStateDescriptor<>("model-control", Types.STRING, Types.LONG);
+
+    /** Both broadcast states, in the order the broadcast stream declares them. */
+    public static final List<MapStateDescriptor<?, ?>> BROADCAST_STATES = List.of(MODEL_STATE, MODEL_CONTROL_STATE);
 }

@@ -401,8 +401,8 @@ class ForecastFunctionTest {
         assertThat(dl.getReason()).isEqualTo(DeadLetters.MODEL_REJECTED);
         assertThat(dl.getDetail()).startsWith(check + ":").contains("serving model (version 2) keeps serving");
         assertThat(dl.getSourceTopic()).isEqualTo(MODELS_TOPIC);
-        assertThat(dl.getSourcePartition()).isNull();
-        assertThat(dl.getSourceOffset()).isNull();
+        assertThat(dl.getSourcePartition()).isZero();
+        assertThat(dl.getSourceOffset()).isEqualTo(1L); // V2 came at offset 0 of the models topic, the refused one at 1
         assertThat(dl.getKey()).isEqualTo(ByteBuffer.wrap(WireCodec.key("test")));
         assertThat(WireCodec.of(ModelUpdate.class).decode(TickDecoderTest.bytes(dl.getValue()))).isEqualTo(refused);
         assertThat(dl.getSymbol()).isNull();

@@ -4,9 +4,11 @@ import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.SymbolState;
 import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.time.Duration;
 import java.util.List;
@@ -36,10 +38,11 @@ final class ForecastHarness implements AutoCloseable {
 
     private static final KeySelector<SourcedTick, String> BY_SYMBOL = t -> t.getTick().getSymbol();
 
-    final KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> harness;
+    final KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> harness;
     private long nextOffset;
+    private long nextModelOffset;
 
-    private ForecastHarness(KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> harness) {
+    private ForecastHarness(KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> harness) {
         this.harness = harness;
     }
 
@@ -50,12 +53,12 @@ final class ForecastHarness implements AutoCloseable {
     /** Through {@link ProcessFunctionTestHarnesses}: max parallelism 1, one subtask, opened with empty state. */
     static ForecastHarness open(byte[] initialModel) throws Exception {
         return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function(initialModel), BY_SYMBOL,
-                Types.STRING, Streams.MODEL_STATE));
+                Types.STRING, Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE));
     }
 
     /** A fresh function (nothing carried over in memory) restored from a snapshot. */
     static ForecastHarness restore(OperatorSubtaskState snapshot, byte[] initialModel) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> h = unopened(initialModel, 1, 1, 0);
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h = unopened(initialModel, 1, 1, 0);
         h.setup();
         h.initializeState(snapshot);
         h.open();
@@ -64,14 +67,14 @@ final class ForecastHarness implements AutoCloseable {
 
     /** One subtask of several, opened with empty state. */
     static ForecastHarness subtask(int index, int parallelism) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> h = unopened(null, 128, parallelism, index);
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h = unopened(null, 128, parallelism, index);
         h.open();
         return new ForecastHarness(h);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelUpdate, Forecast> unopened(byte[] initialModel,
+    private static KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> unopened(byte[] initialModel,
             int maxParallelism, int parallelism, int index) throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function(initialModel), List.of(Streams.MODEL_STATE)),
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function(initialModel), Streams.BROADCAST_STATES),
                 BY_SYMBOL, Types.STRING, maxParallelism, parallelism, index);
     }
 
@@ -90,7 +93,14 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     ForecastHarness model(ModelUpdate update) throws Exception {
-        harness.processBroadcastElement(update, update.getCreatedAt().toEpochMilli());
+        harness.processBroadcastElement(ModelEvent.newBuilder().setUpdate(update).setTopic(MODELS_TOPIC).setPartition(0)
+                .setOffset(nextModelOffset++).build(), update.getCreatedAt().toEpochMilli());
+        return this;
+    }
+
+    ForecastHarness control(ModelControl control) throws Exception {
+        harness.processBroadcastElement(ModelEvent.newBuilder().setControl(control).setTopic(MODELS_TOPIC).setPartition(0)
+                .setOffset(nextModelOffset++).build(), control.getIssuedAt().toEpochMilli());
         return this;
     }
 
@@ -149,8 +159,10 @@ final class ForecastHarness implements AutoCloseable {
         return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
+    /** The model the broadcast state says serves (the initial model is not counted: null before any broadcast). */
     ModelUpdate serving() throws Exception {
-        return harness.getBroadcastState(Streams.MODEL_STATE).get(Streams.SERVING);
+        return ServingModels.serving(harness.getBroadcastState(Streams.MODEL_STATE), harness.getBroadcastState(Streams.MODEL_CONTROL_STATE),
+                null);
     }
 
     void setStateTtlTime(long ms) {

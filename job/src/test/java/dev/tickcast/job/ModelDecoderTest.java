@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.ModelAction;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
@@ -23,7 +26,7 @@ class ModelDecoderTest {
 
     private static final String MODELS_TOPIC = "tickcast.models";
 
-    private OneInputStreamOperatorTestHarness<RawRecord, ModelUpdate> harness;
+    private OneInputStreamOperatorTestHarness<RawRecord, ModelEvent> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -52,7 +55,19 @@ class ModelDecoderTest {
         harness.processElement(record(TestModels.wire(model), 1), 0L);
         harness.processElement(record(TestModels.wire(versionZero), 2), 0L);
 
-        assertThat(harness.extractOutputValues()).containsExactly(model, versionZero);
+        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getUpdate).containsExactly(model, versionZero);
+        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getOffset).containsExactly(1L, 2L);
+        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getControl).containsOnlyNulls();
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void decodesAControlRecordByItsSchemaFingerprint() throws Exception {
+        ModelControl pin = ModelControl.newBuilder().setAction(ModelAction.PIN).setVersion(2).setIssuedAt(java.time.Instant.EPOCH).build();
+        harness.processElement(record(WireCodec.of(ModelControl.class).encode(pin), 5), 0L);
+
+        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getControl).containsExactly(pin);
+        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getUpdate).containsOnlyNulls();
         assertThat(deadLetters()).isEmpty();
     }
 
@@ -77,7 +92,7 @@ class ModelDecoderTest {
         assertThat(dls.get(0).getValue()).isNull();
         assertThat(dls.get(1).getDetail()).startsWith("NOT_AVRO: ");
         assertThat(TickDecoderTest.bytes(dls.get(1).getValue())).isEqualTo(garbage);
-        assertThat(dls.get(2).getDetail()).startsWith("WRONG_SCHEMA: ");
+        assertThat(dls.get(2).getDetail()).startsWith("WRONG_SCHEMA: neither a ModelUpdate nor a ModelControl");
         assertThat(TickDecoderTest.bytes(dls.get(2).getValue())).isEqualTo(tickBytes);
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -31,13 +32,26 @@ public final class Backtest {
      */
     public static Summary run(Model model, Iterable<Tick> ticks, ForecastSettings settings, ToLongFunction<String> evaluateFromMs,
             BiConsumer<Tick, Forecast> forecasts) {
+        return runWithModels(i -> model, ticks, settings, evaluateFromMs, forecasts);
+    }
+
+    /**
+     * As {@link #run(Model, Iterable, ForecastSettings, ToLongFunction, BiConsumer)}, with the serving model
+     * chosen per tick: {@code modelAt.apply(i)} serves the i-th tick of {@code ticks} (0-based, counting
+     * refused ones). This is how a model swap plays out in the job: the next tick of each symbol under a
+     * new model re-warms that symbol's state from its ring of recent inputs.
+     */
+    public static Summary runWithModels(IntFunction<Model> modelAt, Iterable<Tick> ticks, ForecastSettings settings,
+            ToLongFunction<String> evaluateFromMs, BiConsumer<Tick, Forecast> forecasts) {
         SymbolForecaster forecaster = new SymbolForecaster(settings);
         Map<String, ForecastState> states = new HashMap<>();
         Map<String, ErrorStats> perSymbol = new TreeMap<>();
         Map<String, Long> rejected = new TreeMap<>();
         ErrorStats overall = new ErrorStats();
         long count = 0;
+        int index = -1;
         for (Tick tick : ticks) {
+            index++;
             long timeMs = tick.getEventTime().toEpochMilli();
             ForecastState state = states.computeIfAbsent(tick.getSymbol(), s -> forecaster.newState());
             TickRejection rejection = TickRules.checkOrder(state, timeMs, tick.getPrice(), tick.getVolume());
@@ -45,7 +59,7 @@ public final class Backtest {
                 rejected.merge(rejection.reason(), 1L, Long::sum);
                 continue;
             }
-            TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+            TickOutcome outcome = forecaster.onTick(state, modelAt.apply(index), tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
             count++;
             forecasts.accept(tick, outcome.forecast());
             if (outcome.evaluation() != null && timeMs >= evaluateFromMs.applyAsLong(tick.getSymbol())) {
