@@ -4,6 +4,7 @@ import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.trainer.TrainingResult;
 import dev.tickcast.trainer.TrainingSettings;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -77,11 +80,36 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--features", split = ",", description = "Model inputs, from log_return, log_gap, log_volume. Default: all three.")
     List<String> features = List.of("log_return", "log_gap", "log_volume");
 
-    @Option(names = "--model-version", description = "Model version to stamp (>= 1). Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+    @Option(names = "--model-version", description = "Model version to stamp (>= 1). With --publish, the newest published version + 1 is"
+            + " used when that is higher. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
     long version;
 
     @Option(names = "--name", description = "Model name (the models topic key). Default: ${DEFAULT-VALUE}.", defaultValue = "default")
     String name;
+
+    @Option(names = "--publish", description = "Also publish the model to the models topic, if it passes the gate (not worse than the"
+            + " naive forecast nor the published model on the same validation window). Warm-starts from the published model"
+            + " when its architecture matches.")
+    boolean publish;
+
+    @Option(names = "--force", description = "With --publish: publish even if the gate says no.")
+    boolean force;
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers, for --publish and --from-topic. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "127.0.0.1:9092")
+    String bootstrap;
+
+    @Option(names = "--models-topic", description = "Models topic. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.models")
+    String modelsTopic;
+
+    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Train on the ticks on this topic (everything on it when the run"
+            + " starts) instead of --data, e.g. tickcast.ticks.")
+    String fromTopic;
+
+    @Option(names = "--every", converter = DurationConverter.class, paramLabel = "DURATION", description = "Retrain on this schedule"
+            + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the newest published model."
+            + " Without it, train once and exit (for a Kubernetes CronJob).")
+    Duration every;
 
     @Spec
     CommandSpec spec;
@@ -95,9 +123,33 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        TrainingSettings settings = settings();
+        if (every == null) {
+            return round(settings);
+        }
+        if (every.isZero() || every.isNegative()) {
+            throw new UserException("--every must be > 0");
+        }
+        for (int n = 1; ; n++) {
+            out().printf("%n== round %d at %s ==%n", n, Instant.now());
+            try {
+                round(settings);
+            } catch (UserException e) {
+                err().println("tickcast train: round " + n + " failed: " + e.getMessage() + "; next round in " + every);
+            }
+            out().printf("next round at %s (Ctrl-C stops)%n", Instant.now().plus(every));
+            out().flush();
+            Thread.sleep(every.toMillis());
+        }
+    }
+
+    private TrainingSettings settings() {
         if (version < 1) {
             throw new UserException("--model-version must be >= 1 (0 is the naive forecast)");
+        }
+        if (force && !publish) {
+            throw new UserException("--force only means something with --publish");
         }
         List<Feature> chosen;
         try {
@@ -107,22 +159,44 @@ final class TrainCommand implements Callable<Integer> {
         }
         int[] hiddenSizes = new int[layers];
         Arrays.fill(hiddenSizes, hidden);
-        TrainingSettings settings;
         try {
-            settings = new TrainingSettings(cell.type, hiddenSizes, chosen, epochs, seed, window, tbptt, batch, learningRate,
-                    validation, 8.0);
+            return new TrainingSettings(cell.type, hiddenSizes, chosen, epochs, seed, window, tbptt, batch, learningRate, validation, 8.0);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        TickCsv.Result csv = TickFiles.read(data, err());
-        out().printf("Training %s %s on %,d ticks from %s (seed %d)%n", cell.type, Arrays.toString(hiddenSizes),
-                csv.ticks().size(), data, seed);
+    }
+
+    /** One training run: read, train, write the file, and with --publish gate and publish. */
+    private int round(TrainingSettings settings) throws IOException {
+        String source = fromTopic != null ? "kafka:" + fromTopic : data.toString();
+        TickCsv.Result input;
+        if (fromTopic != null) {
+            input = TicksTopic.read(bootstrap, fromTopic);
+            if (!input.badRows().isEmpty()) {
+                err().printf("%s: %d record(s) that are not usable ticks skipped (first: %s)%n", fromTopic, input.badRows().size(),
+                        input.badRows().get(0));
+            }
+            if (input.ticks().isEmpty()) {
+                throw new UserException("topic " + fromTopic + " has no usable tick to train on");
+            }
+        } else {
+            input = TickFiles.read(data, err());
+        }
+        ModelsTopic models = publish ? new ModelsTopic(bootstrap, modelsTopic) : null;
+        ModelUpdate published = publish ? models.latest(name) : null;
+        long modelVersion = published == null ? version : Math.max(version, published.getVersion() + 1);
+        out().printf("Training %s %s on %,d ticks from %s (seed %d)%s%n", cell.type, Arrays.toString(settings.hiddenSizes()),
+                input.ticks().size(), source, seed, published == null ? "" : "; published: v" + published.getVersion());
+        out().flush();
 
         TrainingResult result;
         try (ConsoleProgress progress = new ConsoleProgress()) {
-            result = Trainer.train(csv.ticks(), settings, name, version, data.toString(), progress);
+            result = Trainer.train(input.ticks(), settings, name, modelVersion, source, progress, published);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
+        }
+        if (result.warmStarted()) {
+            out().printf("(warm-started from published v%d)%n", published.getVersion());
         }
         ModelFile.write(result.update(), out);
 
@@ -131,7 +205,18 @@ final class TrainCommand implements Callable<Integer> {
         ErrorTable.print(out(), result.validation().perSymbol(), result.validation().overall());
         ValidationMetrics v = result.update().getValidation();
         out().printf("%nModel v%d %s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
-                version, cell.type, out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
+                modelVersion, cell.type, out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
+        if (publish) {
+            PublishGate.Decision decision = PublishGate.decide(result, published, input.ticks());
+            out().println("Gate: " + decision.describe());
+            if (decision.publish() || force) {
+                models.publish(result.update());
+                out().printf("Published v%d to %s at %s%s%n", modelVersion, modelsTopic, bootstrap,
+                        decision.publish() ? "" : " (--force overrode the gate)");
+            } else {
+                out().println("Not published; the serving model stays. (--force publishes anyway.)");
+            }
+        }
         return 0;
     }
 }

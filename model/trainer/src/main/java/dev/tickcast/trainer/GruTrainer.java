@@ -141,6 +141,29 @@ final class GruTrainer implements RecurrentTrainer {
         return flat;
     }
 
+    @Override
+    public void importWeights(float[] flat) {
+        int expected = RecurrentNetwork.parameterCount(CellType.GRU, inputSize, hidden, 1);
+        if (flat.length != expected) {
+            throw new IllegalArgumentException("warm start needs " + expected + " weights, got " + flat.length);
+        }
+        int at = 0;
+        for (int l = 0; l < hidden.length; l++) {
+            at = set("Wx_" + l, flat, at);
+            at = set("Wh_" + l, flat, at);
+            at = set("b_" + l, flat, at);
+        }
+        at = set("Wout", flat, at);
+        set("bout", flat, at);
+    }
+
+    private int set(String name, float[] flat, int at) {
+        INDArray current = sd.getVariable(name).getArr();
+        int n = (int) current.length();
+        current.assign(Nd4j.create(java.util.Arrays.copyOfRange(flat, at, at + n), current.shape(), 'c'));
+        return at + n;
+    }
+
     private static int copy(INDArray array, float[] flat, int at) {
         float[] values = array.dup('c').data().asFloat(); // row-major
         System.arraycopy(values, 0, flat, at, values.length);

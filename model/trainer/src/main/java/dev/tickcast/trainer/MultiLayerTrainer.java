@@ -130,6 +130,31 @@ final class MultiLayerTrainer implements RecurrentTrainer {
         return flat;
     }
 
+    @Override
+    public void importWeights(float[] flat) {
+        int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hidden, 1);
+        if (flat.length != expected) {
+            throw new IllegalArgumentException("warm start needs " + expected + " weights, got " + flat.length);
+        }
+        int at = 0;
+        for (int l = 0; l < hidden.length; l++) {
+            at = setRowMajor(net, l + "_W", flat, at);
+            at = setRowMajor(net, l + "_RW", flat, at);
+            at = setRowMajor(net, l + "_b", flat, at);
+        }
+        at = setRowMajor(net, hidden.length + "_W", flat, at);
+        setRowMajor(net, hidden.length + "_b", flat, at);
+    }
+
+    private static int setRowMajor(MultiLayerNetwork net, String key, float[] flat, int at) {
+        INDArray current = net.getParam(key);
+        long[] shape = current.shape();
+        int n = (int) current.length();
+        INDArray values = Nd4j.create(java.util.Arrays.copyOfRange(flat, at, at + n), shape, 'c');
+        net.setParam(key, values);
+        return at + n;
+    }
+
     private static int copyRowMajor(INDArray m, float[] flat, int at) {
         INDArray matrix = m.rank() == 1 ? m.reshape(1, m.length()) : m;
         long rows = matrix.size(0);

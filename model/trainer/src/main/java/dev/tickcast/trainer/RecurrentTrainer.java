@@ -14,4 +14,7 @@ interface RecurrentTrainer {
 
     /** The weights in the cell format's flat layout (see RecurrentNetwork). */
     float[] exportWeights();
+
+    /** Sets the weights from the cell format's flat layout (warm start); the inverse of {@link #exportWeights()}. */
+    void importWeights(float[] weights);
 }

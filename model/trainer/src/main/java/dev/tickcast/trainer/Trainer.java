@@ -28,11 +28,24 @@ public final class Trainer {
 
     public static TrainingResult train(List<Tick> ticks, TrainingSettings settings, String modelName, long version,
             String source, TrainingProgress progress) {
-        TrainingData data = TrainingData.build(ticks, settings);
+        return train(ticks, settings, modelName, version, source, progress, null);
+    }
+
+    /**
+     * @param warmStart a model to start from (its weights and scaler) when its architecture matches the
+     *     settings (cell type, hidden sizes, features); otherwise, or when null, training starts fresh
+     */
+    public static TrainingResult train(List<Tick> ticks, TrainingSettings settings, String modelName, long version,
+            String source, TrainingProgress progress, ModelUpdate warmStart) {
+        boolean warm = warmStart != null && sameArchitecture(warmStart, settings);
+        TrainingData data = TrainingData.build(ticks, settings, warm ? warmStart.getFeatures() : null);
         int n = data.inputSize();
         RecurrentTrainer net = settings.cellType() == CellType.GRU
                 ? new GruTrainer(n, settings.hiddenSizes(), settings)
                 : new MultiLayerTrainer(settings.cellType(), n, settings.hiddenSizes(), settings);
+        if (warm) {
+            net.importWeights(dev.tickcast.model.file.Weights.fromBytes(warmStart.getWeights()));
+        }
 
         Random random = new Random(settings.seed());
         List<Integer> order = new ArrayList<>();
@@ -85,7 +98,15 @@ public final class Trainer {
                 .setSkill(overall.skill())
                 .build();
         ModelUpdate update = ModelUpdate.newBuilder(unvalidated).setValidation(metrics).build();
-        return new TrainingResult(update, summary, epochLoss);
+        return new TrainingResult(update, summary, epochLoss, data.validationCutoffs(), warm);
+    }
+
+    /** Whether a model has the cell type, layer sizes and features these settings would train. */
+    public static boolean sameArchitecture(ModelUpdate model, TrainingSettings settings) {
+        List<Integer> hidden = java.util.Arrays.stream(settings.hiddenSizes()).boxed().toList();
+        List<String> features = settings.features().stream().map(dev.tickcast.model.feature.Feature::wireName).toList();
+        return model.getCellType() == settings.cellType() && model.getHiddenSizes().equals(hidden)
+                && model.getFeatures().getNames().equals(features);
     }
 
     /** Scores a model on each symbol's validation part, through the backtest (the job's code path). */

@@ -54,6 +54,14 @@ public final class TrainingData {
      * @throws IllegalArgumentException when no symbol has enough ticks for one training window, saying how many are needed
      */
     public static TrainingData build(List<Tick> ticks, TrainingSettings settings) {
+        return build(ticks, settings, null);
+    }
+
+    /**
+     * @param fixedSpec the scaler to use instead of fitting one (a warm start keeps the scaler its weights were
+     *     trained with), or null to fit on this data
+     */
+    public static TrainingData build(List<Tick> ticks, TrainingSettings settings, FeatureSpec fixedSpec) {
         List<Series> series = acceptedSeries(ticks, settings.validationFraction());
         // Raw features and targets of every training step: step t uses ticks t-1, t and targets tick t+1.
         List<float[]> rawPerSeries = new ArrayList<>();
@@ -81,7 +89,7 @@ public final class TrainingData {
             System.arraycopy(targetsPerSeries.get(i), 0, allTargets, at, targetsPerSeries.get(i).length);
             at += targetsPerSeries.get(i).length;
         }
-        FeatureSpec spec = FeatureScaler.fit(settings.features(), allRaw, rows, allTargets, settings.clip());
+        FeatureSpec spec = fixedSpec != null ? fixedSpec : FeatureScaler.fit(settings.features(), allRaw, rows, allTargets, settings.clip());
         FeatureScaler scaler = new FeatureScaler(spec);
 
         int n = scaler.inputSize();
