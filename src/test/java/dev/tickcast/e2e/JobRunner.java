@@ -1,0 +1,27 @@
+package dev.tickcast.e2e;
+
+import dev.tickcast.job.ForecastJob;
+import dev.tickcast.job.JobConfig;
+import dev.tickcast.job.KafkaConnectors;
+import dev.tickcast.job.TickcastJob;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Starts the job with its Kafka connectors on the test's MiniCluster, as TickcastJob.main would. */
+final class JobRunner {
+
+    private JobRunner() {}
+
+    /**
+     * @param flinkConfig extra Flink configuration (e.g. a savepoint to restore), may be empty
+     * @param initialModel wire-encoded ModelUpdate served from the start, or null
+     */
+    static JobClient start(JobConfig config, Configuration flinkConfig, byte[] initialModel, String name) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
+        TickcastJob.configure(env, config);
+        new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
+                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initialModel).attach(env);
+        return env.executeAsync(name);
+    }
+}

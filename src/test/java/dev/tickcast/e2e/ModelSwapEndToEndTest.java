@@ -1,0 +1,218 @@
+package dev.tickcast.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tickcast.embedded.EmbeddedKafka;
+import dev.tickcast.job.JobConfig;
+import dev.tickcast.model.cell.RecurrentNetwork;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelFile;
+import dev.tickcast.model.forecast.Backtest;
+import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.FeatureSpec;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelAction;
+import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.wire.WireCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live model swaps through a real broker and the job on a MiniCluster (parallelism 2, exactly-once):
+ * the bundled feed replayed in five parts with v1, then v2 published, then a pin back to v1 (rollback),
+ * then an unpin (v2), then a stop with savepoint and a restart that must serve v2 at once from state.
+ * Each swap is confirmed with probe symbols before the next part is sent, so the serving model of every
+ * tick is known; the forecasts must then equal, bit for bit, the backtest that swaps models at the same
+ * ticks (re-warming each symbol from its ring of recent inputs).
+ */
+class ModelSwapEndToEndTest {
+
+    private static final int PARALLELISM = 2;
+    private static final int PROBES = 10;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
+
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path savepoints;
+
+    private int probeRound;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void swapRollbackUnpinAndRestartEachForecastStampedAndEqualToTheBacktest() throws Exception {
+        JobConfig config = JobConfig.fromArgs("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", "swap.ticks",
+                "--topic.forecasts", "swap.forecasts", "--topic.evaluations", "swap.evaluations", "--topic.models", "swap.models",
+                "--topic.deadletters", "swap.deadletters", "--parallelism", String.valueOf(PARALLELISM), "--checkpoint-interval", "500 ms",
+                "--starting-offsets", "earliest", "--transactional-id-prefix", "swap");
+        kafka.createTopics(3, config.ticksTopic());
+        kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
+        kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
+
+        List<Tick> ticks = BundledData.read().ticks();
+        int n = ticks.size();
+        int[] cut = {0, n / 5, 2 * n / 5, 3 * n / 5, 4 * n / 5, n};
+        ModelUpdate v1 = randomModel(1, CellType.LSTM, new int[] {12}, 1L);
+        ModelUpdate v2 = randomModel(2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
+
+        ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
+        models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v1));
+        JobClient job = JobRunner.start(config, new Configuration(), null, "swap-1");
+        try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
+            awaitServing(collector, config, 1);
+            sendAndAwait(collector, config, ticks, cut[0], cut[1]);
+
+            models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v2));
+            awaitServing(collector, config, 2);
+            sendAndAwait(collector, config, ticks, cut[1], cut[2]);
+
+            models.send("swap#control", control(ModelAction.PIN, 1));
+            awaitServing(collector, config, 1);
+            sendAndAwait(collector, config, ticks, cut[2], cut[3]);
+
+            models.send("swap#control", control(ModelAction.UNPIN, 0));
+            awaitServing(collector, config, 2);
+            sendAndAwait(collector, config, ticks, cut[3], cut[4]);
+
+            String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+            Configuration restore = new Configuration();
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            job = JobRunner.start(config, restore, null, "swap-2");
+            // No probe now: the first ticks after the restart must already be served by v2, from checkpointed state.
+            sendAndAwait(collector, config, ticks, cut[4], cut[5]);
+            job.cancel().get();
+
+            Model m1 = Model.verify(v1);
+            Model m2 = Model.verify(v2);
+            Map<String, List<String>> expected = new HashMap<>();
+            Backtest.Summary offline = Backtest.runWithModels(i -> i < cut[1] || (i >= cut[2] && i < cut[3]) ? m1 : m2, ticks,
+                    ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
+                    (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f)));
+            Map<String, List<String>> actual = collector.forecasts().stream().filter(f -> !f.getSymbol().startsWith("PROBE"))
+                    .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(ModelSwapEndToEndTest::describe, Collectors.toList())));
+
+            assertThat(actual.values().stream().mapToLong(List::size).sum()).isEqualTo(offline.forecasts());
+            assertThat(actual.keySet()).isEqualTo(expected.keySet());
+            for (String symbol : expected.keySet()) {
+                assertThat(actual.get(symbol)).as("forecasts of %s", symbol).containsExactlyElementsOf(expected.get(symbol));
+            }
+            Map<Long, Long> versions = collector.forecasts().stream().filter(f -> !f.getSymbol().startsWith("PROBE"))
+                    .collect(Collectors.groupingBy(Forecast::getModelVersion, Collectors.counting()));
+            System.out.printf("swap e2e: %d forecasts by version %s; savepoint %s%n", offline.forecasts(), versions, savepoint);
+            assertThat(versions.keySet()).containsExactlyInAnyOrder(0L, 1L, 2L);
+        } finally {
+            if (!job.getJobStatus().get().isTerminalState()) {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** Sends ticks [from, to) and waits until the job committed a forecast or a dead letter... a forecast for each valid one. */
+    private void sendAndAwait(ForecastCollector collector, JobConfig config, List<Tick> ticks, int from, int to) throws Exception {
+        List<Tick> part = ticks.subList(from, to);
+        long before = collector.count(f -> !f.getSymbol().startsWith("PROBE"));
+        long valid = Backtest.run(null, ticks.subList(0, to), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {}).forecasts()
+                - Backtest.run(null, ticks.subList(0, from), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {}).forecasts();
+        WireCodec<Tick> codec = WireCodec.of(Tick.class);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Tick t : part) {
+            records.add(new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t)));
+        }
+        KafkaIo.produce(kafka.bootstrapServers(), records);
+        KafkaIo.await(() -> collector.count(f -> !f.getSymbol().startsWith("PROBE")) >= before + valid, Duration.ofMinutes(3),
+                "forecasts of ticks " + from + ".." + to);
+    }
+
+    /** Sends a round of probe ticks until every probe symbol's newest forecast carries the version. */
+    private void awaitServing(ForecastCollector collector, JobConfig config, long version) throws Exception {
+        WireCodec<Tick> codec = WireCodec.of(Tick.class);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            int round = ++probeRound;
+            Instant time = Instant.parse("2030-01-01T00:00:00Z").minus(Duration.ofDays(3650)).plusSeconds(round);
+            List<ProducerRecord<byte[], byte[]>> probes = new ArrayList<>();
+            for (int p = 0; p < PROBES; p++) {
+                Tick t = Tick.newBuilder().setSymbol("PROBE-" + p).setEventTime(time).setPrice(100 + round * 0.01 + p).setVolume(null).build();
+                probes.add(new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t)));
+            }
+            KafkaIo.produce(kafka.bootstrapServers(), probes);
+            KafkaIo.await(() -> collector.count(f -> f.getSymbol().startsWith("PROBE") && f.getEventTime().equals(time)) >= PROBES,
+                    Duration.ofMinutes(1), "probe round " + round);
+            boolean all = collector.forecasts().stream()
+                    .filter(f -> f.getSymbol().startsWith("PROBE") && f.getEventTime().equals(time))
+                    .allMatch(f -> f.getModelVersion() == version);
+            if (all && round > 1) {
+                return;
+            }
+        }
+        throw new AssertionError("the job did not serve version " + version + " within 2 minutes");
+    }
+
+    private static byte[] control(ModelAction action, long version) {
+        return WireCodec.of(ModelControl.class).encode(ModelControl.newBuilder().setModelName("swap").setAction(action).setVersion(version)
+                .setIssuedAt(Instant.parse("2026-06-01T00:00:00Z")).build());
+    }
+
+    private static String describe(Forecast f) {
+        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " [" + f.getIntervalLow() + ", "
+                + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
+    }
+
+    static ModelUpdate randomModel(long version, CellType cell, int[] hidden, long seed) {
+        Random random = new Random(seed);
+        float[] weights = new float[RecurrentNetwork.parameterCount(cell, 3, hidden, 1)];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (random.nextGaussian() * 0.3);
+        }
+        FeatureSpec spec = FeatureSpec.newBuilder().setNames(List.of("log_return", "log_gap", "log_volume"))
+                .setMean(List.of(0.0, 2.0, 0.5)).setStd(List.of(0.002, 2.0, 1.0)).setClip(8.0).setTargetMean(0.0).setTargetStd(0.002).build();
+        return ModelFile.build("swap", version, cell, hidden, spec, weights, null, null, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(version));
+    }
+
+    /** Writes to the models topic. */
+    private static final class ModelsPublisher {
+        private final String topic;
+
+        ModelsPublisher(String topic) {
+            this.topic = topic;
+        }
+
+        void send(String key, byte[] value) {
+            KafkaIo.produce(kafka.bootstrapServers(), List.of(new ProducerRecord<>(topic, WireCodec.key(key), value)));
+        }
+    }
+}
