@@ -141,6 +141,63 @@ class ModelSwapEndToEndTest {
         }
     }
 
+    @Test
+    void badModelsAreDeadLetteredWithTheirReasonAndTheServingModelKeepsServing() throws Exception {
+        JobConfig config = JobConfig.fromArgs("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", "bad.ticks",
+                "--topic.forecasts", "bad.forecasts", "--topic.evaluations", "bad.evaluations", "--topic.models", "bad.models",
+                "--topic.deadletters", "bad.deadletters", "--parallelism", String.valueOf(PARALLELISM), "--checkpoint-interval", "500 ms",
+                "--starting-offsets", "earliest", "--transactional-id-prefix", "bad");
+        kafka.createTopics(2, config.ticksTopic(), config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
+        kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
+        ModelUpdate v5 = randomModel(5, CellType.LSTM, new int[] {6}, 5L);
+        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
+        ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
+        models.send("swap", codec.encode(v5));
+
+        JobClient job = JobRunner.start(config, new Configuration(), null, "bad-models");
+        try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
+            awaitServing(collector, config, 5);
+            ModelUpdate v6 = randomModel(6, CellType.LSTM, new int[] {6}, 6L);
+            byte[] altered = bytes(v6.getWeights());
+            altered[7] ^= 0x40;
+            float[] nan = dev.tickcast.model.file.Weights.fromBytes(v6.getWeights());
+            nan[3] = Float.NaN;
+            float[] tooFew = java.util.Arrays.copyOf(dev.tickcast.model.file.Weights.fromBytes(v6.getWeights()), 10);
+            Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+            bad.put("CHECKSUM", codec.encode(ModelUpdate.newBuilder(v6).setWeights(java.nio.ByteBuffer.wrap(altered)).build()));
+            bad.put("SHAPE", codec.encode(ModelUpdate.newBuilder(v6).setWeights(java.nio.ByteBuffer.wrap(dev.tickcast.model.file.Weights.toBytes(tooFew)))
+                    .setWeightsSha256(java.nio.ByteBuffer.wrap(dev.tickcast.model.file.Weights.sha256(
+                            java.nio.ByteBuffer.wrap(dev.tickcast.model.file.Weights.toBytes(tooFew)))))
+                    .build()));
+            bad.put("NOT_FINITE", codec.encode(ModelFile.build("swap", 6, CellType.LSTM, new int[] {6}, v6.getFeatures(), nan, null, null,
+                    v6.getCreatedAt())));
+            bad.put("WRONG_SCHEMA", UnknownCellType.encode(v6, "TRANSFORMER"));
+            bad.put("VERSION", codec.encode(randomModel(4, CellType.LSTM, new int[] {6}, 4L)));
+            for (byte[] b : bad.values()) {
+                models.send("swap", b);
+            }
+            List<dev.tickcast.schema.DeadLetter> deadLetters = new ArrayList<>();
+            WireCodec<dev.tickcast.schema.DeadLetter> dl = WireCodec.of(dev.tickcast.schema.DeadLetter.class);
+            for (var r : KafkaIo.readCommitted(kafka.bootstrapServers(), config.deadLettersTopic(), Duration.ofMinutes(1),
+                    all -> all.size() >= bad.size())) {
+                deadLetters.add(dl.decode(r.value()));
+            }
+            assertThat(deadLetters).extracting(dev.tickcast.schema.DeadLetter::getReason).containsOnly("MODEL_REJECTED");
+            assertThat(deadLetters).extracting(d -> d.getDetail().substring(0, d.getDetail().indexOf(':')))
+                    .containsExactlyInAnyOrderElementsOf(bad.keySet());
+            assertThat(deadLetters).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(config.modelsTopic()));
+            awaitServing(collector, config, 5); // forecasts continue with the serving version
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
     /** Sends ticks [from, to) and waits until the job committed a forecast or a dead letter... a forecast for each valid one. */
     private void sendAndAwait(ForecastCollector collector, JobConfig config, List<Tick> ticks, int from, int to) throws Exception {
         List<Tick> part = ticks.subList(from, to);
