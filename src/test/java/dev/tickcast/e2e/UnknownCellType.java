@@ -32,6 +32,9 @@ final class UnknownCellType {
         GenericRecord record = new GenericDatumReader<GenericRecord>(ModelUpdate.getClassSchema(), newer)
                 .read(null, DecoderFactory.get().binaryDecoder(buffer.toByteArray(), null));
         record.put("cell_type", new GenericData.EnumSymbol(newer.getField("cell_type").schema(), cellType));
-        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
+        java.nio.ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
     }
 }
