@@ -15,13 +15,13 @@ final class JobRunner {
 
     /**
      * @param flinkConfig extra Flink configuration (e.g. a savepoint to restore), may be empty
-     * @param initialModel wire-encoded ModelUpdate served from the start, or null
+     * @param initialModels wire-encoded ModelUpdates served from the start, may be empty
      */
-    static JobClient start(JobConfig config, Configuration flinkConfig, byte[] initialModel, String name) throws Exception {
+    static JobClient start(JobConfig config, Configuration flinkConfig, java.util.List<byte[]> initialModels, String name) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         TickcastJob.configure(env, config);
         new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initialModel).attach(env);
+                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initialModels).attach(env);
         return env.executeAsync(name);
     }
 }

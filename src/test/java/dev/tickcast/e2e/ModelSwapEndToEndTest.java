@@ -91,7 +91,7 @@ class ModelSwapEndToEndTest {
 
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
         models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v1));
-        JobClient job = JobRunner.start(config, new Configuration(), null, "swap-1");
+        JobClient job = JobRunner.start(config, new Configuration(), List.of(), "swap-1");
         try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 1);
             sendAndAwait(collector, config, ticks, cut[0], cut[1]);
@@ -111,7 +111,7 @@ class ModelSwapEndToEndTest {
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
             Configuration restore = new Configuration();
             restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            job = JobRunner.start(config, restore, null, "swap-2");
+            job = JobRunner.start(config, restore, List.of(), "swap-2");
             // No probe now: the first ticks after the restart must already be served by v2, from checkpointed state.
             sendAndAwait(collector, config, ticks, cut[4], cut[5]);
             job.cancel().get();
@@ -154,7 +154,7 @@ class ModelSwapEndToEndTest {
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
         models.send("swap", codec.encode(v5));
 
-        JobClient job = JobRunner.start(config, new Configuration(), null, "bad-models");
+        JobClient job = JobRunner.start(config, new Configuration(), List.of(), "bad-models");
         try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 5);
             ModelUpdate v6 = randomModel(6, CellType.LSTM, new int[] {6}, 6L);

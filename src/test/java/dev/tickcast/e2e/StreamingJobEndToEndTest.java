@@ -104,7 +104,7 @@ class StreamingJobEndToEndTest {
         TickcastJob.configure(env, config);
         byte[] initialModel = WireCodec.of(ModelUpdate.class, 64 << 20).encode(modelUpdate);
         new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initialModel).attach(env);
+                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), List.of(initialModel)).attach(env);
         JobClient job = env.executeAsync("tickcast-e2e");
         List<ConsumerRecord<byte[], byte[]>> forecasts;
         List<ConsumerRecord<byte[], byte[]>> deadLetters;

@@ -49,7 +49,7 @@ class SwapLatencyTest {
                     "--starting-offsets", "earliest");
             kafka.createTopics(2, config.ticksTopic(), config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
             kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
-            JobClient job = JobRunner.start(config, new Configuration(), null, "swap-latency");
+            JobClient job = JobRunner.start(config, new Configuration(), List.of(), "swap-latency");
             AtomicBoolean ticking = new AtomicBoolean(true);
             Thread feeder = new Thread(() -> feed(kafka.bootstrapServers(), config.ticksTopic(), ticking), "feeder");
             List<Double> latenciesMs = new ArrayList<>();

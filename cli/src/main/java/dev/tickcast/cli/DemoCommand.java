@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             // The model is also given as the job's initial model, so every forecast of the replay uses it.
             new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
                     KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config),
-                    WireCodec.of(ModelUpdate.class, 64 << 20).encode(model)).attach(env);
+                    List.of(WireCodec.of(ModelUpdate.class, 64 << 20).encode(model))).attach(env);
             JobClient job = env.executeAsync("tickcast-demo");
             console.printf("    Kafka at %s, model v1 published to %s, job %s running: web UI at %s%n%n", kafka.bootstrapServers(),
                     MODELS, job.getJobID(), LocalFlink.webUi(env));

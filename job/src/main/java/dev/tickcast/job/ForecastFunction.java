@@ -18,6 +18,8 @@ import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -58,14 +60,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private final ForecastSettings settings;
     private final Duration stateTtl;
     private final String modelsTopic;
-    private final byte[] initialModel;
+    private final List<byte[]> initialModels;
 
     private transient ValueState<SymbolState> symbolState;
     private transient SymbolForecaster forecaster;
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
     private transient WireCodec<ModelControl> controlCodec;
-    private transient ModelUpdate initial;
+    private transient List<ModelUpdate> initial;
+    /** The serving candidates and pin, from broadcast state; rebuilt after each broadcast record (null = rebuild). */
+    private transient List<ModelUpdate> candidates;
+    private transient Long pinned;
     private transient ModelUpdate cachedUpdate;
     private transient Model cachedModel;
 
@@ -79,14 +84,14 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient long evaluations;
 
     /**
-     * @param initialModel a ModelUpdate in wire encoding to serve until the models topic delivers a newer
-     *     one, or null
+     * @param initialModels ModelUpdates in wire encoding served from the start (each from its effective time),
+     *     until the models topic delivers newer ones; may be empty
      */
-    public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, byte[] initialModel) {
+    public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels) {
         this.settings = settings;
         this.stateTtl = stateTtl;
         this.modelsTopic = modelsTopic;
-        this.initialModel = initialModel;
+        this.initialModels = List.copyOf(initialModels);
     }
 
     /** The keyed state's descriptor: Avro type information and a processing-time TTL. */
@@ -106,8 +111,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         controlCodec = WireCodec.of(ModelControl.class);
-        initial = initialModel == null ? null : modelCodec.decode(initialModel);
-        servingVersion = initial == null ? 0 : initial.getVersion();
+        initial = new ArrayList<>();
+        for (byte[] bytes : initialModels) {
+            initial.add(modelCodec.decode(bytes));
+        }
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         forecastsOut = metrics.counter("forecastsOut");
@@ -135,8 +142,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
 
-        Model model = runtime(ServingModels.serving(ctx.getBroadcastState(Streams.MODEL_STATE),
-                ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE), initial));
+        if (candidates == null) { // first tick, or after a restore
+            candidates = ServingModels.candidates(ctx.getBroadcastState(Streams.MODEL_STATE), initial);
+            pinned = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED);
+        }
+        Model model = runtime(ServingModels.serving(candidates, pinned, timeMs));
         TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
         symbolState.update(state.toRecord());
         out.collect(outcome.forecast());
@@ -171,8 +181,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             key = command.getModelName() + "#control";
             detectedAt = command.getIssuedAt().toEpochMilli();
         }
-        ModelUpdate serving = ServingModels.serving(models, control, initial);
-        servingVersion = serving == null ? 0 : serving.getVersion();
+        candidates = ServingModels.candidates(models, initial);
+        pinned = control.get(ServingModels.PINNED);
+        ModelUpdate newest = ServingModels.serving(candidates, pinned, Long.MAX_VALUE);
+        servingVersion = newest == null ? 0 : newest.getVersion();
         if (refusal != null) {
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.

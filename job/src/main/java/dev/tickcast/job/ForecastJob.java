@@ -6,6 +6,7 @@ import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -36,20 +37,21 @@ public final class ForecastJob {
     private final Sink<Forecast> forecasts;
     private final Sink<Evaluation> evaluations;
     private final Sink<DeadLetter> deadLetters;
-    private final byte[] initialModel;
+    private final List<byte[]> initialModels;
 
     /**
-     * @param initialModel a ModelUpdate in wire encoding served until the models topic brings a newer one, or null
+     * @param initialModels ModelUpdates in wire encoding served from the start (each from its effective time)
+     *     until the models topic brings newer ones; may be empty
      */
     public ForecastJob(JobConfig config, Source<RawRecord, ?, ?> ticks, Source<RawRecord, ?, ?> models, Sink<Forecast> forecasts,
-            Sink<Evaluation> evaluations, Sink<DeadLetter> deadLetters, byte[] initialModel) {
+            Sink<Evaluation> evaluations, Sink<DeadLetter> deadLetters, List<byte[]> initialModels) {
         this.config = config;
         this.ticks = ticks;
         this.models = models;
         this.forecasts = forecasts;
         this.evaluations = evaluations;
         this.deadLetters = deadLetters;
-        this.initialModel = initialModel;
+        this.initialModels = initialModels;
     }
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
@@ -78,7 +80,7 @@ public final class ForecastJob {
         SingleOutputStreamOperator<Forecast> forecast = timed
                 .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
                 .connect(broadcastModels)
-                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModel),
+                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels),
                         Streams.FORECASTS)
                 .uid("forecast")
                 .name("forecast");

@@ -62,7 +62,7 @@ public final class JobOptions {
             .defaultValue(Duration.ofDays(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are dead-lettered (BAD_TIME).");
 
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model").stringType()
-            .noDefaultValue().withDescription("Optional model file (written by 'tickcast train') served from the start, before any ModelUpdate arrives on the models topic.");
+            .noDefaultValue().withDescription("Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
 
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
             .defaultValue(32).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");

@@ -24,6 +24,9 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
 
     private static final long serialVersionUID = 1L;
 
+    /** Reason code of a file row that is not a tick (the file source says why). */
+    public static final String BAD_ROW = "BAD_ROW";
+
     private final int maxRecordBytes;
     private final long futureToleranceMs;
     private transient WireCodec<Tick> codec;
@@ -46,6 +49,10 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
     public void processElement(RawRecord raw, Context ctx, Collector<SourcedTick> out) {
         ticksIn.inc();
         long now = System.currentTimeMillis();
+        if (raw.getError() != null) { // a file source could not read the row as a tick
+            reject(ctx, BAD_ROW, raw.getError(), raw, null, now);
+            return;
+        }
         Tick tick;
         try {
             tick = codec.decode(bytes(raw.getValue()));

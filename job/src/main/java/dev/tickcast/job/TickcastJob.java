@@ -6,6 +6,8 @@ import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -44,7 +46,7 @@ public final class TickcastJob {
     /** Configures the environment for the job, attaches it with Kafka connectors, and executes it (blocking). */
     public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName) throws Exception {
         configure(env, config);
-        byte[] initial = initialModel(config);
+        List<byte[]> initial = initialModels(config);
         new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
                 KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initial).attach(env);
         LOG.info("tickcast job: ticks {} -> forecasts {}, {} delivery", config.ticksTopic(), config.forecastsTopic(), config.delivery());
@@ -64,18 +66,23 @@ public final class TickcastJob {
         }
     }
 
-    /** The --model file, verified here so that a bad file fails the submission, not the running job. */
-    static byte[] initialModel(JobConfig config) {
-        if (config.initialModel() == null) {
-            return null;
+    /** The --model files, verified here so that a bad file fails the submission, not the running job. */
+    public static List<byte[]> initialModels(JobConfig config) {
+        List<byte[]> models = new ArrayList<>();
+        if (config.initialModel() == null || config.initialModel().isBlank()) {
+            return models;
         }
-        try {
-            Model model = ModelFile.load(Path.of(config.initialModel()));
-            LOG.info("serving {} from {} until the models topic brings a newer one", model.describe(), config.initialModel());
-            ModelUpdate update = model.update();
-            return WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(update);
-        } catch (ModelRejectedException e) {
-            throw new IllegalArgumentException("--model " + config.initialModel() + " refused: " + e.getMessage(), e);
+        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        for (String file : config.initialModel().split(",")) {
+            try {
+                Model model = ModelFile.load(Path.of(file.trim()));
+                LOG.info("serving {} from {}{}", model.describe(), file.trim(), model.update().getEffectiveTime() == null ? ""
+                        : " for ticks from " + model.update().getEffectiveTime());
+                models.add(codec.encode(model.update()));
+            } catch (ModelRejectedException e) {
+                throw new IllegalArgumentException("--model " + file.trim() + " refused: " + e.getMessage(), e);
+            }
         }
+        return models;
     }
 }

@@ -79,7 +79,7 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     private static ForecastFunction function(byte[] initialModel) {
-        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel);
+        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel == null ? List.of() : List.of(initialModel));
     }
 
     ForecastHarness tick(TickBuilder tick) throws Exception {
@@ -159,10 +159,10 @@ final class ForecastHarness implements AutoCloseable {
         return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
-    /** The model the broadcast state says serves (the initial model is not counted: null before any broadcast). */
+    /** The model the broadcast state says serves now (initial models not counted: null before any broadcast). */
     ModelUpdate serving() throws Exception {
-        return ServingModels.serving(harness.getBroadcastState(Streams.MODEL_STATE), harness.getBroadcastState(Streams.MODEL_CONTROL_STATE),
-                null);
+        return ServingModels.serving(ServingModels.candidates(harness.getBroadcastState(Streams.MODEL_STATE), List.of()),
+                harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED), Long.MAX_VALUE);
     }
 
     void setStateTtlTime(long ms) {

@@ -172,4 +172,28 @@ class ModelSwapTest {
         h.tick(tick("AAA", t(0)).price(1)).tick(tick("AAA", t(1)).price(2));
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(1L);
     }
+
+    @Test
+    void modelWithAnEffectiveTimeServesOnlyTicksFromThatTimeWhereverItArrives() throws Exception {
+        List<Tick> ticks = walk();
+        Instant effective = ticks.get(41).getEventTime(); // from the 42nd tick on
+        ModelUpdate v2Later = ModelUpdate.newBuilder(V2).setEffectiveTime(effective).build();
+        ForecastHarness h = open();
+        h.model(V1).model(v2Later); // both published ahead of the data
+        ticks.forEach(t -> {
+            try {
+                h.tick(t);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Model v1 = verified(V1);
+        Model v2 = verified(v2Later);
+        List<Forecast> expected = new ArrayList<>();
+        Backtest.runWithModels(i -> i < 41 ? v1 : v2, ticks, ForecastHarness.SETTINGS, s -> Long.MIN_VALUE, (t, f) -> expected.add(f));
+
+        assertThat(h.forecasts()).isEqualTo(expected);
+        assertThat(h.forecasts().subList(2, 41)).extracting(Forecast::getModelVersion).containsOnly(1L);
+        assertThat(h.forecasts().subList(41, 80)).extracting(Forecast::getModelVersion).containsOnly(2L);
+    }
 }
