@@ -40,6 +40,7 @@ public final class ForecastJob {
     private final List<byte[]> initialModels;
 
     /**
+     * @param models the models topic, or null for a bounded feed without one (backfill)
      * @param initialModels ModelUpdates in wire encoding served from the start (each from its effective time)
      *     until the models topic brings newer ones; may be empty
      */
@@ -56,9 +57,8 @@ public final class ForecastJob {
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
     public void attach(StreamExecutionEnvironment env) {
-        SingleOutputStreamOperator<SourcedTick> decoded = env
-                .fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks")
-                .uid("source-ticks")
+        DataStream<RawRecord> rawTicks = env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks").uid("source-ticks");
+        SingleOutputStreamOperator<SourcedTick> decoded = rawTicks
                 .process(new TickDecoder(config.maxRecordBytes(), config.futureTolerance()), Streams.TICKS)
                 .uid("decode-ticks")
                 .name("decode and check ticks");
@@ -69,9 +69,11 @@ public final class ForecastJob {
                 .uid("watermarks")
                 .name("event time");
 
-        SingleOutputStreamOperator<ModelEvent> decodedModels = env
-                .fromSource(models, WatermarkStrategy.noWatermarks(), "models")
-                .uid("source-models")
+        // A bounded feed (backfill) has no models topic: its models come from --model, with effective times.
+        DataStream<RawRecord> modelRecords = models != null
+                ? env.fromSource(models, WatermarkStrategy.noWatermarks(), "models").uid("source-models")
+                : rawTicks.filter(r -> false).returns(Streams.RAW).uid("no-models").name("no models topic");
+        SingleOutputStreamOperator<ModelEvent> decodedModels = modelRecords
                 .process(new ModelDecoder(), Streams.MODEL_EVENTS)
                 .uid("decode-models")
                 .name("decode models");

@@ -6,6 +6,7 @@ import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -66,6 +67,32 @@ public final class TickcastJob {
         }
     }
 
+    /**
+     * One {@code --model} entry: {@code FILE} or {@code FILE@TIME}, where TIME (ISO-8601, e.g.
+     * 2013-11-28T00:00:00Z) sets the model's effective time: it serves ticks from that event time on.
+     */
+    public static ModelUpdate modelSpec(String spec) {
+        int at = spec.lastIndexOf('@');
+        String file = at > 0 ? spec.substring(0, at) : spec;
+        Instant effective = null;
+        if (at > 0) {
+            try {
+                effective = Instant.parse(spec.substring(at + 1));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--model " + spec + ": '" + spec.substring(at + 1)
+                        + "' is not an ISO-8601 time such as 2013-11-28T00:00:00Z");
+            }
+        }
+        try {
+            Model model = ModelFile.load(Path.of(file));
+            ModelUpdate update = effective == null ? model.update() : ModelUpdate.newBuilder(model.update()).setEffectiveTime(effective).build();
+            LOG.info("serving {} from {}{}", model.describe(), file, update.getEffectiveTime() == null ? "" : " for ticks from " + effective);
+            return update;
+        } catch (ModelRejectedException e) {
+            throw new IllegalArgumentException("--model " + file + " refused: " + e.getMessage(), e);
+        }
+    }
+
     /** The --model files, verified here so that a bad file fails the submission, not the running job. */
     public static List<byte[]> initialModels(JobConfig config) {
         List<byte[]> models = new ArrayList<>();
@@ -73,15 +100,8 @@ public final class TickcastJob {
             return models;
         }
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
-        for (String file : config.initialModel().split(",")) {
-            try {
-                Model model = ModelFile.load(Path.of(file.trim()));
-                LOG.info("serving {} from {}{}", model.describe(), file.trim(), model.update().getEffectiveTime() == null ? ""
-                        : " for ticks from " + model.update().getEffectiveTime());
-                models.add(codec.encode(model.update()));
-            } catch (ModelRejectedException e) {
-                throw new IllegalArgumentException("--model " + file.trim() + " refused: " + e.getMessage(), e);
-            }
+        for (String spec : config.initialModel().split(",")) {
+            models.add(codec.encode(modelSpec(spec.trim())));
         }
         return models;
     }

@@ -46,7 +46,7 @@ public final class TickCsv {
         long lineNo = 0;
         while ((line = reader.readLine()) != null) {
             lineNo++;
-            if (line.isBlank() || (lineNo == 1 && line.trim().toLowerCase().startsWith("symbol,"))) {
+            if (line.isBlank() || (lineNo == 1 && isHeader(line))) {
                 continue;
             }
             Object parsed = parse(line);
@@ -57,6 +57,20 @@ public final class TickCsv {
             }
         }
         return new Result(ticks, bad);
+    }
+
+    /** One line read: a tick, or why it is not one. */
+    public record Row(Tick tick, String error) {}
+
+    /** Parses one data line (not the header). */
+    public static Row parseRow(String line) {
+        Object parsed = parse(line);
+        return parsed instanceof Tick tick ? new Row(tick, null) : new Row(null, (String) parsed);
+    }
+
+    /** Whether a line is the optional header. */
+    public static boolean isHeader(String line) {
+        return line.trim().toLowerCase().startsWith("symbol,");
     }
 
     /** A Tick, or the reason (a String) the line is not one. */
