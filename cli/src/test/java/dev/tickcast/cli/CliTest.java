@@ -109,7 +109,7 @@ class CliTest {
     void missingDataFileIsOneClearLine() {
         Run run = run("train", "--data", dir.resolve("nope.csv").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("tickcast train: no tick CSV at").doesNotContain("Exception");
+        assertThat(run.err().strip()).startsWith("tickcast train: no tick file at").doesNotContain("Exception");
     }
 
     @Test
