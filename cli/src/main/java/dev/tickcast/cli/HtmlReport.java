@@ -133,7 +133,7 @@ final class HtmlReport {
     }
 
     private static String table(Map<String, Accuracy> bySymbol, Accuracy overall) {
-        StringBuilder t = new StringBuilder("<table>\n<tr><th>symbol</th><th>forecasts</th><th>MAE</th><th>RMSE</th><th>naive MAE</th>"
+        StringBuilder t = new StringBuilder("<table>\n<tr><th>symbol</th><th>evaluated</th><th>MAE</th><th>RMSE</th><th>naive MAE</th>"
                 + "<th>naive RMSE</th><th>skill</th><th>coverage</th><th>with interval</th></tr>\n");
         bySymbol.forEach((symbol, a) -> t.append(row("<tr>", "<a href=\"#" + fileSafe(symbol) + "\">" + esc(symbol) + "</a>", a)));
         t.append(row("<tr class=\"all\">", "all", overall));

@@ -122,8 +122,13 @@ final class ReportCharts {
         styler.setXAxisLabelRotation(20);
         styler.setLabelsVisible(true);
         styler.setYAxisDecimalPattern("0.0%");
-        chart.addSeries("coverage", new ArrayList<>(coverageBySymbol.keySet()), new ArrayList<>(coverageBySymbol.values()))
-                .setFillColor(FORECAST);
+        List<String> symbols = new ArrayList<>(coverageBySymbol.keySet());
+        chart.addSeries("coverage", symbols, new ArrayList<>(coverageBySymbol.values())).setFillColor(FORECAST);
+        var target = chart.addSeries("nominal", symbols, symbols.stream().map(s -> nominal).toList());
+        target.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+        target.setLineColor(ACTUAL);
+        target.setMarker(SeriesMarkers.NONE);
+        styler.setOverlapped(true); // the nominal line over the bars, not beside them
         return png(chart);
     }
 
