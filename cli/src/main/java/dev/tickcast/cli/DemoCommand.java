@@ -73,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where to write the demo's model file. Default: ${DEFAULT-VALUE}.", defaultValue = "models/demo.avro")
     Path modelOut;
 
+    @Option(names = "--report", description = "Where to write the HTML accuracy report (PNG charts beside it). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "reports/report.html")
+    Path report;
+
     private static final String TICKS = "tickcast.ticks";
     private static final String FORECASTS = "tickcast.forecasts";
     private static final String EVALUATIONS = "tickcast.evaluations";
@@ -145,14 +149,20 @@ final class DemoCommand implements Callable<Integer> {
             long expectedDeadLetters = late.size() - valid + 3;
             DemoResults results;
             try (ProgressBar bar = progressBar(valid)) {
-                results = DemoResults.collect(kafka.bootstrapServers(), FORECASTS, EVALUATIONS, DEAD_LETTERS, valid, expectedDeadLetters,
-                        Duration.ofMinutes(4), bar);
+                // Each symbol's first tick has no earlier forecast to evaluate.
+                long expectedEvaluations = valid - late.stream().map(Tick::getSymbol).distinct().count();
+                results = DemoResults.collect(kafka.bootstrapServers(), FORECASTS, EVALUATIONS, DEAD_LETTERS, valid, expectedEvaluations,
+                        expectedDeadLetters, Duration.ofMinutes(4), bar);
             }
             job.cancel().get();
             console.println();
             console.println("4/4 What came out of Kafka (read_committed), per symbol:");
             results.print(console, late);
             console.printf("%nForecasts: %,d for %,d valid ticks; dead letters: %s.%n", results.forecasts(), valid, results.deadLettersByReason());
+            // The same report 'tickcast report' writes, from the topics the job just filled.
+            HtmlReport.Written written = HtmlReport.write(ReportSources.fromKafka(kafka.bootstrapServers(), FORECASTS, EVALUATIONS,
+                    spec.commandLine().getErr()), report, HtmlReport.Options.DEFAULTS);
+            console.printf("Report with charts: %s%n", written.html().toAbsolutePath());
             console.printf("Model %s, file %s. Next: README.md explains what you saw and how to run the job on your own Kafka.%n",
                     model.getCellType(), modelOut);
         }

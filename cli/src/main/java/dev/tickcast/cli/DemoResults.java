@@ -34,6 +34,7 @@ final class DemoResults {
     private final Map<String, PerSymbol> symbols = new TreeMap<>();
     private final Map<String, Long> deadLettersByReason = new TreeMap<>();
     private long forecasts;
+    private long evaluations;
     private long deadLetters;
 
     long forecasts() {
@@ -50,7 +51,7 @@ final class DemoResults {
      * @throws IllegalStateException when they do not arrive within the timeout, with what did arrive
      */
     static DemoResults collect(String bootstrap, String forecastsTopic, String evaluationsTopic, String deadLettersTopic,
-            long expectedForecasts, long expectedDeadLetters, Duration timeout, ProgressBar bar) throws WireException {
+            long expectedForecasts, long expectedEvaluations, long expectedDeadLetters, Duration timeout, ProgressBar bar) throws WireException {
         DemoResults r = new DemoResults();
         WireCodec<Evaluation> evaluations = WireCodec.of(Evaluation.class);
         WireCodec<DeadLetter> deadLetters = WireCodec.of(DeadLetter.class);
@@ -62,7 +63,8 @@ final class DemoResults {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(forecastsTopic, evaluationsTopic, deadLettersTopic));
-            while (r.forecasts < expectedForecasts || r.deadLetters < expectedDeadLetters) {
+            // Evaluations too: the table's errors would otherwise come from whatever part of them had arrived.
+            while (r.forecasts < expectedForecasts || r.evaluations < expectedEvaluations || r.deadLetters < expectedDeadLetters) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the job produced " + r.forecasts + " of " + expectedForecasts + " forecasts and "
                             + r.deadLetters + " of " + expectedDeadLetters + " dead letters within " + timeout
@@ -77,6 +79,7 @@ final class DemoResults {
                     } else if (record.topic().equals(evaluationsTopic)) {
                         Evaluation e = evaluations.decode(record.value());
                         s.evaluations++;
+                        r.evaluations++;
                         s.absError += Math.abs(e.getError());
                         s.naiveAbsError += Math.abs(e.getNaiveError());
                         s.sqError += e.getError() * e.getError();

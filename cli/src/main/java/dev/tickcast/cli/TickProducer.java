@@ -43,6 +43,11 @@ final class TickProducer implements AutoCloseable {
     /** Flushes and fails if any send failed. */
     void flush() {
         producer.flush();
+        failIfSendFailed();
+    }
+
+    /** Fails as soon as a send has failed, so a long replay stops early instead of at its end. */
+    void failIfSendFailed() {
         if (failure.get() != null) {
             throw new IllegalStateException("producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
         }

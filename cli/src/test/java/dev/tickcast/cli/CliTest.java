@@ -59,7 +59,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "job", "train", "backtest", "bench"})
+    @ValueSource(strings = {"demo", "job", "train", "backtest", "replay", "tail", "report", "bench"})
     void everyCommandHasHelpWithDefaults(String command) {
         Run run = run(command, "--help");
         assertThat(run.exitCode()).isZero();
@@ -84,7 +84,7 @@ class CliTest {
     void noCommandPrintsUsageListingCommands() {
         Run run = run();
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("demo", "train", "backtest", "bench");
+        assertThat(run.out()).contains("demo", "train", "backtest", "replay", "tail", "report", "bench");
     }
 
     @Test
@@ -109,7 +109,7 @@ class CliTest {
     void missingDataFileIsOneClearLine() {
         Run run = run("train", "--data", dir.resolve("nope.csv").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("tickcast train: no tick CSV at").doesNotContain("Exception");
+        assertThat(run.err().strip()).startsWith("tickcast train: no tick file at").doesNotContain("Exception");
     }
 
     @Test
