@@ -108,7 +108,7 @@ final class ModelCommand implements Runnable {
         @Mixin
         Target target;
 
-        @Option(names = "--version", required = true, description = "The version to serve.")
+        @Parameters(paramLabel = "VERSION", description = "The version to serve.")
         long version;
 
         @Option(names = "--reason", description = "Why, kept in the control record.")
@@ -120,7 +120,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             if (version < 1) {
-                throw new UserException("--version must be >= 1");
+                throw new UserException("VERSION must be >= 1");
             }
             target.models().publish(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.PIN).setVersion(version)
                     .setIssuedAt(Instant.now()).setReason(reason).build());

@@ -59,11 +59,19 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "job", "train", "backtest", "replay", "tail", "report", "bench"})
+    @ValueSource(strings = {"demo", "job", "train", "backtest", "backfill", "replay", "tail", "report", "bench"})
     void everyCommandHasHelpWithDefaults(String command) {
         Run run = run(command, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: tickcast " + command).contains("Default:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "publish", "pin", "unpin"})
+    void everyModelSubcommandHasHelpWithDefaults(String sub) {
+        Run run = run("model", sub, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: tickcast model " + sub, "--bootstrap", "Default: 127.0.0.1:9092");
     }
 
     @Test
@@ -145,5 +153,33 @@ class CliTest {
         Run run = run("backtest", "--model", model.toString(), "--data", smallCsv().toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("model refused: UNREADABLE");
+    }
+
+    @Test
+    void backfillRunsTheJobOverAFileAndEqualsTheBacktestWithBadRowsDeadLettered() throws Exception {
+        Path csv = smallCsv();
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        lines.add(5, "AAA,not-a-time,1.0,");
+        lines.add(9, "BBB,2021-03-01T00:04:00Z,-2,");
+        Files.write(csv, lines);
+        Path model = dir.resolve("model.avro");
+        assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", model.toString())
+                .exitCode()).isZero();
+
+        Run backfill = run("backfill", "--data", csv.toString(), "--model", model.toString(), "--out", dir.resolve("bf").toString());
+        assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+        assertThat(backfill.out()).contains("800 forecasts", "BAD_ROW=1", "BAD_PRICE=1", "DUPLICATE=1");
+
+        List<String> actual = new ArrayList<>();
+        try (var reader = new org.apache.avro.file.DataFileReader<>(dir.resolve("bf/forecasts.avro").toFile(),
+                new org.apache.avro.specific.SpecificDatumReader<>(dev.tickcast.schema.Forecast.class))) {
+            reader.forEach(f -> actual.add(f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v" + f.getModelVersion()));
+        }
+        List<String> expected = new ArrayList<>();
+        Backtest.run(ModelFile.load(model), TickCsv.read(csv).ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v" + f.getModelVersion()));
+        assertThat(actual).hasSize(800).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(actual.stream().filter(a -> a.startsWith("AAA")).toList())
+                .containsExactlyElementsOf(expected.stream().filter(a -> a.startsWith("AAA")).toList());
     }
 }

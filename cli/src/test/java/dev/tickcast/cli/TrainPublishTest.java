@@ -139,7 +139,7 @@ class TrainPublishTest {
     @Test
     void pinAndUnpinWriteControlRecordsUnderTheControlKey() throws Exception {
         String topic = newTopic();
-        assertThat(run("model", "pin", "--version", "3", "--reason", "drift", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic)
+        assertThat(run("model", "pin", "3", "--reason", "drift", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic)
                 .exitCode()).isZero();
         assertThat(run("model", "unpin", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic).exitCode()).isZero();
 

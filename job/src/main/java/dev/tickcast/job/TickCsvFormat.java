@@ -17,8 +17,9 @@ import org.apache.flink.core.fs.FSDataInputStream;
 /**
  * Reads a tick CSV file (the bundle's format) for the backfill mode as the same {@link RawRecord}s the
  * Kafka source gives: each row becomes a wire-encoded Tick with the file as "topic" and the line number
- * as "offset", so the rest of the job is the streaming job unchanged. A row that is not a tick keeps its
- * bytes and says why in {@code error}; the decoder dead-letters it as BAD_ROW. Not splittable: one
+ * as "offset", so the rest of the job is the streaming job unchanged (its decoder checks the values and
+ * gives the same reason codes as for Kafka). A row that cannot be read as a tick at all (columns, number
+ * or time format) keeps its bytes and says why in {@code error}; the decoder dead-letters it as BAD_ROW. Not splittable: one
  * reader per file keeps each symbol's ticks in file order.
  */
 public final class TickCsvFormat extends SimpleStreamFormat<RawRecord> {
@@ -47,7 +48,7 @@ public final class TickCsvFormat extends SimpleStreamFormat<RawRecord> {
                     if (line.isBlank() || (lineNo == 1 && TickCsv.isHeader(line))) {
                         continue;
                     }
-                    TickCsv.Row row = TickCsv.parseRow(line);
+                    TickCsv.Row row = TickCsv.parseStructure(line); // values are checked by the job's decoder, as for Kafka
                     RawRecord.Builder record = RawRecord.newBuilder().setTopic(sourceName).setPartition(0).setOffset(lineNo);
                     if (row.tick() != null) {
                         return record.setKey(ByteBuffer.wrap(WireCodec.key(row.tick().getSymbol())))

@@ -62,9 +62,20 @@ public final class TickCsv {
     /** One line read: a tick, or why it is not one. */
     public record Row(Tick tick, String error) {}
 
-    /** Parses one data line (not the header). */
+    /** Parses one data line (not the header), with the field checks of {@link TickRules}. */
     public static Row parseRow(String line) {
-        Object parsed = parse(line);
+        return row(parse(line, true));
+    }
+
+    /**
+     * Parses one data line into a tick without judging its values (price, volume, symbol, time), for a
+     * reader that leaves those checks to the job so that they get the job's reason codes.
+     */
+    public static Row parseStructure(String line) {
+        return row(parse(line, false));
+    }
+
+    private static Row row(Object parsed) {
         return parsed instanceof Tick tick ? new Row(tick, null) : new Row(null, (String) parsed);
     }
 
@@ -75,6 +86,10 @@ public final class TickCsv {
 
     /** A Tick, or the reason (a String) the line is not one. */
     static Object parse(String line) {
+        return parse(line, true);
+    }
+
+    private static Object parse(String line, boolean checkFields) {
         String[] cols = line.split(",", -1);
         if (cols.length != 4) {
             return "expected 4 columns (" + HEADER + "), found " + cols.length;
@@ -101,7 +116,7 @@ public final class TickCsv {
                 return "volume '" + cols[3] + "' is not a number";
             }
         }
-        TickRejection rejection = TickRules.checkFields(symbol, timeMs, price, volume, Long.MAX_VALUE);
+        TickRejection rejection = checkFields ? TickRules.checkFields(symbol, timeMs, price, volume, Long.MAX_VALUE) : null;
         if (rejection != null) {
             return rejection.reason() + ": " + rejection.detail();
         }
