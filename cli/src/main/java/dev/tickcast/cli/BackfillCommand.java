@@ -42,6 +42,9 @@ final class BackfillCommand implements Callable<Integer> {
             defaultValue = "backfill")
     Path out;
 
+    @Option(names = "--trusted-keys", paramLabel = "FILE[,FILE]", description = "Serve only models signed by one of these public keys.")
+    String trustedKeys;
+
     @Option(names = "--parallelism", description = "Parallelism of the local job. Default: ${DEFAULT-VALUE}.", defaultValue = "2")
     int parallelism;
 
@@ -63,7 +66,7 @@ final class BackfillCommand implements Callable<Integer> {
         List<byte[]> served = new ArrayList<>();
         try {
             config = JobConfig.fromArgs("--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "2 s", "--bootstrap", bootstrap,
-                    "--transactional-id-prefix", "tickcast-backfill");
+                    "--transactional-id-prefix", "tickcast-backfill", "--trusted-keys", trustedKeys == null ? "" : trustedKeys);
             WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
             for (String model : models) {
                 served.add(codec.encode(TickcastJob.modelSpec(model.trim())));

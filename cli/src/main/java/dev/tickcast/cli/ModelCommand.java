@@ -84,6 +84,9 @@ final class ModelCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Model file written by 'tickcast train'.")
         Path file;
 
+        @Mixin
+        Signing signing;
+
         @Spec
         CommandSpec spec;
 
@@ -95,7 +98,7 @@ final class ModelCommand implements Runnable {
             } catch (ModelRejectedException e) {
                 throw new UserException("model refused: " + e.getMessage());
             }
-            target.models().publish(model.update());
+            target.models().publish(signing.apply(model.update()));
             spec.commandLine().getOut().printf("published %s (name '%s') to %s%n", model.describe(), model.update().getModelName(),
                     target.topic);
             return 0;

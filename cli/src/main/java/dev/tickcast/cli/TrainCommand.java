@@ -111,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
             + " Without it, train once and exit (for a Kubernetes CronJob).")
     Duration every;
 
+    @picocli.CommandLine.Mixin
+    Signing signing;
+
     @Spec
     CommandSpec spec;
 
@@ -198,19 +201,20 @@ final class TrainCommand implements Callable<Integer> {
         if (result.warmStarted()) {
             out().printf("(warm-started from published v%d)%n", published.getVersion());
         }
-        ModelFile.write(result.update(), out);
+        ModelUpdate model = signing.apply(result.update());
+        ModelFile.write(model, out);
 
         out().println();
         out().println("Validation (latest " + Math.round(validation * 100) + "% of each symbol), next-price forecasts:");
         ErrorTable.print(out(), result.validation().perSymbol(), result.validation().overall());
         ValidationMetrics v = result.update().getValidation();
-        out().printf("%nModel v%d %s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
-                modelVersion, cell.type, out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
+        out().printf("%nModel v%d %s%s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
+                modelVersion, cell.type, model.getSigner() == null ? "" : " (signed by key " + model.getSigner() + ")", out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
         if (publish) {
             PublishGate.Decision decision = PublishGate.decide(result, published, input.ticks());
             out().println("Gate: " + decision.describe());
             if (decision.publish() || force) {
-                models.publish(result.update());
+                models.publish(model);
                 out().printf("Published v%d to %s at %s%s%n", modelVersion, modelsTopic, bootstrap,
                         decision.publish() ? "" : " (--force overrode the gate)");
             } else {

@@ -182,4 +182,32 @@ class CliTest {
         assertThat(actual.stream().filter(a -> a.startsWith("AAA")).toList())
                 .containsExactlyElementsOf(expected.stream().filter(a -> a.startsWith("AAA")).toList());
     }
+
+    @Test
+    void keygenThenSignedTrainingThenABackfillThatTrustsOnlyThatKey() throws Exception {
+        Run keygen = run("keygen", "--out", dir.resolve("keys").toString());
+        assertThat(keygen.exitCode()).as(keygen.err()).isZero();
+        assertThat(run("keygen", "--out", dir.resolve("keys").toString()).err()).contains("exists; keep it, choose --name, or pass --force");
+        Path csv = smallCsv();
+        Path signed = dir.resolve("signed.avro");
+        Run train = run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", signed.toString(),
+                "--signing-key", dir.resolve("keys/tickcast-signing.key").toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("(signed by key ");
+        dev.tickcast.model.file.ModelSigning.verify(ModelFile.read(signed), dev.tickcast.model.file.ModelSigning.trusted(
+                List.of(dev.tickcast.model.file.ModelSigning.readPublicKey(dir.resolve("keys/tickcast-signing.pub")).getEncoded())));
+
+        Path unsigned = dir.resolve("unsigned.avro");
+        assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", unsigned.toString())
+                .exitCode()).isZero();
+        String trusted = dir.resolve("keys/tickcast-signing.pub").toString();
+        Run refused = run("backfill", "--data", csv.toString(), "--model", unsigned.toString(), "--trusted-keys", trusted, "--out",
+                dir.resolve("bf1").toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("--model refused: SIGNATURE: model v1 is not signed");
+        Run served = run("backfill", "--data", csv.toString(), "--model", signed.toString(), "--trusted-keys", trusted, "--out",
+                dir.resolve("bf2").toString());
+        assertThat(served.exitCode()).as(served.err()).isZero();
+        assertThat(served.out()).contains("800 forecasts");
+    }
 }

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.security.PublicKey;
+import dev.tickcast.model.file.ModelSigning;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -61,6 +64,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private final Duration stateTtl;
     private final String modelsTopic;
     private final List<byte[]> initialModels;
+    private final List<byte[]> trustedKeys;
 
     private transient ValueState<SymbolState> symbolState;
     private transient SymbolForecaster forecaster;
@@ -68,6 +72,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient WireCodec<ModelUpdate> modelCodec;
     private transient WireCodec<ModelControl> controlCodec;
     private transient List<ModelUpdate> initial;
+    private transient Map<String, PublicKey> trusted;
     /** The serving candidates and pin, from broadcast state; rebuilt after each broadcast record (null = rebuild). */
     private transient List<ModelUpdate> candidates;
     private transient Long pinned;
@@ -88,10 +93,20 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      *     until the models topic delivers newer ones; may be empty
      */
     public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels) {
+        this(settings, stateTtl, modelsTopic, initialModels, List.of());
+    }
+
+    /**
+     * @param trustedKeys X.509-encoded Ed25519 public keys: when not empty, only models signed by one of them
+     *     are accepted from the models topic
+     */
+    public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels,
+            List<byte[]> trustedKeys) {
         this.settings = settings;
         this.stateTtl = stateTtl;
         this.modelsTopic = modelsTopic;
         this.initialModels = List.copyOf(initialModels);
+        this.trustedKeys = List.copyOf(trustedKeys);
     }
 
     /** The keyed state's descriptor: Avro type information and a processing-time TTL. */
@@ -111,6 +126,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         controlCodec = WireCodec.of(ModelControl.class);
+        trusted = ModelSigning.trusted(trustedKeys);
         initial = new ArrayList<>();
         for (byte[] bytes : initialModels) {
             initial.add(modelCodec.decode(bytes));
@@ -170,7 +186,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long detectedAt;
         if (event.getUpdate() != null) {
             ModelUpdate update = event.getUpdate();
-            refusal = ServingModels.accept(update, models, control, initial);
+            refusal = ServingModels.accept(update, models, control, initial, trusted);
             value = modelCodec.encode(update);
             key = update.getModelName();
             detectedAt = update.getCreatedAt().toEpochMilli();

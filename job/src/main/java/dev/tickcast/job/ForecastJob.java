@@ -38,6 +38,7 @@ public final class ForecastJob {
     private final Sink<Evaluation> evaluations;
     private final Sink<DeadLetter> deadLetters;
     private final List<byte[]> initialModels;
+    private final List<byte[]> trustedKeys;
 
     /**
      * @param models the models topic, or null for a bounded feed without one (backfill)
@@ -53,6 +54,8 @@ public final class ForecastJob {
         this.evaluations = evaluations;
         this.deadLetters = deadLetters;
         this.initialModels = initialModels;
+        this.trustedKeys = TrustedKeys.load(config.trustedKeys());
+        TrustedKeys.checkInitialModels(initialModels, trustedKeys);
     }
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
@@ -82,7 +85,7 @@ public final class ForecastJob {
         SingleOutputStreamOperator<Forecast> forecast = timed
                 .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
                 .connect(broadcastModels)
-                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels),
+                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, trustedKeys),
                         Streams.FORECASTS)
                 .uid("forecast")
                 .name("forecast");

@@ -30,6 +30,7 @@ public record JobConfig(
         Duration stateTtl,
         Duration futureTolerance,
         String initialModel,
+        String trustedKeys,
         ForecastSettings forecastSettings,
         int maxRecordBytes)
         implements Serializable {
@@ -99,6 +100,7 @@ public record JobConfig(
                 positive(c, JobOptions.STATE_TTL),
                 positive(c, JobOptions.FUTURE_TOLERANCE),
                 c.get(JobOptions.INITIAL_MODEL),
+                c.get(JobOptions.TRUSTED_KEYS),
                 forecastSettings(c),
                 get(c, JobOptions.MAX_RECORD_BYTES));
         if (config.parallelism() == 0 || config.parallelism() < -1) {

@@ -64,6 +64,9 @@ public final class JobOptions {
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model").stringType()
             .noDefaultValue().withDescription("Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
 
+    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys").stringType()
+            .noDefaultValue().withDescription("Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
+
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
             .defaultValue(32).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
 
@@ -76,6 +79,6 @@ public final class JobOptions {
     /** All options, in the order --help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP, TICKS_TOPIC, FORECASTS_TOPIC, EVALUATIONS_TOPIC, MODELS_TOPIC,
             DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, PARALLELISM,
-            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, RING_STEPS, RESIDUAL_WINDOW,
+            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, TRUSTED_KEYS, RING_STEPS, RESIDUAL_WINDOW,
             MAX_RECORD_BYTES);
 }

@@ -2,6 +2,8 @@ package dev.tickcast.job;
 
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.model.file.ModelSigning;
+import java.security.PublicKey;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
@@ -59,14 +61,17 @@ final class ServingModels {
     }
 
     /**
-     * Accepts a model if it verifies and is newer than every candidate.
+     * Accepts a model if it verifies (and, when keys are trusted, is signed by one of them) and is newer than every candidate.
      *
      * @return null if accepted or the newest model delivered again, else why it was refused
      */
     static String accept(ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control,
-            List<ModelUpdate> initial) throws Exception {
+            List<ModelUpdate> initial, Map<String, PublicKey> trusted) throws Exception {
         try {
             Model.verify(update);
+            if (!trusted.isEmpty()) {
+                ModelSigning.verify(update, trusted);
+            }
         } catch (ModelRejectedException e) {
             return e.getMessage();
         }

@@ -56,6 +56,13 @@ final class ForecastHarness implements AutoCloseable {
                 Types.STRING, Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE));
     }
 
+    /** A function that accepts only models signed by one of {@code trustedKeys} (X.509 encodings). */
+    static ForecastHarness openTrusting(List<byte[]> trustedKeys) throws Exception {
+        return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), trustedKeys), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE,
+                Streams.MODEL_CONTROL_STATE));
+    }
+
     /** A fresh function (nothing carried over in memory) restored from a snapshot. */
     static ForecastHarness restore(OperatorSubtaskState snapshot, byte[] initialModel) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h = unopened(initialModel, 1, 1, 0);

@@ -12,7 +12,8 @@ public final class ModelRejectedException extends Exception {
         FEATURES,
         SHAPE,
         CHECKSUM,
-        NOT_FINITE
+        NOT_FINITE,
+        SIGNATURE
     }
 
     private final Check check;

@@ -1,0 +1,40 @@
+package dev.tickcast.cli;
+
+import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.ModelUpdate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import picocli.CommandLine.Option;
+
+/** The {@code --signing-key} option: a private key from 'tickcast keygen', its public half beside it. */
+final class Signing {
+
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "Sign the model with this Ed25519 private key (from 'tickcast keygen';"
+            + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs with --trusted-keys serve only signed models.")
+    Path key;
+
+    /** The model, signed if a key was given. */
+    ModelUpdate apply(ModelUpdate model) {
+        if (key == null) {
+            return model;
+        }
+        try {
+            PrivateKey privateKey = ModelSigning.readPrivateKey(key);
+            return ModelSigning.sign(model, privateKey, publicKey());
+        } catch (IOException e) {
+            throw new UserException("--signing-key: " + e.getMessage());
+        }
+    }
+
+    private PublicKey publicKey() throws IOException {
+        String name = key.getFileName().toString();
+        Path sibling = key.resolveSibling(name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+        if (!Files.isRegularFile(sibling)) {
+            throw new UserException("--signing-key: no public key " + sibling + " beside " + key + " (tickcast keygen writes both)");
+        }
+        return ModelSigning.readPublicKey(sibling);
+    }
+}

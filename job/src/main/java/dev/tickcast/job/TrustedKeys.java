@@ -1,0 +1,47 @@
+package dev.tickcast.job;
+
+import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.wire.WireCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code --trusted-keys} files, read where the job is submitted and shipped to its operators as X.509 encodings. */
+final class TrustedKeys {
+
+    private TrustedKeys() {}
+
+    /** The encoded keys, or an empty list when no key is configured (signatures are then not required). */
+    static List<byte[]> load(String paths) {
+        List<byte[]> keys = new ArrayList<>();
+        if (paths == null || paths.isBlank()) {
+            return keys;
+        }
+        for (String path : paths.split(",")) {
+            try {
+                keys.add(ModelSigning.readPublicKey(Path.of(path.trim())).getEncoded());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--trusted-keys: " + e.getMessage(), e);
+            }
+        }
+        return keys;
+    }
+
+    /** Fails the submission if an initial model is not signed by a trusted key (when keys are configured). */
+    static void checkInitialModels(List<byte[]> models, List<byte[]> trusted) {
+        if (trusted.isEmpty()) {
+            return;
+        }
+        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        for (byte[] bytes : models) {
+            try {
+                ModelSigning.verify(codec.decode(bytes), ModelSigning.trusted(trusted));
+            } catch (ModelRejectedException | IOException | dev.tickcast.schema.wire.WireException e) {
+                throw new IllegalArgumentException("--model refused: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.tickcast.model.file;
+
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.wire.WireCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ed25519 signatures on models (JDK crypto only), so that writing to the models topic is not enough to
+ * change every forecast: the job serves only models signed by a key it trusts.
+ *
+ * <p>The signature covers the whole ModelUpdate — weights, checksum, shape, scaler, version, metrics —
+ * in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared. The
+ * effective time is left out on purpose: it is deployment scheduling ({@code --model FILE@TIME}), not the
+ * model. {@code signer} names the key: the first 8 bytes of the SHA-256 of its encoding, in hex.
+ *
+ * <p>Keys are PEM files: PKCS#8 private keys, X.509 SubjectPublicKeyInfo public keys.
+ */
+public final class ModelSigning {
+
+    private static final String ALGORITHM = "Ed25519";
+    private static final WireCodec<ModelUpdate> CODEC = WireCodec.of(ModelUpdate.class, Integer.MAX_VALUE);
+
+    private ModelSigning() {}
+
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK always has Ed25519 (Java 15+)", e);
+        }
+    }
+
+    public static String keyId(PublicKey key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
+    /** The model, signed: {@code signer} = the key's id, {@code signature} = Ed25519 over the signed payload. */
+    public static ModelUpdate sign(ModelUpdate model, PrivateKey privateKey, PublicKey publicKey) {
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(privateKey);
+            signer.update(payload(model));
+            return ModelUpdate.newBuilder(model).setSigner(keyId(publicKey)).setSignature(ByteBuffer.wrap(signer.sign())).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that a model is signed by one of the trusted keys.
+     *
+     * @param trusted key id → public key
+     * @throws ModelRejectedException with check SIGNATURE saying what is wrong and what is trusted
+     */
+    public static void verify(ModelUpdate model, Map<String, PublicKey> trusted) throws ModelRejectedException {
+        if (model.getSignature() == null || model.getSigner() == null) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE,
+                    "model v" + model.getVersion() + " is not signed; this job trusts keys " + trusted.keySet() + " (sign with 'tickcast train --signing-key')");
+        }
+        PublicKey key = trusted.get(model.getSigner());
+        if (key == null) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "model v" + model.getVersion() + " is signed by key "
+                    + model.getSigner() + ", which this job does not trust (trusted: " + trusted.keySet() + ")");
+        }
+        try {
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(payload(model));
+            byte[] signature = new byte[model.getSignature().remaining()];
+            model.getSignature().duplicate().get(signature);
+            if (!verifier.verify(signature)) {
+                throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of model v" + model.getVersion()
+                        + " does not verify with key " + model.getSigner() + ": the model was changed after signing");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of model v" + model.getVersion()
+                    + " cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /** What is signed: the wire encoding with signature, signer and effective time cleared. */
+    static byte[] payload(ModelUpdate model) {
+        return CODEC.encode(ModelUpdate.newBuilder(model).setSignature(null).setSigner(null).setEffectiveTime(null).build());
+    }
+
+    // ---- keys as PEM files ----
+
+    public static void writeKeyPair(KeyPair pair, Path privateFile, Path publicFile) throws IOException {
+        Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        Files.deleteIfExists(privateFile);
+        Files.createFile(privateFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    }
+
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + " is not an Ed25519 private key (PKCS#8 PEM, as 'tickcast keygen' writes): " + e.getMessage(), e);
+        }
+    }
+
+    public static PublicKey readPublicKey(Path file) throws IOException {
+        return publicKey(unpem(file, "PUBLIC KEY"), file.toString());
+    }
+
+    /** A public key from its X.509 encoding (how the job ships trusted keys to its operators). */
+    public static PublicKey publicKey(byte[] encoded, String what) throws IOException {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new IOException(what + " is not an Ed25519 public key (X.509 PEM, as 'tickcast keygen' writes): " + e.getMessage(), e);
+        }
+    }
+
+    /** Trusted keys by id, from their X.509 encodings. */
+    public static Map<String, PublicKey> trusted(List<byte[]> encodedKeys) throws IOException {
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        for (byte[] encoded : encodedKeys) {
+            PublicKey key = publicKey(encoded, "a trusted key");
+            keys.put(keyId(key), key);
+        }
+        return keys;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] unpem(Path file, String type) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IOException(file + " has no '" + begin + "' block (expected a key written by 'tickcast keygen')");
+        }
+        return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+    }
+}
