@@ -21,7 +21,13 @@ final class KafkaIo {
     private KafkaIo() {}
 
     static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+        produce(bootstrap, new Properties(), records);
+    }
+
+    /** As {@link #produce(String, List)} with extra client properties (e.g. SASL credentials). */
+    static void produce(String bootstrap, Properties extra, List<ProducerRecord<byte[], byte[]>> records) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -44,7 +50,14 @@ final class KafkaIo {
      */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout,
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        return readCommitted(bootstrap, new Properties(), topic, timeout, done);
+    }
+
+    /** As {@link #readCommitted(String, String, Duration, java.util.function.Predicate)} with extra client properties. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, Properties extra, String topic, Duration timeout,
+            java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -66,6 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final KafkaRaftServer server;
     private final Thread shutdownHook;
+    private volatile Map<String, Object> adminClientProperties = Map.of();
     private boolean closed;
 
     private EmbeddedKafka(Path root, int port, KafkaRaftServer server) {
@@ -104,7 +105,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = null;
         try {
             Properties props = brokerProperties(root.resolve("data"), ports[0], ports[1]);
-            brokerOverrides.forEach(props::setProperty);
+            // {port} and {controllerPort} in an override stand for the ports chosen here (e.g. in listeners).
+            brokerOverrides.forEach((k, v) -> props.setProperty(k,
+                    v.replace("{port}", String.valueOf(ports[0])).replace("{controllerPort}", String.valueOf(ports[1]))));
             format(root.resolve("server.properties"), props);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             // Returns once the broker is registered and unfenced, i.e. ready for clients.
@@ -273,9 +276,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin"));
+        Map<String, Object> config = new HashMap<>(adminClientProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
+        return Admin.create(config);
+    }
+
+    /**
+     * Client properties this class's own admin client uses (topic creation), for a broker whose listener
+     * needs credentials, e.g. SASL settings of a super user. Returns this broker.
+     */
+    public EmbeddedKafka withAdminClientProperties(Map<String, Object> properties) {
+        this.adminClientProperties = Map.copyOf(properties);
+        return this;
+    }
+
+    /** An admin client with this class's admin properties, for callers that set up ACLs and the like. */
+    public Admin newAdmin() {
+        return admin();
     }
 
     /**

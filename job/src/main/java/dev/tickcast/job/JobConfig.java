@@ -4,6 +4,7 @@ import dev.tickcast.model.forecast.ForecastSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,8 +33,12 @@ public record JobConfig(
         String initialModel,
         String trustedKeys,
         ForecastSettings forecastSettings,
-        int maxRecordBytes)
+        int maxRecordBytes,
+        Map<String, String> kafkaProperties)
         implements Serializable {
+
+    /** Options with this prefix are Kafka client properties for every source and sink, e.g. --kafka.security.protocol SASL_SSL. */
+    public static final String KAFKA_PREFIX = "kafka.";
 
     /** Where the ticks source starts when there is no checkpoint or savepoint. */
     public enum StartingOffsets {
@@ -72,9 +77,10 @@ public record JobConfig(
         }
         Set<String> known = JobOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
         for (String key : values.keySet()) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !(key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length())) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: "
-                        + JobOptions.ALL.stream().map(o -> "--" + o.key()).collect(Collectors.joining(", ")));
+                        + JobOptions.ALL.stream().map(o -> "--" + o.key()).collect(Collectors.joining(", "))
+                    + ", and --kafka.<client property> for Kafka client settings");
             }
         }
         return from(Configuration.fromMap(values));
@@ -102,7 +108,8 @@ public record JobConfig(
                 c.get(JobOptions.INITIAL_MODEL),
                 c.get(JobOptions.TRUSTED_KEYS),
                 forecastSettings(c),
-                get(c, JobOptions.MAX_RECORD_BYTES));
+                get(c, JobOptions.MAX_RECORD_BYTES),
+                kafkaProperties(c));
         if (config.parallelism() == 0 || config.parallelism() < -1) {
             throw new IllegalArgumentException("--parallelism must be >= 1 (or -1 for the cluster default), got " + config.parallelism());
         }
@@ -124,11 +131,30 @@ public record JobConfig(
     public static String help() {
         StringBuilder sb = new StringBuilder();
         sb.append("tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
+        sb.append(String.format("  --%-24s %s%n", "kafka.<property>", "Any Kafka client property for every source and sink, e.g. "
+                + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 --kafka.sasl.jaas.config '...'"));
         for (ConfigOption<?> o : JobOptions.ALL) {
             sb.append(String.format("  --%-24s %s%n  %-26s (default: %s)%n", o.key(), o.description().toString().replaceAll("<[^>]+>", ""), "",
                     o.hasDefaultValue() ? o.defaultValue() : "none"));
         }
         return sb.toString();
+    }
+
+    /** The --kafka.* options, prefix removed, in a stable order. */
+    private static Map<String, String> kafkaProperties(Configuration c) {
+        Map<String, String> props = new java.util.TreeMap<>();
+        c.toMap().forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                props.put(k.substring(KAFKA_PREFIX.length()), v);
+            }
+        });
+        for (String managed : List.of("bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
+                "transactional.id")) {
+            if (props.containsKey(managed)) {
+                throw new IllegalArgumentException("--kafka." + managed + " is set by the job itself; use --bootstrap for the servers");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(props);
     }
 
     private static <T> T get(Configuration c, ConfigOption<T> option) {

@@ -8,6 +8,7 @@ import dev.tickcast.schema.wire.WireCodec;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -34,7 +35,9 @@ public final class KafkaConnectors {
     }
 
     private static KafkaSource<RawRecord> source(JobConfig config, String topic, String groupId, OffsetsInitializer start) {
-        return KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder();
+        config.kafkaProperties().forEach(builder::setProperty); // security and other client settings first; ours win below
+        return builder
                 .setBootstrapServers(config.bootstrap())
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -61,6 +64,7 @@ public final class KafkaConnectors {
     private static <T> KafkaSink<T> sink(JobConfig config,
             org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
         Properties producer = new Properties();
+        producer.putAll(config.kafkaProperties());
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.setProperty("enable.idempotence", "true");
         return KafkaSink.<T>builder()
