@@ -47,35 +47,16 @@ class SecureKafkaEndToEndTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required";
-
     private static Properties credentials(String user, String password) {
         Properties p = new Properties();
-        p.put("security.protocol", "SASL_PLAINTEXT");
-        p.put("sasl.mechanism", "PLAIN");
-        p.put("sasl.jaas.config", JAAS + " username=\"" + user + "\" password=\"" + password + "\";");
+        p.putAll(EmbeddedKafka.saslPlainClient(user, password));
         return p;
     }
 
     @Test
     void jobWithCredentialsWorksAndOthersCannotWriteModels() throws Exception {
-        Map<String, String> broker = Map.of(
-                "listeners", "SASL_PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controllerPort}",
-                "advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:{port}",
-                "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name", "SASL_PLAINTEXT",
-                "sasl.enabled.mechanisms", "PLAIN",
-                "sasl.mechanism.inter.broker.protocol", "PLAIN",
-                "listener.name.sasl_plaintext.plain.sasl.jaas.config", JAAS + " username=\"admin\" password=\"admin-secret\""
-                        + " user_admin=\"admin-secret\" user_job=\"job-secret\" user_mallory=\"mallory-secret\";",
-                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                // The controller listener is PLAINTEXT inside this single process: its principal is ANONYMOUS.
-                "super.users", "User:admin;User:ANONYMOUS",
-                "allow.everyone.if.no.acl.found", "false");
         Properties admin = credentials("admin", "admin-secret");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, broker)) {
-            kafka.withAdminClientProperties(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                    admin.getProperty("sasl.jaas.config")));
+        try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(Map.of("admin", "admin-secret", "job", "job-secret", "mallory", "mallory-secret"))) {
             kafka.createTopics(2, "sec.ticks", "sec.forecasts", "sec.evaluations", "sec.deadletters");
             kafka.createTopics(1, Map.of("cleanup.policy", "compact"), "sec.models");
             try (Admin acls = kafka.newAdmin()) {

@@ -51,8 +51,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--to-kafka", description = "Write to the Kafka topics (tickcast.forecasts, ...) at --bootstrap instead of files.")
     boolean toKafka;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers, with --to-kafka. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
-    String bootstrap;
+    /** The broker for --to-kafka. */
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -65,8 +66,12 @@ final class BackfillCommand implements Callable<Integer> {
         JobConfig config;
         List<byte[]> served = new ArrayList<>();
         try {
-            config = JobConfig.fromArgs("--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "2 s", "--bootstrap", bootstrap,
-                    "--transactional-id-prefix", "tickcast-backfill", "--trusted-keys", trustedKeys == null ? "" : trustedKeys);
+            KafkaConnection kafka = kafkaOptions.connection();
+            List<String> args = new ArrayList<>(List.of("--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "2 s",
+                    "--bootstrap", kafka.bootstrap(), "--transactional-id-prefix", "tickcast-backfill", "--trusted-keys",
+                    trustedKeys == null ? "" : trustedKeys));
+            args.addAll(kafka.asJobOptions());
+            config = JobConfig.fromArgs(args.toArray(new String[0]));
             WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
             for (String model : models) {
                 served.add(codec.encode(TickcastJob.modelSpec(model.trim())));
@@ -83,7 +88,7 @@ final class BackfillCommand implements Callable<Integer> {
         if (toKafka) {
             Backfill.toKafka(config, data, served, env);
             console.printf("Done in %.1f s: forecasts, evaluations and dead letters written to %s, %s, %s at %s%n",
-                    (System.nanoTime() - started) / 1e9, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic(), bootstrap);
+                    (System.nanoTime() - started) / 1e9, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic(), config.bootstrap());
             return 0;
         }
         double[] sums = new double[2];

@@ -23,10 +23,9 @@ final class BoundedTopicReader {
 
     private BoundedTopicReader() {}
 
-    static void read(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        List<TopicPartition> partitions = KafkaTopics.partitions(bootstrap, topic);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static void read(KafkaConnection kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        List<TopicPartition> partitions = KafkaTopics.partitions(kafka, topic);
+        Properties p = kafka.client();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -37,7 +36,7 @@ final class BoundedTopicReader {
             while (!done(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new UserException("reading " + topic + " up to offsets " + end + " took over " + TIMEOUT.toMinutes()
-                            + " minutes; is the broker at " + bootstrap + " overloaded?", 1);
+                            + " minutes; is the broker at " + kafka.bootstrap() + " overloaded?", 1);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     // Records written after the read started are past the end seen then: leave them out.

@@ -135,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
             console.printf("3/4 Replaying the later %,d ticks into %s (plus 3 corrupt records), exactly-once to %s%n", late.size(), TICKS,
                     FORECASTS);
             console.flush();
-            try (TickProducer producer = new TickProducer(kafka.bootstrapServers(), TICKS)) {
+            try (TickProducer producer = new TickProducer(KafkaConnection.plain(kafka.bootstrapServers()), TICKS)) {
                 for (Tick t : late) {
                     producer.send(t);
                 }
@@ -160,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
             results.print(console, late);
             console.printf("%nForecasts: %,d for %,d valid ticks; dead letters: %s.%n", results.forecasts(), valid, results.deadLettersByReason());
             // The same report 'tickcast report' writes, from the topics the job just filled.
-            HtmlReport.Written written = HtmlReport.write(ReportSources.fromKafka(kafka.bootstrapServers(), FORECASTS, EVALUATIONS,
+            HtmlReport.Written written = HtmlReport.write(ReportSources.fromKafka(KafkaConnection.plain(kafka.bootstrapServers()), FORECASTS, EVALUATIONS,
                     spec.commandLine().getErr()), report, HtmlReport.Options.DEFAULTS);
             console.printf("Report with charts: %s%n", written.html().toAbsolutePath());
             console.printf("Model %s, file %s. Next: README.md explains what you saw and how to run the job on your own Kafka.%n",

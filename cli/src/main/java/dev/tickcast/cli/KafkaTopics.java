@@ -23,10 +23,11 @@ final class KafkaTopics {
     private KafkaTopics() {}
 
     /** The topic's partitions, or a UserException saying what to check. */
-    static List<TopicPartition> partitions(String bootstrap, String topic) {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
+    static List<TopicPartition> partitions(KafkaConnection kafka, String topic) {
+        String bootstrap = kafka.bootstrap();
+        java.util.Properties config = kafka.client();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(config)) {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);

@@ -35,8 +35,8 @@ final class ModelCommand implements Runnable {
 
     /** Where the models topic is. */
     static final class Target {
-        @Option(names = "--bootstrap", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--models-topic", description = "Models topic. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.models")
         String topic;
@@ -45,7 +45,7 @@ final class ModelCommand implements Runnable {
         String name;
 
         ModelsTopic models() {
-            return new ModelsTopic(bootstrap, topic);
+            return new ModelsTopic(kafka.connection(), topic);
         }
     }
 
@@ -62,7 +62,7 @@ final class ModelCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             var published = target.models().published(target.name);
             if (published.isEmpty()) {
-                out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.bootstrap);
+                out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
                 return 0;
             }
             out.printf("%-8s %-25s %-11s %-12s %10s %10s%n", "version", "created", "cell", "hidden", "val skill", "samples");

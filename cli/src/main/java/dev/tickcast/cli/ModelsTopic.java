@@ -5,7 +5,6 @@ import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -20,15 +19,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ModelsTopic {
 
     static final int MAX_MODEL_BYTES = 64 << 20;
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String topic;
     private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
     private final WireCodec<ModelControl> controls = WireCodec.of(ModelControl.class);
 
-    ModelsTopic(String bootstrap, String topic) {
-        this.bootstrap = bootstrap;
+    ModelsTopic(KafkaConnection kafka, String topic) {
+        this.kafka = kafka;
         this.topic = topic;
     }
 
@@ -39,7 +37,7 @@ final class ModelsTopic {
     /** Every decodable ModelUpdate of the model line on the topic now, in topic order. */
     List<ModelUpdate> published(String modelName) {
         List<ModelUpdate> found = new ArrayList<>();
-        BoundedRead.read(bootstrap, topic, TIMEOUT, r -> {
+        BoundedTopicReader.read(kafka, topic, r -> {
             if (r.value() == null || r.key() == null || !modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 return;
             }
@@ -66,8 +64,7 @@ final class ModelsTopic {
     }
 
     private void send(String key, byte[] value) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = kafka.client();
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
         p.put("max.request.size", String.valueOf(MAX_MODEL_BYTES + 1024));
@@ -77,7 +74,7 @@ final class ModelsTopic {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while publishing to " + topic);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new UserException("publishing to " + topic + " at " + bootstrap + " failed: " + e.getCause().getMessage());
+            throw new UserException("publishing to " + topic + " at " + kafka.bootstrap() + " failed: " + e.getCause().getMessage());
         }
     }
 }

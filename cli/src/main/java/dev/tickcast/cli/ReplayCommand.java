@@ -32,8 +32,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "Tick CSV (" + TickCsv.HEADER + ") or Avro container file of Tick records.")
     Path file;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @Option(names = "--topic", description = "Topic to produce to. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.ticks")
     String topic;
@@ -82,10 +82,11 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UserException(file + " has no tick of symbol " + symbol + "; its symbols are "
                     + read.ticks().stream().map(Tick::getSymbol).distinct().sorted().toList());
         }
-        KafkaTopics.partitions(bootstrap, topic); // a clear message now rather than a blocked producer later
+        KafkaConnection kafka = kafkaOptions.connection();
+        KafkaTopics.partitions(kafka, topic); // a clear message now rather than a blocked producer later
         Pacer pacer = speed > 0 ? new Pacer(speed, maxGap) : Pacer.unpaced();
         long start = System.nanoTime();
-        try (TickProducer producer = new TickProducer(bootstrap, topic); ProgressBar bar = progressBar(ticks.size())) {
+        try (TickProducer producer = new TickProducer(kafka, topic); ProgressBar bar = progressBar(ticks.size())) {
             for (Tick t : ticks) {
                 pacer.await(t.getEventTime().toEpochMilli());
                 producer.send(t);
@@ -96,7 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Sent %,d ticks from %s to %s at %s in %.1f s (%,.0f ticks/s); rejected %,d rows%s%s.%n", ticks.size(), file, topic,
-                bootstrap, seconds, ticks.size() / Math.max(seconds, 1e-9), read.badRows().size(), byReason(read.badRows()),
+                kafka.bootstrap(), seconds, ticks.size() / Math.max(seconds, 1e-9), read.badRows().size(), byReason(read.badRows()),
                 symbol == null ? "" : String.format("; %,d ticks of other symbols left out", read.ticks().size() - ticks.size()));
         return 0;
     }

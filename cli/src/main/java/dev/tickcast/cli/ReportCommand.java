@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
                 + " --forecasts / --evaluations.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @Option(names = "--forecasts-topic", description = "Topic of Forecast values. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.forecasts")
     String forecastsTopic;
@@ -58,7 +58,7 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReportData data = forecastsFile != null || evaluationsFile != null
                 ? ReportSources.fromFiles(forecastsFile, evaluationsFile, err)
-                : ReportSources.fromKafka(bootstrap, forecastsTopic, evaluationsTopic, err);
+                : ReportSources.fromKafka(kafkaOptions.connection(), forecastsTopic, evaluationsTopic, err);
         HtmlReport.Written written = HtmlReport.write(data, out, new HtmlReport.Options(maxPoints, window));
         PrintWriter console = spec.commandLine().getOut();
         console.printf("Report of %d symbols (%,d forecasts) from %s: %s (and %d PNG charts beside it)%n", data.bySymbol().size(),

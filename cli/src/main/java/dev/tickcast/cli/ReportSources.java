@@ -26,10 +26,10 @@ final class ReportSources {
     private ReportSources() {}
 
     /** Both topics from the beginning up to their ends when the read starts; records that do not decode are counted and skipped. */
-    static ReportData fromKafka(String bootstrap, String forecastsTopic, String evaluationsTopic, PrintWriter err) {
-        List<Forecast> forecasts = readTopic(bootstrap, forecastsTopic, WireCodec.of(Forecast.class), err);
-        List<Evaluation> evaluations = readTopic(bootstrap, evaluationsTopic, WireCodec.of(Evaluation.class), err);
-        return ReportData.of(forecastsTopic + " and " + evaluationsTopic + " at " + bootstrap, forecasts, evaluations);
+    static ReportData fromKafka(KafkaConnection kafka, String forecastsTopic, String evaluationsTopic, PrintWriter err) {
+        List<Forecast> forecasts = readTopic(kafka, forecastsTopic, WireCodec.of(Forecast.class), err);
+        List<Evaluation> evaluations = readTopic(kafka, evaluationsTopic, WireCodec.of(Evaluation.class), err);
+        return ReportData.of(forecastsTopic + " and " + evaluationsTopic + " at " + kafka.bootstrap(), forecasts, evaluations);
     }
 
     static ReportData fromFiles(Path forecastsFile, Path evaluationsFile, PrintWriter err) {
@@ -44,10 +44,10 @@ final class ReportSources {
         return ReportData.of(source, forecasts, evaluations);
     }
 
-    private static <T extends SpecificRecord> List<T> readTopic(String bootstrap, String topic, WireCodec<T> codec, PrintWriter err) {
+    private static <T extends SpecificRecord> List<T> readTopic(KafkaConnection kafka, String topic, WireCodec<T> codec, PrintWriter err) {
         List<T> out = new ArrayList<>();
         long[] bad = {0};
-        BoundedTopicReader.read(bootstrap, topic, r -> {
+        BoundedTopicReader.read(kafka, topic, r -> {
             try {
                 out.add(codec.decode(r.value()));
             } catch (WireException e) {

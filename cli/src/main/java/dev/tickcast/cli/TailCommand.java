@@ -40,8 +40,8 @@ final class TailCommand implements Callable<Integer> {
             + " (…ticks, …forecasts, …evaluations, …models, …deadletters).")
     RecordType type;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @Option(names = "--from-beginning", description = "Start at the earliest record instead of only new ones. Default: ${DEFAULT-VALUE}.",
             defaultValue = "false")
@@ -76,7 +76,7 @@ final class TailCommand implements Callable<Integer> {
         RecordType recordType = type != null ? type : RecordType.ofTopic(topic).orElseThrow(() -> new UserException(
                 "cannot tell the record type of topic " + topic + " from its name; pass --type " + Arrays.toString(RecordType.values())));
         WireCodec<? extends SpecificRecord> codec = recordType.codec();
-        List<TopicPartition> partitions = KafkaTopics.partitions(bootstrap, topic);
+        List<TopicPartition> partitions = KafkaTopics.partitions(kafkaOptions.connection(), topic);
         PrintWriter out = spec.commandLine().getOut();
         byte[] key = symbol == null ? null : WireCodec.key(symbol);
         long printed = 0;
@@ -122,8 +122,7 @@ final class TailCommand implements Callable<Integer> {
     }
 
     private Properties consumerProperties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = kafkaOptions.connection().client();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         // A models-topic record holds a whole model; let one fetch carry it.

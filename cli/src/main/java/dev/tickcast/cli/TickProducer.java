@@ -17,9 +17,8 @@ final class TickProducer implements AutoCloseable {
     private final WireCodec<Tick> codec = WireCodec.of(Tick.class);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    TickProducer(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    TickProducer(KafkaConnection kafka, String topic) {
+        Properties p = kafka.client();
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -6,7 +6,6 @@ import dev.tickcast.model.data.TickRules;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,11 +15,11 @@ final class TicksTopic {
     private TicksTopic() {}
 
     /** Ticks in topic order per partition; records that are not usable ticks come back as bad rows (line = offset). */
-    static TickCsv.Result read(String bootstrap, String topic) {
+    static TickCsv.Result read(KafkaConnection kafka, String topic) {
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
         List<Tick> ticks = new ArrayList<>();
         List<TickCsv.BadRow> bad = new ArrayList<>();
-        BoundedRead.read(bootstrap, topic, Duration.ofMinutes(5), r -> {
+        BoundedTopicReader.read(kafka, topic, r -> {
             try {
                 Tick t = codec.decode(r.value());
                 TickRejection rejection = TickRules.checkFields(t.getSymbol(), t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume(),

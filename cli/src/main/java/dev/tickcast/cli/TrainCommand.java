@@ -95,9 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "With --publish: publish even if the gate says no.")
     boolean force;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers, for --publish and --from-topic. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "127.0.0.1:9092")
-    String bootstrap;
+    /** The broker for --publish and --from-topic. */
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @Option(names = "--models-topic", description = "Models topic. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.models")
     String modelsTopic;
@@ -174,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
         String source = fromTopic != null ? "kafka:" + fromTopic : data.toString();
         TickCsv.Result input;
         if (fromTopic != null) {
-            input = TicksTopic.read(bootstrap, fromTopic);
+            input = TicksTopic.read(kafkaOptions.connection(), fromTopic);
             if (!input.badRows().isEmpty()) {
                 err().printf("%s: %d record(s) that are not usable ticks skipped (first: %s)%n", fromTopic, input.badRows().size(),
                         input.badRows().get(0));
@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             input = TickFiles.read(data, err());
         }
-        ModelsTopic models = publish ? new ModelsTopic(bootstrap, modelsTopic) : null;
+        ModelsTopic models = publish ? new ModelsTopic(kafkaOptions.connection(), modelsTopic) : null;
         ModelUpdate published = publish ? models.latest(name) : null;
         long modelVersion = published == null ? version : Math.max(version, published.getVersion() + 1);
         out().printf("Training %s %s on %,d ticks from %s (seed %d)%s%n", cell.type, Arrays.toString(settings.hiddenSizes()),
@@ -215,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
             out().println("Gate: " + decision.describe());
             if (decision.publish() || force) {
                 models.publish(model);
-                out().printf("Published v%d to %s at %s%s%n", modelVersion, modelsTopic, bootstrap,
+                out().printf("Published v%d to %s at %s%s%n", modelVersion, modelsTopic, kafkaOptions.bootstrap,
                         decision.publish() ? "" : " (--force overrode the gate)");
             } else {
                 out().println("Not published; the serving model stays. (--force publishes anyway.)");

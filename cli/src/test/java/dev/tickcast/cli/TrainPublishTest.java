@@ -94,14 +94,14 @@ class TrainPublishTest {
         assertThat(refused.exitCode()).as(refused.err()).isZero();
         assertThat(refused.out()).contains("Gate: new model MSE", "vs naive", "NOT PUBLISHED (worse than the naive last-price forecast)",
                 "Not published");
-        assertThat(new ModelsTopic(kafka.bootstrapServers(), topic).published("default")).isEmpty();
+        assertThat(new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default")).isEmpty();
 
         Run forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(forced.out()).contains("Published v1", "--force overrode the gate");
         Run again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(again.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
-        List<ModelUpdate> published = new ModelsTopic(kafka.bootstrapServers(), topic).published("default");
+        List<ModelUpdate> published = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default");
         assertThat(published).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L);
         Run list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
         assertThat(list.out()).contains("v1 ", "v2 ");
@@ -114,7 +114,7 @@ class TrainPublishTest {
         Run first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
         assertThat(first.out()).as(first.out()).contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
 
-        ModelUpdate v1 = new ModelsTopic(kafka.bootstrapServers(), topic).latest("default");
+        ModelUpdate v1 = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).latest("default");
         assertThat(v1.getVersion()).isEqualTo(1L);
         assertThat(v1.getValidation().getSkill()).isGreaterThan(0.1);
     }
@@ -124,7 +124,7 @@ class TrainPublishTest {
         String ticksTopic = "ticks-" + UUID.randomUUID();
         kafka.createTopics(2, ticksTopic);
         List<Tick> ticks = TickCsv.read(csv("topic.csv", 800, 0.3, 3L)).ticks();
-        try (TickProducer producer = new TickProducer(kafka.bootstrapServers(), ticksTopic)) {
+        try (TickProducer producer = new TickProducer(KafkaConnection.plain(kafka.bootstrapServers()), ticksTopic)) {
             ticks.forEach(producer::send);
             producer.send("SYN", "garbage".getBytes(StandardCharsets.UTF_8));
             producer.flush();
@@ -145,7 +145,7 @@ class TrainPublishTest {
 
         List<ModelControl> controls = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        BoundedRead.read(kafka.bootstrapServers(), topic, Duration.ofSeconds(30), r -> {
+        BoundedTopicReader.read(KafkaConnection.plain(kafka.bootstrapServers()), topic, r -> {
             keys.add(new String(r.key(), StandardCharsets.UTF_8));
             try {
                 controls.add(WireCodec.of(ModelControl.class).decode(r.value()));

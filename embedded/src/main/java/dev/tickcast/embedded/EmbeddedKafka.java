@@ -129,6 +129,43 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+
+    /**
+     * Starts a broker whose client listener requires SASL/PLAIN and authorizes with ACLs (nothing is
+     * allowed without one). {@code users} maps user names to passwords and must contain "admin", the
+     * super user this class's own admin client (topic creation, {@link #newAdmin()}) signs in as.
+     */
+    public static EmbeddedKafka startSaslPlain(Map<String, String> users) {
+        String adminPassword = users.get("admin");
+        if (adminPassword == null) {
+            throw new IllegalArgumentException("users must contain \"admin\" (the super user that creates topics and ACLs)");
+        }
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN + " username=\"admin\" password=\"" + adminPassword + "\"");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        Map<String, String> broker = new HashMap<>();
+        broker.put("listeners", "SASL_PLAINTEXT://" + HOST + ":{port},CONTROLLER://" + HOST + ":{controllerPort}");
+        broker.put("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":{port}");
+        broker.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        broker.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        broker.put("sasl.enabled.mechanisms", "PLAIN");
+        broker.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        broker.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        broker.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // The controller listener stays PLAINTEXT inside this one process; its principal is ANONYMOUS.
+        broker.put("super.users", "User:admin;User:ANONYMOUS");
+        broker.put("allow.everyone.if.no.acl.found", "false");
+        EmbeddedKafka kafka = start(0, broker);
+        Map<String, Object> admin = new HashMap<>(saslPlainClient("admin", adminPassword));
+        return kafka.withAdminClientProperties(admin);
+    }
+
+    /** The client properties of a SASL/PLAIN user of {@link #startSaslPlain}. */
+    public static Map<String, String> saslPlainClient(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", PLAIN_LOGIN + " username=\"" + user + "\" password=\"" + password + "\";");
+    }
+
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;

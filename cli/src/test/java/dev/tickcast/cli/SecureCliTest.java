@@ -1,0 +1,76 @@
+package dev.tickcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tickcast.embedded.EmbeddedKafka;
+import dev.tickcast.model.data.TickCsv;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The tools against a broker that requires SASL: every Kafka client of a command takes --kafka-config. */
+class SecureCliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TickcastCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void replayTailTrainAndModelCommandsWorkThroughSasl() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(Map.of("admin", "admin-secret"))) {
+            kafka.createTopics(1, "s.ticks", "s.models");
+            Path config = dir.resolve("client.properties");
+            Properties p = new Properties();
+            p.putAll(EmbeddedKafka.saslPlainClient("admin", "admin-secret"));
+            try (var w = Files.newBufferedWriter(config)) {
+                p.store(w, "SASL client");
+            }
+            List<String> lines = new ArrayList<>(List.of(TickCsv.HEADER));
+            double price = 100;
+            for (int i = 0; i < 600; i++) {
+                price *= Math.exp(0.001 * Math.sin(i));
+                lines.add("SEC," + Instant.parse("2024-01-01T00:00:00Z").plusSeconds(60L * i) + "," + price + ",");
+            }
+            Path csv = dir.resolve("t.csv");
+            Files.write(csv, lines);
+            String[] secure = {"--bootstrap", kafka.bootstrapServers(), "--kafka-config", config.toString()};
+
+            Run replay = run(concat(new String[] {"replay", csv.toString(), "--topic", "s.ticks"}, secure));
+            assertThat(replay.exitCode()).as(replay.err()).isZero();
+            Run tail = run(concat(new String[] {"tail", "s.ticks", "--type", "tick", "--from-beginning", "--max", "3", "--timeout", "20s"}, secure));
+            assertThat(tail.exitCode()).as(tail.err()).isZero();
+            assertThat(tail.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"symbol\":\"SEC\""));
+            Run train = run(concat(new String[] {"train", "--from-topic", "s.ticks", "--hidden", "4", "--epochs", "1", "--window", "50",
+                    "--publish", "--force", "--models-topic", "s.models", "--out", dir.resolve("m.avro").toString()}, secure));
+            assertThat(train.exitCode()).as(train.err()).isZero();
+            assertThat(train.out()).contains("on 600 ticks from kafka:s.ticks", "Published v1 to s.models");
+            Run list = run(concat(new String[] {"model", "list", "--models-topic", "s.models"}, secure));
+            assertThat(list.out()).contains("v1 ");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
