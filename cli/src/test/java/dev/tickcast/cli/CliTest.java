@@ -27,16 +27,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TickcastCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     /** Two random-walk symbols, a tick a minute, plus one exact duplicate row. */
@@ -61,7 +53,7 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"demo", "job", "train", "backtest", "backfill", "replay", "tail", "report", "bench"})
     void everyCommandHasHelpWithDefaults(String command) {
-        Run run = run(command, "--help");
+        CliRun run = run(command, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: tickcast " + command).contains("Default:");
     }
@@ -69,28 +61,28 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"list", "publish", "pin", "unpin"})
     void everyModelSubcommandHasHelpWithDefaults(String sub) {
-        Run run = run("model", sub, "--help");
+        CliRun run = run("model", sub, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: tickcast model " + sub, "--bootstrap", "Default: 127.0.0.1:9092");
     }
 
     @Test
     void jobHelpListsTheJobsOwnOptionsWithDefaults() {
-        Run run = run("job", "--help");
+        CliRun run = run("job", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--bootstrap", "127.0.0.1:9092", "--delivery", "exactly-once", "--topic.ticks", "tickcast.ticks");
     }
 
     @Test
     void jobWithUnknownOptionIsRefusedNamingIt() {
-        Run run = run("job", "--bootstrapp", "x:1");
+        CliRun run = run("job", "--bootstrapp", "x:1");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown option --bootstrapp");
     }
 
     @Test
     void noCommandPrintsUsageListingCommands() {
-        Run run = run();
+        CliRun run = run();
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("demo", "train", "backtest", "replay", "tail", "report", "bench");
     }
@@ -99,7 +91,7 @@ class CliTest {
     void trainOnFileWithoutUsableRowsExitsNonZeroNamingEachBadLine() throws Exception {
         Path csv = dir.resolve("bad.csv");
         Files.write(csv, List.of(TickCsv.HEADER, "X,yesterday,1,", "Y,2021-01-01T00:00:00Z,-3,", "Z,2021-01-01T00:00:00Z,1"));
-        Run run = run("train", "--data", csv.toString(), "--out", dir.resolve("m.avro").toString());
+        CliRun run = run("train", "--data", csv.toString(), "--out", dir.resolve("m.avro").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("line 2: timestamp 'yesterday'", "line 3: BAD_PRICE", "line 4: expected 4 columns",
                 "has no usable row (3 bad)");
@@ -108,14 +100,14 @@ class CliTest {
 
     @Test
     void trainRefusesOutOfRangeOptionsWithTheOptionName() throws Exception {
-        Run run = run("train", "--data", smallCsv().toString(), "--layers", "4");
+        CliRun run = run("train", "--data", smallCsv().toString(), "--layers", "4");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--layers must be 1 to 3");
     }
 
     @Test
     void missingDataFileIsOneClearLine() {
-        Run run = run("train", "--data", dir.resolve("nope.csv").toString());
+        CliRun run = run("train", "--data", dir.resolve("nope.csv").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).startsWith("tickcast train: no tick file at").doesNotContain("Exception");
     }
@@ -124,7 +116,7 @@ class CliTest {
     void trainWritesAModelThatBacktestServesWithTheSameNumbersAsTheLibrary() throws Exception {
         Path csv = smallCsv();
         Path model = dir.resolve("model.avro");
-        Run train = run("train", "--data", csv.toString(), "--cell", "gru", "--hidden", "4", "--epochs", "1", "--window", "20",
+        CliRun train = run("train", "--data", csv.toString(), "--cell", "gru", "--hidden", "4", "--epochs", "1", "--window", "20",
                 "--out", model.toString(), "--model-version", "3");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("Validation", "AAA", "BBB", "skill", "Model v3 GRU written to");
@@ -132,7 +124,7 @@ class CliTest {
         assertThat(loaded.version()).isEqualTo(3);
 
         Path forecasts = dir.resolve("forecasts.csv");
-        Run backtest = run("backtest", "--model", model.toString(), "--data", csv.toString(), "--out", forecasts.toString());
+        CliRun backtest = run("backtest", "--model", model.toString(), "--data", csv.toString(), "--out", forecasts.toString());
         assertThat(backtest.exitCode()).as(backtest.err()).isZero();
         assertThat(backtest.out()).contains("800 forecasts", "DUPLICATE=1");
 
@@ -150,7 +142,7 @@ class CliTest {
     void backtestRefusesATamperedModelNamingTheCheck() throws Exception {
         Path model = dir.resolve("not-a-model.avro");
         Files.writeString(model, "hello");
-        Run run = run("backtest", "--model", model.toString(), "--data", smallCsv().toString());
+        CliRun run = run("backtest", "--model", model.toString(), "--data", smallCsv().toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("model refused: UNREADABLE");
     }
@@ -166,7 +158,7 @@ class CliTest {
         assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", model.toString())
                 .exitCode()).isZero();
 
-        Run backfill = run("backfill", "--data", csv.toString(), "--model", model.toString(), "--out", dir.resolve("bf").toString());
+        CliRun backfill = run("backfill", "--data", csv.toString(), "--model", model.toString(), "--out", dir.resolve("bf").toString());
         assertThat(backfill.exitCode()).as(backfill.err()).isZero();
         assertThat(backfill.out()).contains("800 forecasts", "BAD_ROW=1", "BAD_PRICE=1", "DUPLICATE=1");
 
@@ -185,12 +177,12 @@ class CliTest {
 
     @Test
     void keygenThenSignedTrainingThenABackfillThatTrustsOnlyThatKey() throws Exception {
-        Run keygen = run("keygen", "--out", dir.resolve("keys").toString());
+        CliRun keygen = run("keygen", "--out", dir.resolve("keys").toString());
         assertThat(keygen.exitCode()).as(keygen.err()).isZero();
         assertThat(run("keygen", "--out", dir.resolve("keys").toString()).err()).contains("exists; keep it, choose --name, or pass --force");
         Path csv = smallCsv();
         Path signed = dir.resolve("signed.avro");
-        Run train = run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", signed.toString(),
+        CliRun train = run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", signed.toString(),
                 "--signing-key", dir.resolve("keys/tickcast-signing.key").toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("(signed by key ");
@@ -201,11 +193,11 @@ class CliTest {
         assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", unsigned.toString())
                 .exitCode()).isZero();
         String trusted = dir.resolve("keys/tickcast-signing.pub").toString();
-        Run refused = run("backfill", "--data", csv.toString(), "--model", unsigned.toString(), "--trusted-keys", trusted, "--out",
+        CliRun refused = run("backfill", "--data", csv.toString(), "--model", unsigned.toString(), "--trusted-keys", trusted, "--out",
                 dir.resolve("bf1").toString());
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("--model refused: SIGNATURE: model v1 is not signed");
-        Run served = run("backfill", "--data", csv.toString(), "--model", signed.toString(), "--trusted-keys", trusted, "--out",
+        CliRun served = run("backfill", "--data", csv.toString(), "--model", signed.toString(), "--trusted-keys", trusted, "--out",
                 dir.resolve("bf2").toString());
         assertThat(served.exitCode()).as(served.err()).isZero();
         assertThat(served.out()).contains("800 forecasts");

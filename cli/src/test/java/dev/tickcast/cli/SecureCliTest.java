@@ -23,15 +23,8 @@ class SecureCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TickcastCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
@@ -54,16 +47,16 @@ class SecureCliTest {
             Files.write(csv, lines);
             String[] secure = {"--bootstrap", kafka.bootstrapServers(), "--kafka-config", config.toString()};
 
-            Run replay = run(concat(new String[] {"replay", csv.toString(), "--topic", "s.ticks"}, secure));
+            CliRun replay = run(concat(new String[] {"replay", csv.toString(), "--topic", "s.ticks"}, secure));
             assertThat(replay.exitCode()).as(replay.err()).isZero();
-            Run tail = run(concat(new String[] {"tail", "s.ticks", "--type", "tick", "--from-beginning", "--max", "3", "--timeout", "20s"}, secure));
+            CliRun tail = run(concat(new String[] {"tail", "s.ticks", "--type", "tick", "--from-beginning", "--max", "3", "--timeout", "20s"}, secure));
             assertThat(tail.exitCode()).as(tail.err()).isZero();
             assertThat(tail.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"symbol\":\"SEC\""));
-            Run train = run(concat(new String[] {"train", "--from-topic", "s.ticks", "--hidden", "4", "--epochs", "1", "--window", "50",
+            CliRun train = run(concat(new String[] {"train", "--from-topic", "s.ticks", "--hidden", "4", "--epochs", "1", "--window", "50",
                     "--publish", "--force", "--models-topic", "s.models", "--out", dir.resolve("m.avro").toString()}, secure));
             assertThat(train.exitCode()).as(train.err()).isZero();
             assertThat(train.out()).contains("on 600 ticks from kafka:s.ticks", "Published v1 to s.models");
-            Run list = run(concat(new String[] {"model", "list", "--models-topic", "s.models"}, secure));
+            CliRun list = run(concat(new String[] {"model", "list", "--models-topic", "s.models"}, secure));
             assertThat(list.out()).contains("v1 ");
         }
     }

@@ -44,15 +44,8 @@ class TrainPublishTest {
         kafka.close();
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TickcastCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static String newTopic() {
@@ -90,20 +83,20 @@ class TrainPublishTest {
         String topic = newTopic();
         Path randomWalk = csv("walk.csv", 600, 0.0, 1L);
 
-        Run refused = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05"));
+        CliRun refused = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05"));
         assertThat(refused.exitCode()).as(refused.err()).isZero();
         assertThat(refused.out()).contains("Gate: new model MSE", "vs naive", "NOT PUBLISHED (worse than the naive last-price forecast)",
                 "Not published");
         assertThat(new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default")).isEmpty();
 
-        Run forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
+        CliRun forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(forced.out()).contains("Published v1", "--force overrode the gate");
-        Run again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
+        CliRun again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(again.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
         List<ModelUpdate> published = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default");
         assertThat(published).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L);
-        Run list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
         assertThat(list.out()).contains("v1 ", "v2 ");
     }
 
@@ -111,7 +104,7 @@ class TrainPublishTest {
     void modelThatBeatsNaiveAndThePublishedOneIsPublished() throws Exception {
         String topic = newTopic();
         Path ar1 = csv("ar1.csv", 4000, 0.6, 2L);
-        Run first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
+        CliRun first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
         assertThat(first.out()).as(first.out()).contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
 
         ModelUpdate v1 = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).latest("default");
@@ -129,7 +122,7 @@ class TrainPublishTest {
             producer.send("SYN", "garbage".getBytes(StandardCharsets.UTF_8));
             producer.flush();
         }
-        Run run = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--hidden", "4", "--window", "50",
+        CliRun run = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--hidden", "4", "--window", "50",
                 "--epochs", "1", "--out", dir.resolve("t.avro").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("on 800 ticks from kafka:" + ticksTopic);
