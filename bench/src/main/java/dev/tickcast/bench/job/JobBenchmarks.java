@@ -50,7 +50,7 @@ public final class JobBenchmarks {
     public enum Kind { FORECAST, PASSTHROUGH }
 
     public enum Backend {
-        HEAP("hashmap", SavepointFormatType.CANONICAL), ROCKSDB("rocksdb", SavepointFormatType.NATIVE);
+        HEAP("hashmap", SavepointFormatType.CANONICAL), ROCKSDB("rocksdb", SavepointFormatType.CANONICAL);
 
         final String option;
         final SavepointFormatType savepointFormat;
