@@ -152,6 +152,15 @@ final class ForecastHarness implements AutoCloseable {
         return value == null ? null : value.toRecord();
     }
 
+    /** Writes a symbol's state as builds before 0.2 kept it (an Avro record under the name "symbol"), as an old savepoint holds it. */
+    ForecastHarness putLegacyState(String symbol, SymbolState record) throws Exception {
+        AbstractStreamOperator<Forecast> operator = harness.getOperator();
+        operator.setCurrentKey(symbol);
+        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                ForecastFunction.legacyStateDescriptor(TTL)).update(record);
+        return this;
+    }
+
     /**
      * Entries in the heap keyed state backend, expired ones included until cleaned up; the same count
      * {@code KeyedOneInputStreamOperatorTestHarness.numKeyedStateEntries()} gives (the keyed broadcast

@@ -243,6 +243,20 @@ public final class JobBenchmarks {
         return new Report(rows, extra);
     }
 
+    /**
+     * One run, for profiling: {@code KIND BACKEND HIDDEN [SYMBOLS [TICKS]]}, e.g. {@code forecast heap 32} under
+     * {@code -XX:StartFlightRecording}.
+     */
+    public static void main(String[] args) throws Exception {
+        Kind kind = Kind.valueOf(args[0].toUpperCase());
+        Backend backend = Backend.valueOf(args[1].toUpperCase());
+        int hidden = Integer.parseInt(args[2]);
+        int symbols = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+        long ticks = args.length > 4 ? Long.parseLong(args[4]) : 3_000_000L;
+        Run r = run(kind, backend, CellType.LSTM, hidden, symbols, (long) symbols * WARMUP_TICKS_PER_SYMBOL, ticks, 0, false);
+        System.out.printf("%s %s LSTM-%d: %,.0f ticks/s%n", kind, backend, hidden, r.ticksPerSecond());
+    }
+
     public static void print(Report report, PrintWriter out) {
         out.printf("%n%-8s %-8s %8s %14s %14s %7s %9s %9s %9s %12s %11s %12s%n", "state", "cell", "symbols", "forecast t/s",
                 "passthru t/s", "ratio", "p50 ms", "p99 ms", "p99.9 ms", "at t/s", "state B", "savepoint B");
