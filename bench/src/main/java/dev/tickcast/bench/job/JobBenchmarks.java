@@ -275,7 +275,7 @@ public final class JobBenchmarks {
         out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
         out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
         out.println("state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
-                + " (heap: canonical; RocksDB: native SST files; includes the model once).");
+                + " (canonical format: key + TTL + value per symbol; includes the model once).");
     }
 
     private static String ms(Run latency, double v) {
