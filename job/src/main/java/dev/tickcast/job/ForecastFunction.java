@@ -39,8 +39,8 @@ import org.apache.flink.util.Collector;
 /**
  * The keyed forecast operator: per symbol, one recurrent step per tick.
  *
- * <p>Keyed state (one {@link SymbolState} per symbol, Avro-serialised, expiring after the configured
- * TTL without ticks) holds the hidden state, last price and time, the model version the hidden state
+ * <p>Keyed state (one {@link ForecastState} per symbol in its own versioned binary format, see
+ * {@link ForecastStateSerializer}; expiring after the configured TTL without ticks) holds the hidden state, last price and time, the model version the hidden state
  * was built with, a ring of recent inputs, the pending forecast and running error statistics. The
  * per-tick math is {@link SymbolForecaster}, the same code the offline backtest runs, so the job's
  * forecasts equal the backtest's bit for bit.
@@ -66,7 +66,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private final List<byte[]> initialModels;
     private final List<byte[]> trustedKeys;
 
-    private transient ValueState<SymbolState> symbolState;
+    private transient ValueState<ForecastState> symbolState;
+    private transient ValueState<SymbolState> legacyState;
     private transient SymbolForecaster forecaster;
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
@@ -109,9 +110,23 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         this.trustedKeys = List.copyOf(trustedKeys);
     }
 
-    /** The keyed state's descriptor: Avro type information and a processing-time TTL. */
-    static ValueStateDescriptor<SymbolState> stateDescriptor(Duration ttl) {
-        ValueStateDescriptor<SymbolState> descriptor = new ValueStateDescriptor<>("symbol", new AvroTypeInfo<>(SymbolState.class));
+    /**
+     * The keyed state's descriptor: the symbol's {@link ForecastState} itself, in its own serializer
+     * ({@link ForecastStateSerializer}, a versioned binary format), and a processing-time TTL.
+     */
+    static ValueStateDescriptor<ForecastState> stateDescriptor(ForecastSettings settings, Duration ttl) {
+        return withTtl(new ValueStateDescriptor<>("forecast-state", new ForecastStateSerializer(settings)), ttl);
+    }
+
+    /**
+     * The state's descriptor before 0.2 (an Avro {@link SymbolState}): read once per symbol after a restore from
+     * an older savepoint, converted, and cleared.
+     */
+    static ValueStateDescriptor<SymbolState> legacyStateDescriptor(Duration ttl) {
+        return withTtl(new ValueStateDescriptor<>("symbol", new AvroTypeInfo<>(SymbolState.class)), ttl);
+    }
+
+    private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> descriptor, Duration ttl) {
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
@@ -125,7 +140,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        symbolState = getRuntimeContext().getState(stateDescriptor(stateTtl));
+        symbolState = getRuntimeContext().getState(stateDescriptor(settings, stateTtl));
+        legacyState = getRuntimeContext().getState(legacyStateDescriptor(stateTtl));
         forecaster = new SymbolForecaster(settings);
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
@@ -150,8 +166,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     public void processElement(SourcedTick sourced, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
         Tick tick = sourced.getTick();
         long timeMs = tick.getEventTime().toEpochMilli();
-        SymbolState stored = symbolState.value();
-        ForecastState state = stored == null ? forecaster.newState() : ForecastState.fromRecord(stored, settings);
+        ForecastState state = symbolState.value(); // mutated in place below, then written back
+        if (state == null) {
+            state = stateOfNewOrRestoredSymbol();
+        }
 
         TickRejection rejection = TickRules.checkOrder(state, timeMs, tick.getPrice(), tick.getVolume());
         if (rejection != null) {
@@ -168,7 +186,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         Model model = runtime(ServingModels.serving(candidates, pinned, timeMs));
         TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
-        symbolState.update(state.toRecord());
+        symbolState.update(state);
         out.collect(outcome.forecast());
         if (outcome.evaluation() != null) {
             ctx.output(Streams.EVALUATION_TAG, outcome.evaluation());
@@ -215,6 +233,16 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                         detectedAt));
             }
         }
+    }
+
+    /** A symbol's first state: new, or converted from the Avro record an older build's savepoint holds. */
+    private ForecastState stateOfNewOrRestoredSymbol() throws java.io.IOException {
+        SymbolState legacy = legacyState.value();
+        if (legacy == null) {
+            return forecaster.newState();
+        }
+        legacyState.clear();
+        return ForecastState.fromRecord(legacy, settings);
     }
 
     /** The runtime model for the serving ModelUpdate, rebuilt only when it changes. */

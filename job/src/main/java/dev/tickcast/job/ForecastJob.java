@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 
 /**
  * The job's topology, assembled from the sources and sinks it is given (Kafka in production; tests
@@ -60,6 +61,14 @@ public final class ForecastJob {
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
     public void attach(StreamExecutionEnvironment env) {
+        attach(env, new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, trustedKeys));
+    }
+
+    /**
+     * The same topology around another keyed function: {@code ./tickcast bench} measures the floor Flink
+     * sets by putting a pass-through in the forecast operator's place.
+     */
+    public void attach(StreamExecutionEnvironment env, KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast> keyed) {
         DataStream<RawRecord> rawTicks = env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks").uid("source-ticks");
         SingleOutputStreamOperator<SourcedTick> decoded = rawTicks
                 .process(new TickDecoder(config.maxRecordBytes(), config.futureTolerance()), Streams.TICKS)
@@ -85,8 +94,7 @@ public final class ForecastJob {
         SingleOutputStreamOperator<Forecast> forecast = timed
                 .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
                 .connect(broadcastModels)
-                .process(new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, trustedKeys),
-                        Streams.FORECASTS)
+                .process(keyed, Streams.FORECASTS)
                 .uid("forecast")
                 .name("forecast");
 

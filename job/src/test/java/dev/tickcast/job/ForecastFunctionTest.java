@@ -607,6 +607,37 @@ class ForecastFunctionTest {
     }
 
     @Test
+    void stateFromASavepointOfTheAvroEraIsConvertedAndForecastsContinueBitForBit() throws Exception {
+        List<Tick> ticks = randomTicks(23, 40, "ACME", "BOLT");
+        int cut = 50;
+        ForecastHarness uninterrupted = open();
+        uninterrupted.model(V2);
+        for (Tick tick : ticks.subList(0, cut)) {
+            uninterrupted.tick(tick);
+        }
+        // An operator of an older build: the same model, each symbol's state as an Avro SymbolState named "symbol".
+        ForecastHarness old = open();
+        old.model(V2).putLegacyState("ACME", uninterrupted.state("ACME")).putLegacyState("BOLT", uninterrupted.state("BOLT"));
+        assertThat(old.numKeyedStateEntries()).isEqualTo(2);
+        OperatorSubtaskState snapshot = old.snapshot(1L);
+        uninterrupted.clearOutputs();
+        for (Tick tick : ticks.subList(cut, ticks.size())) {
+            uninterrupted.tick(tick);
+        }
+
+        ForecastHarness restored = ForecastHarness.restore(snapshot, null);
+        opened.add(restored);
+        for (Tick tick : ticks.subList(cut, ticks.size())) {
+            restored.tick(tick);
+        }
+
+        assertThat(bits(restored.forecasts())).isNotEmpty().isEqualTo(bits(uninterrupted.forecasts()));
+        assertThat(restored.evaluations()).isEqualTo(uninterrupted.evaluations());
+        assertThat(restored.state("ACME")).isEqualTo(uninterrupted.state("ACME"));
+        assertThat(restored.numKeyedStateEntries()).as("legacy entries cleared once converted").isEqualTo(2);
+    }
+
+    @Test
     void restoredOperatorStillRefusesModelsNotNewerThanTheRestoredOne() throws Exception {
         ForecastHarness h = open();
         h.model(V3).tick(tick("ACME", t(0)).price(100.0));

@@ -1,6 +1,7 @@
 package dev.tickcast.job;
 
 import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
@@ -152,9 +153,19 @@ final class ForecastHarness implements AutoCloseable {
     SymbolState state(String symbol) throws Exception {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
-        ValueState<SymbolState> state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(TTL));
-        return state.value();
+        ValueState<ForecastState> state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(SETTINGS, TTL));
+        ForecastState value = state.value();
+        return value == null ? null : value.toRecord();
+    }
+
+    /** Writes a symbol's state as builds before 0.2 kept it (an Avro record under the name "symbol"), as an old savepoint holds it. */
+    ForecastHarness putLegacyState(String symbol, SymbolState record) throws Exception {
+        AbstractStreamOperator<Forecast> operator = harness.getOperator();
+        operator.setCurrentKey(symbol);
+        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                ForecastFunction.legacyStateDescriptor(TTL)).update(record);
+        return this;
     }
 
     /**

@@ -4,6 +4,8 @@ import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every stream and state type is Avro with an Avro serializer, never Kryo, and survives a round trip. */
+/**
+ * Every stream type is Avro with an Avro serializer, the symbol state has its own serializer, never Kryo, and
+ * each survives a round trip.
+ */
 class StreamsTypeTest {
 
     /** The job runs with generic types disabled: any Kryo fallback would fail here. */
@@ -63,13 +68,16 @@ class StreamsTypeTest {
     }
 
     @Test
-    void symbolStateDescriptorUsesAvroAndHasATtl() {
-        ValueStateDescriptor<SymbolState> descriptor = ForecastFunction.stateDescriptor(Duration.ofMinutes(5));
+    void symbolStateDescriptorUsesItsOwnSerializerAndHasATtl() {
+        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS, Duration.ofMinutes(5));
         descriptor.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
 
-        assertThat(descriptor.getSerializer()).isInstanceOf(AvroSerializer.class);
+        assertThat(descriptor.getSerializer()).isInstanceOf(ForecastStateSerializer.class);
         assertThat(descriptor.getTtlConfig().isEnabled()).isTrue();
         assertThat(descriptor.getTtlConfig().getTimeToLive()).isEqualTo(Duration.ofMinutes(5));
+        ValueStateDescriptor<SymbolState> legacy = ForecastFunction.legacyStateDescriptor(Duration.ofMinutes(5));
+        legacy.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
+        assertThat(legacy.getSerializer()).isInstanceOf(AvroSerializer.class);
     }
 
     @Test
@@ -102,15 +110,18 @@ class StreamsTypeTest {
         assertThat(state.getHidden()).hasSize(16);
         assertThat(state.getRecentResiduals()).isNotEmpty();
 
-        ValueStateDescriptor<SymbolState> descriptor = ForecastFunction.stateDescriptor(Duration.ofHours(1));
+        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS, Duration.ofHours(1));
         descriptor.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
-        TypeSerializer<SymbolState> serializer = descriptor.getSerializer();
+        TypeSerializer<ForecastState> serializer = descriptor.getSerializer();
 
-        SymbolState back = roundTrip(serializer, state);
-        assertThat(back).isEqualTo(state).isNotSameAs(state);
-        SymbolState defaults = SymbolState.newBuilder().build(); // every field at its schema default
-        assertThat(roundTrip(serializer, defaults)).isEqualTo(defaults);
-        assertThat(roundTrip(serializer, defaults).getLastVolume()).isNull();
+        ForecastState live = ForecastState.fromRecord(state, ForecastSettings.DEFAULTS);
+        ForecastState back = roundTrip(serializer, live);
+        assertThat(back).isNotSameAs(live);
+        assertThat(back.toRecord()).isEqualTo(state);
+        assertThat(serializer.copy(live).toRecord()).isEqualTo(state);
+        ForecastState empty = new ForecastState(ForecastSettings.DEFAULTS);
+        assertThat(roundTrip(serializer, empty).toRecord()).isEqualTo(empty.toRecord());
+        assertThat(roundTrip(serializer, empty).lastVolume()).isNull();
     }
 
     @Test

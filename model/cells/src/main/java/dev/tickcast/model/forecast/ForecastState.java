@@ -39,8 +39,12 @@ public final class ForecastState {
     int residualCount;
 
     public ForecastState(ForecastSettings settings) {
-        this.ring = new float[settings.ringSteps() * Feature.COUNT];
-        this.residuals = new float[settings.residualWindow()];
+        this(settings.ringSteps(), settings.residualWindow());
+    }
+
+    private ForecastState(int ringSteps, int residualWindow) {
+        this.ring = new float[ringSteps * Feature.COUNT];
+        this.residuals = new float[residualWindow];
     }
 
     public long modelVersion() {
@@ -105,6 +109,32 @@ public final class ForecastState {
             sumSq += r * r;
         }
         return Math.sqrt(sumSq / residualCount);
+    }
+
+    /** A deep copy (Flink's heap backend copies states it must keep apart for a running snapshot). */
+    public ForecastState copy() {
+        ForecastState c = new ForecastState(ring.length / Feature.COUNT, residuals.length);
+        c.modelVersion = modelVersion;
+        c.hidden = hidden.clone();
+        c.lastPrice = lastPrice;
+        c.lastTimeMs = lastTimeMs;
+        c.lastVolume = lastVolume;
+        c.ticks = ticks;
+        System.arraycopy(ring, 0, c.ring, 0, ring.length);
+        c.ringStart = ringStart;
+        c.ringCount = ringCount;
+        c.pendingForecast = pendingForecast;
+        c.pendingVersion = pendingVersion;
+        c.pendingLogReturn = pendingLogReturn;
+        c.evalCount = evalCount;
+        c.sumAbsError = sumAbsError;
+        c.sumSqError = sumSqError;
+        c.naiveSumAbsError = naiveSumAbsError;
+        c.naiveSumSqError = naiveSumSqError;
+        System.arraycopy(residuals, 0, c.residuals, 0, residuals.length);
+        c.residualStart = residualStart;
+        c.residualCount = residualCount;
+        return c;
     }
 
     public SymbolState toRecord() {

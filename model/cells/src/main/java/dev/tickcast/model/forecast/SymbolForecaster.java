@@ -108,17 +108,9 @@ public final class SymbolForecaster {
         state.pendingForecast = forecastPrice;
         state.pendingVersion = version;
         state.pendingLogReturn = logReturn;
-        return Forecast.newBuilder()
-                .setSymbol(symbol)
-                .setEventTime(Instant.ofEpochMilli(timeMs))
-                .setLastPrice(price)
-                .setForecastPrice(forecastPrice)
-                .setForecastLogReturn(logReturn)
-                .setIntervalLow(low)
-                .setIntervalHigh(high)
-                .setModelVersion(version)
-                .setCellType(model == null ? null : model.cellType())
-                .build();
+        // The all-fields constructor (schema order), not the builder: this runs per tick.
+        return new Forecast(symbol, Instant.ofEpochMilli(timeMs), price, forecastPrice, logReturn, low, high, version,
+                model == null ? null : model.cellType());
     }
 
     private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price) {
@@ -131,22 +123,9 @@ public final class SymbolForecaster {
         state.naiveSumSqError += naiveError * naiveError;
         state.pushResidual((float) (Math.log(price / state.lastPrice) - state.pendingLogReturn));
         double n = state.evalCount;
-        return Evaluation.newBuilder()
-                .setSymbol(symbol)
-                .setForecastTime(Instant.ofEpochMilli(state.lastTimeMs))
-                .setActualTime(Instant.ofEpochMilli(timeMs))
-                .setActualPrice(price)
-                .setForecastPrice(state.pendingForecast)
-                .setNaivePrice(state.lastPrice)
-                .setModelVersion(state.pendingVersion)
-                .setError(error)
-                .setNaiveError(naiveError)
-                .setCount(state.evalCount)
-                .setMae(state.sumAbsError / n)
-                .setRmse(Math.sqrt(state.sumSqError / n))
-                .setNaiveMae(state.naiveSumAbsError / n)
-                .setNaiveRmse(Math.sqrt(state.naiveSumSqError / n))
-                .setSkill(state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError)
-                .build();
+        return new Evaluation(symbol, Instant.ofEpochMilli(state.lastTimeMs), Instant.ofEpochMilli(timeMs), price, state.pendingForecast,
+                state.lastPrice, state.pendingVersion, error, naiveError, state.evalCount, state.sumAbsError / n,
+                Math.sqrt(state.sumSqError / n), state.naiveSumAbsError / n, Math.sqrt(state.naiveSumSqError / n),
+                state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError);
     }
 }

@@ -1,0 +1,147 @@
+package dev.tickcast.model.forecast;
+
+import dev.tickcast.model.feature.Feature;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
+ * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
+ * between. It carries the same fields as {@code SymbolState}, in the same order and meaning.
+ *
+ * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
+ * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write
+ * version N+1 with it, and read older versions with the field's default (the Avro rule). Rings are
+ * written oldest first with their counts, so a reader with other ring sizes keeps the newest entries
+ * (as {@link ForecastState#fromRecord} does).
+ *
+ * <pre>
+ * version 1:
+ *   u8 version | varlong model_version | varint n, n × f32 hidden | f64 last_price | zigzag varlong last_time
+ *   | u8 has_volume, [f64 last_volume] | varlong ticks | varint n, n × f32 recent_inputs (n = steps × features)
+ *   | f64 pending_forecast | varlong pending_version | f64 pending_log_return | varlong eval_count
+ *   | f64 sum_abs_error | f64 sum_sq_error | f64 naive_sum_abs_error | f64 naive_sum_sq_error
+ *   | varint n, n × f32 recent_residuals
+ * </pre>
+ * Floats are written as their raw IEEE bits, so a value reads back bit for bit.
+ */
+public final class ForecastStateFormat {
+
+    /** The version {@link #write} writes. */
+    public static final int VERSION = 1;
+
+    private ForecastStateFormat() {}
+
+    public static void write(ForecastState s, DataOutput out) throws IOException {
+        out.writeByte(VERSION);
+        writeVarLong(out, s.modelVersion);
+        writeVarLong(out, s.hidden.length);
+        for (float v : s.hidden) {
+            out.writeInt(Float.floatToRawIntBits(v));
+        }
+        out.writeDouble(s.lastPrice);
+        writeVarLong(out, (s.lastTimeMs << 1) ^ (s.lastTimeMs >> 63));
+        if (s.lastVolume == null) {
+            out.writeByte(0);
+        } else {
+            out.writeByte(1);
+            out.writeDouble(s.lastVolume);
+        }
+        writeVarLong(out, s.ticks);
+        writeVarLong(out, (long) s.ringCount * Feature.COUNT);
+        for (int k = 0; k < s.ringCount; k++) {
+            int offset = s.ringOffset(k);
+            for (int f = 0; f < Feature.COUNT; f++) {
+                out.writeInt(Float.floatToRawIntBits(s.ring[offset + f]));
+            }
+        }
+        out.writeDouble(s.pendingForecast);
+        writeVarLong(out, s.pendingVersion);
+        out.writeDouble(s.pendingLogReturn);
+        writeVarLong(out, s.evalCount);
+        out.writeDouble(s.sumAbsError);
+        out.writeDouble(s.sumSqError);
+        out.writeDouble(s.naiveSumAbsError);
+        out.writeDouble(s.naiveSumSqError);
+        writeVarLong(out, s.residualCount);
+        for (int k = 0; k < s.residualCount; k++) {
+            out.writeInt(Float.floatToRawIntBits(s.residuals[(s.residualStart + k) % s.residuals.length]));
+        }
+    }
+
+    /** Reads any version this build knows into a state with the given ring sizes. */
+    public static ForecastState read(DataInput in, ForecastSettings settings) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != 1) {
+            throw new IOException("symbol state format version " + version + " is not one this build reads (1..." + VERSION
+                    + "); was the savepoint taken by a newer tickcast?");
+        }
+        ForecastState s = new ForecastState(settings);
+        s.modelVersion = readVarLong(in);
+        float[] hidden = new float[length(in, "hidden")];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = Float.intBitsToFloat(in.readInt());
+        }
+        s.hidden = hidden;
+        s.lastPrice = in.readDouble();
+        long zigzag = readVarLong(in);
+        s.lastTimeMs = (zigzag >>> 1) ^ -(zigzag & 1);
+        s.lastVolume = in.readUnsignedByte() == 0 ? null : in.readDouble();
+        s.ticks = readVarLong(in);
+        int inputs = length(in, "recent inputs");
+        float[] raw = new float[Feature.COUNT];
+        int whole = inputs - inputs % Feature.COUNT;
+        for (int k = 0; k < inputs; k++) {
+            float v = Float.intBitsToFloat(in.readInt());
+            if (k < whole) {
+                raw[k % Feature.COUNT] = v;
+                if (k % Feature.COUNT == Feature.COUNT - 1) {
+                    s.pushInput(raw);
+                }
+            }
+        }
+        s.pendingForecast = in.readDouble();
+        s.pendingVersion = readVarLong(in);
+        s.pendingLogReturn = in.readDouble();
+        s.evalCount = readVarLong(in);
+        s.sumAbsError = in.readDouble();
+        s.sumSqError = in.readDouble();
+        s.naiveSumAbsError = in.readDouble();
+        s.naiveSumSqError = in.readDouble();
+        int residuals = length(in, "recent residuals");
+        for (int k = 0; k < residuals; k++) {
+            s.pushResidual(Float.intBitsToFloat(in.readInt()));
+        }
+        return s;
+    }
+
+    private static int length(DataInput in, String what) throws IOException {
+        long n = readVarLong(in);
+        if (n < 0 || n > 1 << 20) {
+            throw new IOException("corrupt symbol state: " + what + " length " + n);
+        }
+        return (int) n;
+    }
+
+    /** Unsigned LEB128: 7 bits a byte, low bits first. */
+    static void writeVarLong(DataOutput out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    static long readVarLong(DataInput in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("corrupt symbol state: varint longer than 10 bytes");
+    }
+}

@@ -1,0 +1,127 @@
+package dev.tickcast.model.forecast;
+
+import static dev.tickcast.model.testdata.TickBuilder.t;
+import static dev.tickcast.model.testdata.TickBuilder.tick;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.testdata.TestModels;
+import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.Tick;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForecastStateFormatTest {
+
+    /** Small ring and residual window, so that 30 ticks wrap both. */
+    private static final ForecastSettings SETTINGS = new ForecastSettings(8, 5, 2, 1.645);
+
+    private final SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
+    private final Model lstm = TestModels.model(1, CellType.LSTM, new int[] {4, 3}, 31);
+
+    private static Tick tickAt(int i) {
+        double price = 100 + 3 * Math.sin(i * 0.7) + 0.1 * i;
+        return tick("ACME", t(2L * i + (i % 3))).price(price).volume(i % 5 == 0 ? null : 10.0 * i).build();
+    }
+
+    private Forecast on(ForecastState state, Tick tick) {
+        return forecaster.onTick(state, lstm, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(), tick.getVolume())
+                .forecast();
+    }
+
+    private static byte[] bytes(ForecastState state) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ForecastStateFormat.write(state, new DataOutputStream(out));
+        return out.toByteArray();
+    }
+
+    private static ForecastState read(byte[] bytes, ForecastSettings settings) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        ForecastState s = ForecastStateFormat.read(in, settings);
+        assertThat(in.available()).as("bytes left after the state").isZero();
+        return s;
+    }
+
+    @Test
+    void everyFieldSurvivesBitForBitAtEveryStage() throws IOException {
+        ForecastState state = forecaster.newState();
+        for (int i = 0; i < 30; i++) { // empty, first tick, partial rings, wrapped rings
+            ForecastState back = read(bytes(state), SETTINGS);
+            assertThat(back.toRecord()).isEqualTo(state.toRecord());
+            assertThat(bytes(back)).isEqualTo(bytes(state));
+            on(state, tickAt(i));
+        }
+        assertThat(state.ringCount()).isEqualTo(8);
+    }
+
+    @Test
+    void aRestoredStateForecastsExactlyAsTheLiveOne() throws IOException {
+        ForecastState live = forecaster.newState();
+        for (int i = 0; i < 20; i++) {
+            on(live, tickAt(i));
+        }
+        ForecastState restored = read(bytes(live), SETTINGS);
+        ForecastState copy = live.copy();
+        List<Forecast> a = new ArrayList<>();
+        List<Forecast> b = new ArrayList<>();
+        List<Forecast> c = new ArrayList<>();
+        for (int i = 20; i < 40; i++) {
+            a.add(on(live, tickAt(i)));
+            b.add(on(restored, tickAt(i)));
+            c.add(on(copy, tickAt(i)));
+        }
+        assertThat(b).isEqualTo(a);
+        assertThat(c).isEqualTo(a);
+    }
+
+    @Test
+    void copyIsDeep() {
+        ForecastState state = forecaster.newState();
+        for (int i = 0; i < 12; i++) {
+            on(state, tickAt(i));
+        }
+        ForecastState copy = state.copy();
+        var before = copy.toRecord();
+        on(state, tickAt(12));
+        assertThat(copy.toRecord()).isEqualTo(before).isNotEqualTo(state.toRecord());
+    }
+
+    @Test
+    void smallerRingsKeepTheNewestEntriesAsFromRecordDoes() throws IOException {
+        ForecastState state = forecaster.newState();
+        for (int i = 0; i < 30; i++) {
+            on(state, tickAt(i));
+        }
+        ForecastSettings smaller = new ForecastSettings(3, 2, 2, 1.645);
+        assertThat(read(bytes(state), smaller).toRecord()).isEqualTo(ForecastState.fromRecord(state.toRecord(), smaller).toRecord());
+    }
+
+    @Test
+    void lstm64StateIsItsFloatsPlusUnder90Bytes() throws IOException {
+        ForecastState state = new SymbolForecaster(ForecastSettings.DEFAULTS).newState();
+        SymbolForecaster f = new SymbolForecaster(ForecastSettings.DEFAULTS);
+        Model lstm64 = TestModels.model(1, CellType.LSTM, new int[] {64}, 5);
+        for (int i = 0; i < 40; i++) {
+            Tick t = tickAt(i);
+            f.onTick(state, lstm64, "ACME", t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume());
+        }
+        // 128 + 96 + 32 floats and 13 scalars: 1,024 bytes of floats, the rest small.
+        assertThat(bytes(state).length).isBetween(1_024, 1_110);
+        assertThat(read(bytes(state), ForecastSettings.DEFAULTS).toRecord()).isEqualTo(state.toRecord());
+    }
+
+    @Test
+    void anUnknownVersionIsRefusedWithAMessage() throws IOException {
+        byte[] b = bytes(forecaster.newState());
+        b[0] = 9;
+        assertThatThrownBy(() -> read(b, SETTINGS)).isInstanceOf(IOException.class).hasMessageContaining("format version 9");
+    }
+}
