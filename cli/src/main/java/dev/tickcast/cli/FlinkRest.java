@@ -71,6 +71,23 @@ public final class FlinkRest {
         return get("jobs/" + jobId).path("state").asText();
     }
 
+    /** The highest parallelism among the job's vertices (its operators run at most this wide). */
+    public int parallelism(String jobId) throws IOException {
+        int max = 0;
+        for (JsonNode v : get("jobs/" + jobId).path("vertices")) {
+            max = Math.max(max, v.path("parallelism").asInt());
+        }
+        return max;
+    }
+
+    /** How often the job has restarted after failures (Flink's numRestarts metric). */
+    public long restarts(String jobId) throws IOException {
+        for (JsonNode m : get("jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return m.path("value").asLong();
+        }
+        return 0;
+    }
+
     /** Number of completed checkpoints of the job so far. */
     public long completedCheckpoints(String jobId) throws IOException {
         return get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
