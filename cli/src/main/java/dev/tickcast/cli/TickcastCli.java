@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Streaming recurrent forecaster: per-symbol RNN/LSTM/GRU state, one step per price tick.",
         subcommands = {DemoCommand.class, JobCommand.class, TrainCommand.class, ModelCommand.class, BacktestCommand.class, ReplayCommand.class,
-                TailCommand.class, ReportCommand.class, BackfillCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                TailCommand.class, ReportCommand.class, BackfillCommand.class, KeygenCommand.class, BenchCommand.class, ClusterCommand.class, SubmitCommand.class,
+                StopJobCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './tickcast <command> --help' for a command's options."})
 public final class TickcastCli implements Runnable {
 
@@ -37,6 +38,7 @@ public final class TickcastCli implements Runnable {
         });
         // The job's own options pass through 'tickcast job'; show them in its help.
         cli.getSubcommands().get("job").getCommandSpec().usageMessage().footer("", JobConfig.help());
+        cli.getSubcommands().get("submit").getCommandSpec().usageMessage().footer("", JobConfig.help());
         return cli;
     }
 }

@@ -1,0 +1,315 @@
+package dev.tickcast.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tickcast.cli.FlinkRest;
+import dev.tickcast.job.TickcastJob;
+import dev.tickcast.model.cell.RecurrentNetwork;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelFile;
+import dev.tickcast.model.forecast.Backtest;
+import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.FeatureSpec;
+import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.wire.WireCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on the real local cluster of deploy/ — a Kafka broker process and a Flink standalone cluster
+ * (JobManager and two TaskManagers with 2 slots each, RocksDB incremental checkpoints) started by the same
+ * scripts as 'tickcast cluster start' — submitted as its shaded jar through Flink's REST API, exactly as
+ * 'tickcast submit' does. Forecasts are read back with read_committed and must equal, record for record
+ * and bit for bit in per-symbol order, the offline backtest with the same model: none missing, none twice.
+ */
+class LocalClusterEndToEndTest {
+
+    private static LocalCluster cluster;
+    private static List<Tick> ticks;
+    private static ModelUpdate model;
+    private static Map<String, List<String>> expected;
+    private static long expectedForecasts;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        ticks = BundledData.read().ticks();
+        model = randomLstm(7);
+        expected = new HashMap<>();
+        expectedForecasts = Backtest.run(Model.verify(model), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
+                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f))).forecasts();
+        cluster = LocalCluster.start(2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void killedTaskManagerAndRestartedBrokerLeaveTheForecastsOfAnUncrashedRun() throws Exception {
+        String prefix = "crash";
+        createTopics(prefix);
+        FlinkRest flink = new FlinkRest(cluster.rest());
+        String job = flink.submit(jobJar(), TickcastJob.class.getName(), jobArgs(prefix), 2, null);
+        try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), prefix + ".forecasts", true)) {
+            awaitCheckpoint(flink, job);
+            // The feed goes on at ~2,000 ticks/s through both failures, as a live feed would.
+            PacedProducer feed = PacedProducer.start(cluster.bootstrap(), records(prefix + ".ticks", ticks));
+
+            KafkaIo.await(() -> collector.seen().size() >= 15_000, Duration.ofMinutes(2), "15,000 committed forecasts before the crash");
+            cluster.killTaskManager(1);
+            cluster.addTaskManager();
+            System.out.printf("cluster e2e: TaskManager 1 killed with %d forecasts committed, %d ticks sent%n",
+                    collector.seen().size(), feed.sent());
+            // The crash must have hit the job: half its subtasks ran there (slots are spread over TaskManagers).
+            KafkaIo.await(() -> restarts(flink, job) >= 1, Duration.ofMinutes(1), "the job restarting after the crash");
+
+            KafkaIo.await(() -> collector.seen().size() >= 50_000, Duration.ofMinutes(2), "50,000 committed forecasts before the broker restart");
+            cluster.restartKafka();
+            System.out.printf("cluster e2e: Kafka restarted with %d forecasts committed, %d ticks sent%n", collector.seen().size(), feed.sent());
+
+            feed.await(Duration.ofMinutes(2));
+            KafkaIo.await(() -> collector.seen().size() >= expectedForecasts, Duration.ofMinutes(3), "every forecast committed");
+            Thread.sleep(4000); // a few more checkpoints: nothing may arrive twice
+            System.out.printf("cluster e2e: %d forecasts, job restarted %d times%n", collector.seen().size(), restarts(flink, job));
+            assertEqualToTheBacktest(collector.forecasts());
+        } finally {
+            flink.cancel(job);
+        }
+    }
+
+    @Test
+    void savepointThenParallelism3AndANewerBuildContinueLikeAnUninterruptedRun() throws Exception {
+        String prefix = "upgrade";
+        createTopics(prefix);
+        FlinkRest flink = new FlinkRest(cluster.rest());
+        int half = ticks.size() / 2;
+        long firstHalfForecasts = Backtest.run(Model.verify(model), ticks.subList(0, half), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
+                (t, f) -> {}).forecasts();
+        String job = flink.submit(jobJar(), TickcastJob.class.getName(), jobArgs(prefix), 2, null);
+        try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), prefix + ".forecasts", true)) {
+            awaitCheckpoint(flink, job);
+            KafkaIo.produce(cluster.bootstrap(), records(prefix + ".ticks", ticks.subList(0, half)));
+            KafkaIo.await(() -> collector.seen().size() >= firstHalfForecasts, Duration.ofMinutes(2), "the first half's forecasts");
+
+            String savepoint = flink.stopWithSavepoint(job, null, Duration.ofMinutes(2));
+            assertThat(savepoint).startsWith("file:" + cluster.home());
+            Path newer = newerBuild(jobJar(), temp.resolve("tickcast-job-next-flink.jar"));
+            job = flink.submit(newer, TickcastJob.class.getName(), jobArgs(prefix), 3, savepoint);
+            assertThat(flink.parallelism(job)).isEqualTo(3);
+            System.out.printf("cluster e2e: stopped with savepoint %s after %d forecasts; %s restored at parallelism 3%n", savepoint,
+                    collector.seen().size(), newer.getFileName());
+
+            KafkaIo.produce(cluster.bootstrap(), records(prefix + ".ticks", ticks.subList(half, ticks.size())));
+            KafkaIo.await(() -> collector.seen().size() >= expectedForecasts, Duration.ofMinutes(3), "every forecast committed");
+            Thread.sleep(4000);
+            assertEqualToTheBacktest(collector.forecasts());
+        } finally {
+            if (!flink.state(job).equals("FINISHED")) {
+                flink.cancel(job);
+            }
+        }
+    }
+
+    private static void assertEqualToTheBacktest(List<Forecast> forecasts) {
+        Map<String, List<String>> actual = forecasts.stream()
+                .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(LocalClusterEndToEndTest::describe, Collectors.toList())));
+        assertThat(forecasts).hasSize((int) expectedForecasts);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (String symbol : expected.keySet()) {
+            assertThat(actual.get(symbol)).as("forecasts of %s, in order", symbol).containsExactlyElementsOf(expected.get(symbol));
+        }
+    }
+
+    private List<String> jobArgs(String prefix) throws IOException {
+        Path modelFile = temp.resolve(prefix + "-model.avro");
+        ModelFile.write(model, modelFile);
+        return List.of("--bootstrap", cluster.bootstrap(), "--topic.ticks", prefix + ".ticks", "--topic.forecasts", prefix + ".forecasts",
+                "--topic.evaluations", prefix + ".evaluations", "--topic.models", prefix + ".models", "--topic.deadletters",
+                prefix + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--transactional-id-prefix",
+                prefix, "--model", modelFile.toString());
+    }
+
+    /** Creates the topics, then waits until every partition's leader answers (STACK.md: else records can be lost). */
+    private static void createTopics(String prefix) throws Exception {
+        List<NewTopic> topics = List.of(new NewTopic(prefix + ".ticks", 3, (short) 1), new NewTopic(prefix + ".forecasts", 2, (short) 1),
+                new NewTopic(prefix + ".evaluations", 2, (short) 1), new NewTopic(prefix + ".deadletters", 2, (short) 1),
+                new NewTopic(prefix + ".models", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            admin.createTopics(topics).all().get();
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (NewTopic t : topics) {
+                for (int p = 0; p < t.numPartitions(); p++) {
+                    partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+                }
+            }
+            KafkaIo.await(() -> {
+                try {
+                    admin.listOffsets(partitions).all().get();
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30), "leaders of the new topics");
+        }
+    }
+
+    private static void awaitCheckpoint(FlinkRest flink, String job) throws InterruptedException {
+        KafkaIo.await(() -> {
+            try {
+                return flink.completedCheckpoints(job) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofMinutes(2), "the job running with a first completed checkpoint");
+    }
+
+    private static long restarts(FlinkRest flink, String job) {
+        try {
+            return flink.restarts(job);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static Path jobJar() throws IOException {
+        try (Stream<Path> jars = Files.list(Path.of("../job/target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("tickcast-job-.*-flink\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no shaded job jar in job/target: 'mvn package' builds it"));
+        }
+    }
+
+    /**
+     * A newer build of the job jar: the same classes with a new build stamp. What a restore depends on is the
+     * operators' uids and the state's types, not the jar; a changed state type is StateSchemaEvolutionTest's part.
+     */
+    private static Path newerBuild(Path jar, Path out) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
+                ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new ZipEntry("META-INF/tickcast-build.properties"));
+            zip.write(("build=" + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out;
+    }
+
+    private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<Tick> ticks) {
+        WireCodec<Tick> codec = WireCodec.of(Tick.class);
+        return ticks.stream().map(t -> new ProducerRecord<>(topic, WireCodec.key(t.getSymbol()), codec.encode(t))).toList();
+    }
+
+    private static String describe(Forecast f) {
+        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " " + f.getForecastLogReturn()
+                + " [" + f.getIntervalLow() + ", " + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
+    }
+
+    private static ModelUpdate randomLstm(long seed) {
+        int[] hidden = {16};
+        Random random = new Random(seed);
+        float[] weights = new float[RecurrentNetwork.parameterCount(CellType.LSTM, 3, hidden, 1)];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (random.nextGaussian() * 0.3);
+        }
+        FeatureSpec spec = FeatureSpec.newBuilder().setNames(List.of("log_return", "log_gap", "log_volume"))
+                .setMean(List.of(0.0, 2.0, 0.5)).setStd(List.of(0.002, 2.0, 1.0)).setClip(8.0).setTargetMean(0.0)
+                .setTargetStd(0.002).build();
+        return ModelFile.build("cluster", 1, CellType.LSTM, hidden, spec, weights, null, null, Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /**
+     * Sends records in order at a steady pace from a background thread, with an idempotent producer that
+     * rides out a broker restart (it buffers and retries; per-partition order is kept).
+     */
+    static final class PacedProducer {
+        private final Thread thread;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile int sent;
+
+        private PacedProducer(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+            thread = new Thread(() -> {
+                Properties p = new Properties();
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+                p.put(ProducerConfig.ACKS_CONFIG, "all");
+                p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+                p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+                p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    for (int i = 0; i < records.size(); i++) {
+                        producer.send(records.get(i), (meta, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+                        sent = i + 1;
+                        if (i % 500 == 499) {
+                            Thread.sleep(250);
+                        }
+                    }
+                    producer.flush();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "paced-producer");
+            thread.setDaemon(true);
+        }
+
+        static PacedProducer start(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+            PacedProducer p = new PacedProducer(bootstrap, records);
+            p.thread.start();
+            return p;
+        }
+
+        int sent() {
+            return sent;
+        }
+
+        void await(Duration timeout) throws InterruptedException {
+            thread.join(timeout.toMillis());
+            assertThat(thread.isAlive()).as("feed still sending after %s", timeout).isFalse();
+            assertThat(failure.get()).as("feed failure").isNull();
+        }
+    }
+}
