@@ -44,7 +44,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 'tickcast submit' does. Forecasts are read back with read_committed and must equal, record for record
  * and bit for bit in per-symbol order, the offline backtest with the same model: none missing, none twice.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterEndToEndTest {
 
     private static LocalCluster cluster;
@@ -83,6 +87,7 @@ class LocalClusterEndToEndTest {
     }
 
     @Test
+    @Order(1) // first: on the fresh 2-TaskManager cluster each TaskManager runs one of the job's 2 subtasks, so the kill hits it
     void killedTaskManagerAndRestartedBrokerLeaveTheForecastsOfAnUncrashedRun() throws Exception {
         String prefix = "crash";
         createTopics(prefix);
@@ -116,6 +121,7 @@ class LocalClusterEndToEndTest {
     }
 
     @Test
+    @Order(2) // adds a TaskManager for parallelism 3
     void savepointThenParallelism3AndANewerBuildContinueLikeAnUninterruptedRun() throws Exception {
         String prefix = "upgrade";
         createTopics(prefix);
