@@ -41,6 +41,8 @@ launch() {
   params="$(resource_params "$command" "$cp")"
   jvm="$(sed -n 1p <<< "$params")"
   dynamic="$(sed -n 2p <<< "$params")"
+  # A TaskManager's resource id is its name, so the REST API says which process runs which task.
+  [[ "$main" == "$TM_MAIN" ]] && dynamic="$dynamic -D taskmanager.resource-id=$name"
   # shellcheck disable=SC2086 # the flags are whitespace-separated lists by design
   start_daemon "$name" "$main" $jvm $(env_java_opts) -Dlog.file="$LOG_DIR/$name.log" \
     -Dlog4j.configurationFile="file:$CONF_DIR/log4j2.properties" -cp "$cp" "$main" --configDir "$CONF_DIR" $dynamic

@@ -99,9 +99,12 @@ class LocalClusterEndToEndTest {
             PacedProducer feed = PacedProducer.start(cluster.bootstrap(), records(prefix + ".ticks", ticks));
 
             KafkaIo.await(() -> collector.seen().size() >= 15_000, Duration.ofMinutes(2), "15,000 committed forecasts before the crash");
-            cluster.killTaskManager(1);
+            // Kill a TaskManager that runs a forecast subtask (its resource id is its script name, taskmanager-N).
+            String victim = flink.taskManagersOf(job, "forecast").stream().filter(id -> id.startsWith("taskmanager-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no TaskManager of the job found over REST"));
+            cluster.killTaskManager(Integer.parseInt(victim.substring("taskmanager-".length())));
             cluster.addTaskManager();
-            System.out.printf("cluster e2e: TaskManager 1 killed with %d forecasts committed, %d ticks sent%n",
+            System.out.printf("cluster e2e: %s killed with %d forecasts committed, %d ticks sent%n", victim,
                     collector.seen().size(), feed.sent());
             // The crash must have hit the job: half its subtasks ran there (slots are spread over TaskManagers).
             KafkaIo.await(() -> restarts(flink, job) >= 1, Duration.ofMinutes(1), "the job restarting after the crash");

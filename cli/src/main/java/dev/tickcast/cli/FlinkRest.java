@@ -88,6 +88,19 @@ public final class FlinkRest {
         return 0;
     }
 
+    /** Resource ids of the TaskManagers running subtasks of the job's vertices whose name contains {@code vertexName}. */
+    public java.util.Set<String> taskManagersOf(String jobId, String vertexName) throws IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
+            if (vertex.path("name").asText().contains(vertexName)) {
+                for (JsonNode tm : get("jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers").path("taskmanagers")) {
+                    ids.add(tm.path("taskmanager-id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
     /** Number of completed checkpoints of the job so far. */
     public long completedCheckpoints(String jobId) throws IOException {
         return get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
