@@ -72,7 +72,7 @@ public final class JobOptions {
             .noDefaultValue().withDescription("Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
 
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
-            .defaultValue(32).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
+            .defaultValue(24).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
 
     public static final ConfigOption<Integer> RESIDUAL_WINDOW = ConfigOptions.key("residual-window").intType()
             .defaultValue(32).withDescription("Recent forecast residuals kept per symbol for the prediction interval.");

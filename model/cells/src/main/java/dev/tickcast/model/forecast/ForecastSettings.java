@@ -12,7 +12,8 @@ import java.io.Serializable;
  */
 public record ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ) implements Serializable {
 
-    public static final ForecastSettings DEFAULTS = new ForecastSettings(32, 32, 8, 1.645);
+    /** 24 re-warm steps: with 32 residuals, an LSTM-64 symbol's state stays within 1 KiB (ForecastStateFormatTest). */
+    public static final ForecastSettings DEFAULTS = new ForecastSettings(24, 32, 8, 1.645);
 
     public ForecastSettings {
         if (ringSteps < 1 || residualWindow < 1 || minResiduals < 1 || minResiduals > residualWindow || !(intervalZ >= 0)) {
