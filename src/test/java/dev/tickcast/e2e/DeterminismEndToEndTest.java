@@ -65,8 +65,8 @@ class DeterminismEndToEndTest {
     void twoKafkaReplaysAndAFileBackfillGiveIdenticalForecastsWithAModelSwapAtAFixedPoint() throws Exception {
         List<Tick> ticks = BundledData.read().ticks();
         Instant swapAt = ticks.get(ticks.size() * 3 / 5).getEventTime();
-        ModelUpdate v1 = ModelSwapEndToEndTest.randomModel(1, CellType.LSTM, new int[] {8}, 11L);
-        ModelUpdate v2 = ModelUpdate.newBuilder(ModelSwapEndToEndTest.randomModel(2, CellType.GRU, new int[] {8}, 12L))
+        ModelUpdate v1 = E2eData.randomModel("swap", 1, CellType.LSTM, new int[] {8}, 11L);
+        ModelUpdate v2 = ModelUpdate.newBuilder(E2eData.randomModel("swap", 2, CellType.GRU, new int[] {8}, 12L))
                 .setEffectiveTime(swapAt).build();
 
         Map<String, List<String>> first = kafkaReplay("run1", ticks, v1, v2, swapAt);
@@ -77,7 +77,7 @@ class DeterminismEndToEndTest {
         Model m2 = Model.verify(v2);
         Map<String, List<String>> offline = new TreeMap<>();
         Backtest.runWithModels(i -> ticks.get(i).getEventTime().isBefore(swapAt) ? m1 : m2, ticks, ForecastSettings.DEFAULTS,
-                s -> Long.MIN_VALUE, (t, f) -> offline.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f)));
+                s -> Long.MIN_VALUE, (t, f) -> offline.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f)));
 
         assertThat(first).isEqualTo(second);
         assertThat(backfill).isEqualTo(first);
@@ -134,14 +134,8 @@ class DeterminismEndToEndTest {
     private static Map<String, List<String>> bySymbol(List<Forecast> forecasts) {
         Map<String, List<String>> map = new TreeMap<>();
         for (Forecast f : forecasts) {
-            map.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f));
+            map.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f));
         }
         return map;
     }
-
-    private static String describe(Forecast f) {
-        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " " + f.getForecastLogReturn() + " ["
-                + f.getIntervalLow() + ", " + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
-    }
-
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.cli.FlinkRest;
 import dev.tickcast.job.TickcastJob;
-import dev.tickcast.model.cell.RecurrentNetwork;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.schema.CellType;
-import dev.tickcast.schema.FeatureSpec;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -26,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -72,10 +69,10 @@ class LocalClusterEndToEndTest {
     @BeforeAll
     static void startCluster() throws Exception {
         ticks = BundledData.read().ticks();
-        model = randomLstm(7);
+        model = E2eData.randomModel("cluster", 1, CellType.LSTM, new int[] {16}, 7);
         expected = new HashMap<>();
         expectedForecasts = Backtest.run(Model.verify(model), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f))).forecasts();
+                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f))).forecasts();
         cluster = LocalCluster.start(2);
     }
 
@@ -159,7 +156,7 @@ class LocalClusterEndToEndTest {
 
     private static void assertEqualToTheBacktest(List<Forecast> forecasts) {
         Map<String, List<String>> actual = forecasts.stream()
-                .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(LocalClusterEndToEndTest::describe, Collectors.toList())));
+                .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(E2eData::describe, Collectors.toList())));
         assertThat(forecasts).hasSize((int) expectedForecasts);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         for (String symbol : expected.keySet()) {
@@ -247,24 +244,6 @@ class LocalClusterEndToEndTest {
     private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<Tick> ticks) {
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
         return ticks.stream().map(t -> new ProducerRecord<>(topic, WireCodec.key(t.getSymbol()), codec.encode(t))).toList();
-    }
-
-    private static String describe(Forecast f) {
-        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " " + f.getForecastLogReturn()
-                + " [" + f.getIntervalLow() + ", " + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
-    }
-
-    private static ModelUpdate randomLstm(long seed) {
-        int[] hidden = {16};
-        Random random = new Random(seed);
-        float[] weights = new float[RecurrentNetwork.parameterCount(CellType.LSTM, 3, hidden, 1)];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) (random.nextGaussian() * 0.3);
-        }
-        FeatureSpec spec = FeatureSpec.newBuilder().setNames(List.of("log_return", "log_gap", "log_volume"))
-                .setMean(List.of(0.0, 2.0, 0.5)).setStd(List.of(0.002, 2.0, 1.0)).setClip(8.0).setTargetMean(0.0)
-                .setTargetStd(0.002).build();
-        return ModelFile.build("cluster", 1, CellType.LSTM, hidden, spec, weights, null, null, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     /**

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.model.cell.RecurrentNetwork;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.schema.CellType;
-import dev.tickcast.schema.FeatureSpec;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -86,8 +83,8 @@ class ModelSwapEndToEndTest {
         List<Tick> ticks = BundledData.read().ticks();
         int n = ticks.size();
         int[] cut = {0, n / 5, 2 * n / 5, 3 * n / 5, 4 * n / 5, n};
-        ModelUpdate v1 = randomModel(1, CellType.LSTM, new int[] {12}, 1L);
-        ModelUpdate v2 = randomModel(2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
+        ModelUpdate v1 = E2eData.randomModel("swap", 1, CellType.LSTM, new int[] {12}, 1L);
+        ModelUpdate v2 = E2eData.randomModel("swap", 2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
 
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
         models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v1));
@@ -121,9 +118,9 @@ class ModelSwapEndToEndTest {
             Map<String, List<String>> expected = new HashMap<>();
             Backtest.Summary offline = Backtest.runWithModels(i -> i < cut[1] || (i >= cut[2] && i < cut[3]) ? m1 : m2, ticks,
                     ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                    (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f)));
+                    (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f)));
             Map<String, List<String>> actual = collector.forecasts().stream().filter(f -> !f.getSymbol().startsWith("PROBE"))
-                    .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(ModelSwapEndToEndTest::describe, Collectors.toList())));
+                    .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(E2eData::describe, Collectors.toList())));
 
             assertThat(actual.values().stream().mapToLong(List::size).sum()).isEqualTo(offline.forecasts());
             assertThat(actual.keySet()).isEqualTo(expected.keySet());
@@ -149,7 +146,7 @@ class ModelSwapEndToEndTest {
                 "--starting-offsets", "earliest", "--transactional-id-prefix", "bad");
         kafka.createTopics(2, config.ticksTopic(), config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
-        ModelUpdate v5 = randomModel(5, CellType.LSTM, new int[] {6}, 5L);
+        ModelUpdate v5 = E2eData.randomModel("swap", 5, CellType.LSTM, new int[] {6}, 5L);
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
         models.send("swap", codec.encode(v5));
@@ -157,7 +154,7 @@ class ModelSwapEndToEndTest {
         JobClient job = JobRunner.start(config, new Configuration(), List.of(), "bad-models");
         try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 5);
-            ModelUpdate v6 = randomModel(6, CellType.LSTM, new int[] {6}, 6L);
+            ModelUpdate v6 = E2eData.randomModel("swap", 6, CellType.LSTM, new int[] {6}, 6L);
             byte[] altered = bytes(v6.getWeights());
             altered[7] ^= 0x40;
             float[] nan = dev.tickcast.model.file.Weights.fromBytes(v6.getWeights());
@@ -172,7 +169,7 @@ class ModelSwapEndToEndTest {
             bad.put("NOT_FINITE", codec.encode(ModelFile.build("swap", 6, CellType.LSTM, new int[] {6}, v6.getFeatures(), nan, null, null,
                     v6.getCreatedAt())));
             bad.put("WRONG_SCHEMA", UnknownCellType.encode(v6, "TRANSFORMER"));
-            bad.put("VERSION", codec.encode(randomModel(4, CellType.LSTM, new int[] {6}, 4L)));
+            bad.put("VERSION", codec.encode(E2eData.randomModel("swap", 4, CellType.LSTM, new int[] {6}, 4L)));
             for (byte[] b : bad.values()) {
                 models.send("swap", b);
             }
@@ -242,22 +239,6 @@ class ModelSwapEndToEndTest {
     private static byte[] control(ModelAction action, long version) {
         return WireCodec.of(ModelControl.class).encode(ModelControl.newBuilder().setModelName("swap").setAction(action).setVersion(version)
                 .setIssuedAt(Instant.parse("2026-06-01T00:00:00Z")).build());
-    }
-
-    private static String describe(Forecast f) {
-        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " [" + f.getIntervalLow() + ", "
-                + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
-    }
-
-    static ModelUpdate randomModel(long version, CellType cell, int[] hidden, long seed) {
-        Random random = new Random(seed);
-        float[] weights = new float[RecurrentNetwork.parameterCount(cell, 3, hidden, 1)];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) (random.nextGaussian() * 0.3);
-        }
-        FeatureSpec spec = FeatureSpec.newBuilder().setNames(List.of("log_return", "log_gap", "log_volume"))
-                .setMean(List.of(0.0, 2.0, 0.5)).setStd(List.of(0.002, 2.0, 1.0)).setClip(8.0).setTargetMean(0.0).setTargetStd(0.002).build();
-        return ModelFile.build("swap", version, cell, hidden, spec, weights, null, null, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(version));
     }
 
     /** Writes to the models topic. */

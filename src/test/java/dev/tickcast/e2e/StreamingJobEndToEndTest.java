@@ -7,19 +7,15 @@ import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
 import dev.tickcast.job.KafkaConnectors;
 import dev.tickcast.job.TickcastJob;
-import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
-import dev.tickcast.schema.FeatureSpec;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
-import dev.tickcast.model.cell.RecurrentNetwork;
-import dev.tickcast.model.file.ModelFile;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -86,14 +81,14 @@ class StreamingJobEndToEndTest {
         kafka.createTopics(1, config.modelsTopic());
 
         List<Tick> ticks = BundledData.read().ticks();
-        ModelUpdate modelUpdate = randomLstm(ticks.size());
+        ModelUpdate modelUpdate = E2eData.randomModel("e2e", 1, CellType.LSTM, new int[] {16}, ticks.size());
         Map<String, Long> expectedDeadLetters = new TreeMap<>();
         List<ProducerRecord<byte[], byte[]>> records = withCorruptRecords(config.ticksTopic(), ticks, expectedDeadLetters);
 
         // What the job must produce: the backtest over the same ticks with the same model.
         Map<String, List<String>> expected = new HashMap<>();
         Backtest.Summary offline = Backtest.run(Model.verify(modelUpdate), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(describe(f)));
+                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f)));
         expectedDeadLetters.merge("DUPLICATE", offline.rejected().getOrDefault("DUPLICATE", 0L), Long::sum);
         long expectedForecasts = offline.forecasts();
         assertThat(expectedForecasts).isEqualTo(107_951 - 1_973);
@@ -131,7 +126,7 @@ class StreamingJobEndToEndTest {
         for (ConsumerRecord<byte[], byte[]> r : forecasts) {
             GenericRecord f = stock.decode(r.value());
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(f.get("symbol").toString());
-            actual.computeIfAbsent(f.get("symbol").toString(), s -> new ArrayList<>()).add(describe(f));
+            actual.computeIfAbsent(f.get("symbol").toString(), s -> new ArrayList<>()).add(describeGeneric(f));
         }
         assertThat(forecasts).hasSize((int) expectedForecasts);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
@@ -155,13 +150,7 @@ class StreamingJobEndToEndTest {
         assertThat(forecasts.size() + deadLetters.size()).isEqualTo(records.size());
     }
 
-    /** The fields of a forecast, as text that is equal only when every value is bit-for-bit equal. */
-    private static String describe(Forecast f) {
-        return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " " + f.getForecastLogReturn()
-                + " [" + f.getIntervalLow() + ", " + f.getIntervalHigh() + "] v" + f.getModelVersion() + " " + f.getCellType();
-    }
-
-    private static String describe(GenericRecord f) {
+    private static String describeGeneric(GenericRecord f) {
         return f.get("event_time") + " " + f.get("last_price") + " " + f.get("forecast_price") + " " + f.get("forecast_log_return")
                 + " [" + f.get("interval_low") + ", " + f.get("interval_high") + "] v" + f.get("model_version") + " "
                 + f.get("cell_type");
@@ -176,20 +165,6 @@ class StreamingJobEndToEndTest {
     private static File schemaFile(String name) {
         File f = new File("../schemas/avro/" + name + ".avsc");
         return f.isFile() ? f : new File("schemas/avro/" + name + ".avsc");
-    }
-
-    /** A 16-unit LSTM with seeded random weights and a scaler of the right magnitudes for this data. */
-    private static ModelUpdate randomLstm(long seed) {
-        int[] hidden = {16};
-        Random random = new Random(seed);
-        float[] weights = new float[RecurrentNetwork.parameterCount(CellType.LSTM, 3, hidden, 1)];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) (random.nextGaussian() * 0.3);
-        }
-        FeatureSpec spec = FeatureSpec.newBuilder().setNames(List.of("log_return", "log_gap", "log_volume"))
-                .setMean(List.of(0.0, 2.0, 0.5)).setStd(List.of(0.002, 2.0, 1.0)).setClip(8.0).setTargetMean(0.0)
-                .setTargetStd(0.002).build();
-        return ModelFile.build("e2e", 1, CellType.LSTM, hidden, spec, weights, null, null, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     /**
