@@ -17,7 +17,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 class ForecastStateFormatTest {
 
@@ -123,5 +126,33 @@ class ForecastStateFormatTest {
         byte[] b = bytes(forecaster.newState());
         b[0] = 9;
         assertThatThrownBy(() -> read(b, SETTINGS)).isInstanceOf(IOException.class).hasMessageContaining("format version 9");
+    }
+
+    /** States after these many ticks of {@link #tickAt}: empty, first tick, partial rings, wrapped rings. */
+    private static final int[] FIXTURE_TICKS = {0, 1, 5, 30};
+
+    private static Path fixture(int version, int ticks) {
+        return Path.of("src/test/resources/state-format/v" + version + "-" + ticks + "-ticks.bin");
+    }
+
+    /**
+     * Writes this build's states as fixtures for the builds after it (run once per format version, on the
+     * build that introduces it): {@code mvn -pl model/cells test -Dtest=ForecastStateFormatTest -Dtickcast.write-fixtures=VERSION}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "tickcast.write-fixtures", matches = "[0-9]+")
+    void writeFixtures() throws IOException {
+        assertThat(ForecastStateFormat.VERSION).isEqualTo(Integer.parseInt(System.getProperty("tickcast.write-fixtures")));
+        ForecastState state = forecaster.newState();
+        for (int i = 0; i <= FIXTURE_TICKS[FIXTURE_TICKS.length - 1]; i++) {
+            for (int n : FIXTURE_TICKS) {
+                if (n == i) {
+                    Path file = fixture(ForecastStateFormat.VERSION, n);
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, bytes(state));
+                }
+            }
+            on(state, tickAt(i));
+        }
     }
 }
