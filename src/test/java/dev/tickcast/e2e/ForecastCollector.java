@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -29,13 +29,20 @@ final class ForecastCollector implements AutoCloseable {
     ForecastCollector(String bootstrap, String topic, boolean readCommitted) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "collector-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         WireCodec<Forecast> codec = WireCodec.of(Forecast.class);
         thread = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topic));
+                // Assigned, not subscribed: a group would rejoin after a broker restart and rewind to its last
+                // auto-committed offsets, reading records twice; this consumer's position lives only in memory.
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                if (partitions.isEmpty()) {
+                    throw new IllegalStateException("topic " + topic + " does not exist: create it before collecting");
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                         seen.add(new Seen(codec.decode(r.value()), System.nanoTime()));

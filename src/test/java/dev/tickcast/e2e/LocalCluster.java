@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * The real local cluster of deploy/ (a Kafka broker process and a Flink standalone cluster), driven through
  * its scripts exactly as 'tickcast cluster' drives them, on free ports and in a temporary state directory.
- * {@link #close()} stops every process by pid and deletes the directory; a shutdown hook does the same if the
- * test JVM is ended early.
+ * {@link #close()} stops every process by pid and deletes the directory (kept, with its logs, when the system
+ * property {@code tickcast.keep-cluster} is set); a shutdown hook does the same if the test JVM is ended early.
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -107,6 +107,10 @@ final class LocalCluster implements AutoCloseable {
             run("cluster.sh", "stop");
         } catch (Exception | AssertionError e) {
             System.err.println("stopping the local cluster: " + e.getMessage());
+        }
+        if (System.getProperty("tickcast.keep-cluster") != null) {
+            System.err.println("local cluster stopped; its logs and state are kept in " + home);
+            return;
         }
         try (Stream<Path> files = Files.walk(home)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -14,22 +14,21 @@ import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -87,7 +86,7 @@ class LocalClusterEndToEndTest {
     @Order(1) // first: on the fresh 2-TaskManager cluster each TaskManager runs one of the job's 2 subtasks, so the kill hits it
     void killedTaskManagerAndRestartedBrokerLeaveTheForecastsOfAnUncrashedRun() throws Exception {
         String prefix = "crash";
-        createTopics(prefix);
+        createTopics(UpgradeFixture.topics(prefix));
         FlinkRest flink = new FlinkRest(cluster.rest());
         String job = flink.submit(jobJar(), TickcastJob.class.getName(), jobArgs(prefix), 2, null);
         try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), prefix + ".forecasts", true)) {
@@ -114,39 +113,64 @@ class LocalClusterEndToEndTest {
             KafkaIo.await(() -> collector.seen().size() >= expectedForecasts, Duration.ofMinutes(3), "every forecast committed");
             Thread.sleep(4000); // a few more checkpoints: nothing may arrive twice
             System.out.printf("cluster e2e: %d forecasts, job restarted %d times%n", collector.seen().size(), restarts(flink, job));
-            assertEqualToTheBacktest(collector.forecasts());
+            assertEqualToTheBacktest(committed(prefix + ".forecasts")); // the topic itself, read afresh
         } finally {
             flink.cancel(job);
         }
     }
 
+    /**
+     * A real upgrade: the savepoint an older build took (state format 1, parallelism 2, heap state; see
+     * {@link UpgradeFixture}) restores in this build (state format 2) at parallelism 3 on RocksDB; then this
+     * build stops with a savepoint and restores at parallelism 2. The second half's forecasts must equal an
+     * uninterrupted run: every symbol's hidden state, rings and pending forecast carried over both times.
+     */
     @Test
-    @Order(2) // adds a TaskManager for parallelism 3
-    void savepointThenParallelism3AndANewerBuildContinueLikeAnUninterruptedRun() throws Exception {
-        String prefix = "upgrade";
-        createTopics(prefix);
+    @Order(2)
+    void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun() throws Exception {
+        String fixture = UpgradeFixture.V1;
+        ModelUpdate oldModel = UpgradeFixture.model(fixture);
+        List<Tick> firstHalf = UpgradeFixture.firstHalf(ticks);
+        List<Tick> secondHalf = UpgradeFixture.secondHalf(ticks);
+        int quarter = secondHalf.size() / 2;
+        Set<Tick> afterRestore = Collections.newSetFromMap(new IdentityHashMap<>());
+        afterRestore.addAll(secondHalf);
+        Set<Tick> thirdQuarter = Collections.newSetFromMap(new IdentityHashMap<>());
+        thirdQuarter.addAll(secondHalf.subList(0, quarter));
+        Map<String, List<String>> expectedAfter = new HashMap<>();
+        AtomicLong expectedThirdQuarter = new AtomicLong();
+        Backtest.run(Model.verify(oldModel), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {
+            if (afterRestore.contains(t)) {
+                expectedAfter.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f));
+            }
+            expectedThirdQuarter.addAndGet(thirdQuarter.contains(t) ? 1 : 0);
+        });
+        long expectedAfterCount = expectedAfter.values().stream().mapToLong(List::size).sum();
+
+        createTopics(UpgradeFixture.topics());
+        // The restored source resumes at the older run's offsets: the same records must sit there.
+        KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", firstHalf));
         FlinkRest flink = new FlinkRest(cluster.rest());
-        int half = ticks.size() / 2;
-        long firstHalfForecasts = Backtest.run(Model.verify(model), ticks.subList(0, half), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> {}).forecasts();
-        String job = flink.submit(jobJar(), TickcastJob.class.getName(), jobArgs(prefix), 2, null);
-        try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), prefix + ".forecasts", true)) {
-            awaitCheckpoint(flink, job);
-            KafkaIo.produce(cluster.bootstrap(), records(prefix + ".ticks", ticks.subList(0, half)));
-            KafkaIo.await(() -> collector.seen().size() >= firstHalfForecasts, Duration.ofMinutes(2), "the first half's forecasts");
+        List<String> args = UpgradeFixture.jobArgs(cluster.bootstrap(), UpgradeFixture.modelFile(fixture).toAbsolutePath(), "exactly-once",
+                "upgrade");
+        String oldSavepoint = "file:" + UpgradeFixture.savepoint(fixture).toAbsolutePath();
+        String job = flink.submit(jobJar(), TickcastJob.class.getName(), args, 3, oldSavepoint);
+        try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), UpgradeFixture.PREFIX + ".forecasts", true)) {
+            assertThat(flink.parallelism(job)).isEqualTo(3);
+            KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(0, quarter)));
+            KafkaIo.await(() -> collector.seen().size() >= expectedThirdQuarter.get(), Duration.ofMinutes(2), "the third quarter's forecasts");
 
             String savepoint = flink.stopWithSavepoint(job, null, Duration.ofMinutes(2));
             assertThat(savepoint).startsWith("file:" + cluster.home());
-            Path newer = newerBuild(jobJar(), temp.resolve("tickcast-job-next-flink.jar"));
-            job = flink.submit(newer, TickcastJob.class.getName(), jobArgs(prefix), 3, savepoint);
-            assertThat(flink.parallelism(job)).isEqualTo(3);
-            System.out.printf("cluster e2e: stopped with savepoint %s after %d forecasts; %s restored at parallelism 3%n", savepoint,
-                    collector.seen().size(), newer.getFileName());
+            job = flink.submit(jobJar(), TickcastJob.class.getName(), args, 2, savepoint);
+            assertThat(flink.parallelism(job)).isEqualTo(2);
+            System.out.printf("cluster e2e: %s savepoint restored at parallelism 3, %d forecasts, stopped with savepoint %s, restored at 2%n",
+                    fixture, collector.seen().size(), savepoint);
 
-            KafkaIo.produce(cluster.bootstrap(), records(prefix + ".ticks", ticks.subList(half, ticks.size())));
-            KafkaIo.await(() -> collector.seen().size() >= expectedForecasts, Duration.ofMinutes(3), "every forecast committed");
+            KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(quarter, secondHalf.size())));
+            KafkaIo.await(() -> collector.seen().size() >= expectedAfterCount, Duration.ofMinutes(3), "every forecast committed");
             Thread.sleep(4000);
-            assertEqualToTheBacktest(collector.forecasts());
+            assertEqualTo(expectedAfter, expectedAfterCount, committed(UpgradeFixture.PREFIX + ".forecasts"));
         } finally {
             if (!flink.state(job).equals("FINISHED")) {
                 flink.cancel(job);
@@ -154,10 +178,24 @@ class LocalClusterEndToEndTest {
         }
     }
 
+    private static List<Forecast> committed(String topic) throws Exception {
+        WireCodec<Forecast> codec = WireCodec.of(Forecast.class);
+        List<Forecast> forecasts = new ArrayList<>();
+        for (var r : KafkaIo.readAllCommitted(cluster.bootstrap(), topic)) {
+            forecasts.add(codec.decode(r.value()));
+        }
+        return forecasts;
+    }
+
     private static void assertEqualToTheBacktest(List<Forecast> forecasts) {
+        assertEqualTo(expected, expectedForecasts, forecasts);
+    }
+
+    private static void assertEqualTo(Map<String, List<String>> expected, long expectedForecasts, List<Forecast> forecasts) {
         Map<String, List<String>> actual = forecasts.stream()
                 .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(E2eData::describe, Collectors.toList())));
-        assertThat(forecasts).hasSize((int) expectedForecasts);
+        long distinct = forecasts.stream().map(f -> f.getSymbol() + "@" + f.getEventTime()).distinct().count();
+        assertThat(forecasts).as("%d forecasts, %d of distinct ticks", forecasts.size(), distinct).hasSize((int) expectedForecasts);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         for (String symbol : expected.keySet()) {
             assertThat(actual.get(symbol)).as("forecasts of %s, in order", symbol).containsExactlyElementsOf(expected.get(symbol));
@@ -167,17 +205,11 @@ class LocalClusterEndToEndTest {
     private List<String> jobArgs(String prefix) throws IOException {
         Path modelFile = temp.resolve(prefix + "-model.avro");
         ModelFile.write(model, modelFile);
-        return List.of("--bootstrap", cluster.bootstrap(), "--topic.ticks", prefix + ".ticks", "--topic.forecasts", prefix + ".forecasts",
-                "--topic.evaluations", prefix + ".evaluations", "--topic.models", prefix + ".models", "--topic.deadletters",
-                prefix + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--transactional-id-prefix",
-                prefix, "--model", modelFile.toString());
+        return UpgradeFixture.jobArgs(prefix, cluster.bootstrap(), modelFile, "exactly-once", prefix);
     }
 
     /** Creates the topics, then waits until every partition's leader answers (STACK.md: else records can be lost). */
-    private static void createTopics(String prefix) throws Exception {
-        List<NewTopic> topics = List.of(new NewTopic(prefix + ".ticks", 3, (short) 1), new NewTopic(prefix + ".forecasts", 2, (short) 1),
-                new NewTopic(prefix + ".evaluations", 2, (short) 1), new NewTopic(prefix + ".deadletters", 2, (short) 1),
-                new NewTopic(prefix + ".models", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+    private static void createTopics(List<NewTopic> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
             admin.createTopics(topics).all().get();
             Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
@@ -220,25 +252,6 @@ class LocalClusterEndToEndTest {
             return jars.filter(p -> p.getFileName().toString().matches("tickcast-job-.*-flink\\.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no shaded job jar in job/target: 'mvn package' builds it"));
         }
-    }
-
-    /**
-     * A newer build of the job jar: the same classes with a new build stamp. What a restore depends on is the
-     * operators' uids and the state's types, not the jar; a changed state type is StateSchemaEvolutionTest's part.
-     */
-    private static Path newerBuild(Path jar, Path out) throws IOException {
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
-                ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                zip.putNextEntry(new ZipEntry(e.getName()));
-                in.transferTo(zip);
-                zip.closeEntry();
-            }
-            zip.putNextEntry(new ZipEntry("META-INF/tickcast-build.properties"));
-            zip.write(("build=" + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return out;
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<Tick> ticks) {

@@ -64,20 +64,30 @@ final class UpgradeFixture {
     }
 
     static List<NewTopic> topics() {
+        return topics(PREFIX);
+    }
+
+    /** The job's topics as the cluster tests create them: 3 tick partitions, 2 for each output, a compacted models topic. */
+    static List<NewTopic> topics(String prefix) {
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(PREFIX + ".ticks", 3, (short) 1));
+        topics.add(new NewTopic(prefix + ".ticks", 3, (short) 1));
         for (String name : List.of("forecasts", "evaluations", "deadletters")) {
-            topics.add(new NewTopic(PREFIX + "." + name, 2, (short) 1));
+            topics.add(new NewTopic(prefix + "." + name, 2, (short) 1));
         }
-        topics.add(new NewTopic(PREFIX + ".models", 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(prefix + ".models", 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact")));
         return topics;
     }
 
     /** The job's options; {@code delivery} differs: the fixture was taken at-least-once (see the writer). */
     static List<String> jobArgs(String bootstrap, Path modelFile, String delivery, String transactionalIdPrefix) {
-        return List.of("--bootstrap", bootstrap, "--topic.ticks", PREFIX + ".ticks", "--topic.forecasts", PREFIX + ".forecasts",
-                "--topic.evaluations", PREFIX + ".evaluations", "--topic.models", PREFIX + ".models", "--topic.deadletters",
-                PREFIX + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--delivery", delivery,
+        return jobArgs(PREFIX, bootstrap, modelFile, delivery, transactionalIdPrefix);
+    }
+
+    /** The job's options as the cluster tests run it: the {@link #topics(String)}, checkpoints every second. */
+    static List<String> jobArgs(String prefix, String bootstrap, Path modelFile, String delivery, String transactionalIdPrefix) {
+        return List.of("--bootstrap", bootstrap, "--topic.ticks", prefix + ".ticks", "--topic.forecasts", prefix + ".forecasts",
+                "--topic.evaluations", prefix + ".evaluations", "--topic.models", prefix + ".models", "--topic.deadletters",
+                prefix + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--delivery", delivery,
                 "--transactional-id-prefix", transactionalIdPrefix, "--model", modelFile.toString());
     }
 }

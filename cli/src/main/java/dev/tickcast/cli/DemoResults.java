@@ -28,6 +28,8 @@ final class DemoResults {
         double naiveAbsError;
         double sqError;
         double naiveSqError;
+        long intervals;
+        long covered;
         long deadLetters;
     }
 
@@ -84,6 +86,10 @@ final class DemoResults {
                         s.naiveAbsError += Math.abs(e.getNaiveError());
                         s.sqError += e.getError() * e.getError();
                         s.naiveSqError += e.getNaiveError() * e.getNaiveError();
+                        if (e.getCovered() != null) {
+                            s.intervals++;
+                            s.covered += e.getCovered() ? 1 : 0;
+                        }
                     } else {
                         DeadLetter d = deadLetters.decode(record.value());
                         s.deadLetters++;
@@ -102,29 +108,39 @@ final class DemoResults {
         for (Tick t : sent) {
             ticks.merge(t.getSymbol(), 1L, Long::sum);
         }
-        String row = "%-18s %8s %10s %12s %12s %8s %13s%n";
-        out.printf(row, "symbol", "ticks", "forecasts", "MAE model", "MAE naive", "skill", "dead letters");
+        String row = "%-18s %8s %10s %12s %12s %8s %9s %13s%n";
+        out.printf(row, "symbol", "ticks", "forecasts", "MAE model", "MAE naive", "skill", "coverage", "dead letters");
         double abs = 0;
         double naiveAbs = 0;
         double sq = 0;
         double naiveSq = 0;
         long n = 0;
+        long intervals = 0;
+        long covered = 0;
         for (Map.Entry<String, Long> e : ticks.entrySet()) {
             PerSymbol s = symbols.getOrDefault(e.getKey(), new PerSymbol());
             out.printf(row, e.getKey(), e.getValue(), s.forecasts, mae(s.absError, s.evaluations), mae(s.naiveAbsError, s.evaluations),
-                    skill(s.sqError, s.naiveSqError), s.deadLetters);
+                    skill(s.sqError, s.naiveSqError), coverage(s.covered, s.intervals), s.deadLetters);
             abs += s.absError;
             naiveAbs += s.naiveAbsError;
             sq += s.sqError;
             naiveSq += s.naiveSqError;
             n += s.evaluations;
+            intervals += s.intervals;
+            covered += s.covered;
         }
-        out.printf(row, "ALL", sent.size(), forecasts, mae(abs, n), mae(naiveAbs, n), skill(sq, naiveSq), deadLetters);
-        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive.");
+        out.printf(row, "ALL", sent.size(), forecasts, mae(abs, n), mae(naiveAbs, n), skill(sq, naiveSq), coverage(covered, intervals),
+                deadLetters);
+        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive;");
+        out.println("coverage = share of prediction intervals that held the next price (nominal 90%).");
     }
 
     private static String mae(double sum, long n) {
         return n == 0 ? "-" : String.format("%.4g", sum / n);
+    }
+
+    private static String coverage(long covered, long intervals) {
+        return intervals == 0 ? "-" : String.format("%.1f%%", 100.0 * covered / intervals);
     }
 
     private static String skill(double sq, double naiveSq) {

@@ -33,6 +33,10 @@ public final class ForecastState {
     double naiveSumAbsError;
     double naiveSumSqError;
 
+    /** Evaluated forecasts that had a prediction interval, and how many of those held the actual price. */
+    long intervalCount;
+    long intervalHits;
+
     /** Recent log-return residuals: a ring, oldest at residualStart. */
     final float[] residuals;
     int residualStart;
@@ -69,6 +73,14 @@ public final class ForecastState {
 
     public int ringCount() {
         return ringCount;
+    }
+
+    public long intervalCount() {
+        return intervalCount;
+    }
+
+    public long intervalHits() {
+        return intervalHits;
     }
 
     public float[] hidden() {
@@ -131,6 +143,8 @@ public final class ForecastState {
         c.sumSqError = sumSqError;
         c.naiveSumAbsError = naiveSumAbsError;
         c.naiveSumSqError = naiveSumSqError;
+        c.intervalCount = intervalCount;
+        c.intervalHits = intervalHits;
         System.arraycopy(residuals, 0, c.residuals, 0, residuals.length);
         c.residualStart = residualStart;
         c.residualCount = residualCount;
@@ -158,7 +172,7 @@ public final class ForecastState {
                 .setTicks(ticks).setRecentInputs(inputs).setPendingForecast(pendingForecast).setPendingVersion(pendingVersion)
                 .setPendingLogReturn(pendingLogReturn).setEvalCount(evalCount).setSumAbsError(sumAbsError)
                 .setSumSqError(sumSqError).setNaiveSumAbsError(naiveSumAbsError).setNaiveSumSqError(naiveSumSqError)
-                .setRecentResiduals(res).build();
+                .setRecentResiduals(res).setIntervalCount(intervalCount).setIntervalHits(intervalHits).build();
     }
 
     /** Restores a state; if the record holds more history than the settings keep, the newest is kept. */
@@ -190,6 +204,8 @@ public final class ForecastState {
         s.sumSqError = record.getSumSqError();
         s.naiveSumAbsError = record.getNaiveSumAbsError();
         s.naiveSumSqError = record.getNaiveSumSqError();
+        s.intervalCount = record.getIntervalCount();
+        s.intervalHits = record.getIntervalHits();
         for (float r : record.getRecentResiduals()) {
             s.pushResidual(r);
         }

@@ -23,13 +23,15 @@ import java.io.IOException;
  *   | f64 pending_forecast | varlong pending_version | f64 pending_log_return | varlong eval_count
  *   | f64 sum_abs_error | f64 sum_sq_error | f64 naive_sum_abs_error | f64 naive_sum_sq_error
  *   | varint n, n × f32 recent_residuals
+ * version 2 (interval coverage): version 1's fields, then
+ *   | varlong interval_count | varlong interval_hits          (read from version 1 as 0, 0)
  * </pre>
  * Floats are written as their raw IEEE bits, so a value reads back bit for bit.
  */
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private ForecastStateFormat() {}
 
@@ -68,12 +70,14 @@ public final class ForecastStateFormat {
         for (int k = 0; k < s.residualCount; k++) {
             out.writeInt(Float.floatToRawIntBits(s.residuals[(s.residualStart + k) % s.residuals.length]));
         }
+        writeVarLong(out, s.intervalCount);
+        writeVarLong(out, s.intervalHits);
     }
 
     /** Reads any version this build knows into a state with the given ring sizes. */
     public static ForecastState read(DataInput in, ForecastSettings settings) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != 1) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("symbol state format version " + version + " is not one this build reads (1..." + VERSION
                     + "); was the savepoint taken by a newer tickcast?");
         }
@@ -112,6 +116,10 @@ public final class ForecastStateFormat {
         int residuals = length(in, "recent residuals");
         for (int k = 0; k < residuals; k++) {
             s.pushResidual(Float.intBitsToFloat(in.readInt()));
+        }
+        if (version >= 2) {
+            s.intervalCount = readVarLong(in);
+            s.intervalHits = readVarLong(in);
         }
         return s;
     }

@@ -99,8 +99,8 @@ public final class SymbolForecaster {
         double forecastPrice = price * Math.exp(logReturn);
         double low = forecastPrice;
         double high = forecastPrice;
-        if (state.residualCount >= settings.minResiduals()) {
-            double halfWidth = settings.intervalZ() * state.residualRms();
+        if (hasInterval(state)) {
+            double halfWidth = halfWidth(state);
             low = price * Math.exp(logReturn - halfWidth);
             high = price * Math.exp(logReturn + halfWidth);
         }
@@ -121,11 +121,31 @@ public final class SymbolForecaster {
         state.sumSqError += error * error;
         state.naiveSumAbsError += Math.abs(naiveError);
         state.naiveSumSqError += naiveError * naiveError;
+        Boolean covered = null;
+        if (hasInterval(state)) {
+            // The residuals are still those the pending forecast's interval was built from, so this is that
+            // interval, bit for bit; recomputing it keeps two doubles per symbol out of the state.
+            double halfWidth = halfWidth(state);
+            covered = price >= state.lastPrice * Math.exp(state.pendingLogReturn - halfWidth)
+                    && price <= state.lastPrice * Math.exp(state.pendingLogReturn + halfWidth);
+            state.intervalCount++;
+            state.intervalHits += covered ? 1 : 0;
+        }
         state.pushResidual((float) (Math.log(price / state.lastPrice) - state.pendingLogReturn));
         double n = state.evalCount;
         return new Evaluation(symbol, Instant.ofEpochMilli(state.lastTimeMs), Instant.ofEpochMilli(timeMs), price, state.pendingForecast,
                 state.lastPrice, state.pendingVersion, error, naiveError, state.evalCount, state.sumAbsError / n,
                 Math.sqrt(state.sumSqError / n), state.naiveSumAbsError / n, Math.sqrt(state.naiveSumSqError / n),
-                state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError);
+                state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError, covered,
+                state.intervalCount == 0 ? null : (double) state.intervalHits / state.intervalCount);
+    }
+
+    private boolean hasInterval(ForecastState state) {
+        return state.residualCount >= settings.minResiduals();
+    }
+
+    /** Half the interval's width in log-return units: z residual RMSs. */
+    private double halfWidth(ForecastState state) {
+        return settings.intervalZ() * state.residualRms();
     }
 }

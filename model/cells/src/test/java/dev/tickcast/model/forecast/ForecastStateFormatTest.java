@@ -116,7 +116,7 @@ class ForecastStateFormatTest {
             Tick t = tickAt(i);
             f.onTick(state, lstm64, "ACME", t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume());
         }
-        // h and c 128, ring 24 × 3 = 72 and 32 residuals: 232 floats (928 bytes), and 13 small scalars.
+        // h and c 128, ring 24 × 3 = 72 and 32 residuals: 232 floats (928 bytes), and 15 small scalars.
         assertThat(bytes(state).length).isBetween(928, 1_024);
         assertThat(read(bytes(state), ForecastSettings.DEFAULTS).toRecord()).isEqualTo(state.toRecord());
     }
@@ -126,6 +126,35 @@ class ForecastStateFormatTest {
         byte[] b = bytes(forecaster.newState());
         b[0] = 9;
         assertThatThrownBy(() -> read(b, SETTINGS)).isInstanceOf(IOException.class).hasMessageContaining("format version 9");
+    }
+
+    /**
+     * A state written by the build before format 2 (committed fixtures) restores in this one: every field
+     * it had is what this build computes for the same ticks, the coverage counts added in format 2 start
+     * at 0 (their default), and from there it forecasts as a state this build wrote.
+     */
+    @Test
+    void version1StatesFromTheOlderBuildRestore() throws IOException {
+        ForecastState live = forecaster.newState();
+        int ticks = 0;
+        for (int n : FIXTURE_TICKS) {
+            for (; ticks < n; ticks++) {
+                on(live, tickAt(ticks));
+            }
+            ForecastState old = read(Files.readAllBytes(fixture(1, n)), SETTINGS);
+            var expected = live.toRecord();
+            expected.setIntervalCount(0L);
+            expected.setIntervalHits(0L);
+            assertThat(old.toRecord()).as("state after %d ticks", n).isEqualTo(expected);
+            if (n == 30) {
+                assertThat(live.intervalCount()).as("this build counts intervals").isPositive();
+                ForecastState copy = live.copy();
+                for (int i = n; i < n + 10; i++) {
+                    assertThat(on(old, tickAt(i))).isEqualTo(on(copy, tickAt(i)));
+                }
+                assertThat(old.intervalCount()).isEqualTo(10); // counted from the restore on
+            }
+        }
     }
 
     /** States after these many ticks of {@link #tickAt}: empty, first tick, partial rings, wrapped rings. */

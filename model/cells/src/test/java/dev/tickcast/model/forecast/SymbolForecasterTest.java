@@ -268,4 +268,42 @@ class SymbolForecasterTest {
         assertThat(state.hidden()).containsExactly(hidden);
         assertThat(state.modelVersion()).isEqualTo(3);
     }
+
+    /**
+     * Each evaluation says whether the interval its forecast was published with held the price, and the
+     * running share: checked against the published forecasts themselves, not against the code's arithmetic.
+     */
+    @Test
+    void evaluationsReportWhetherThePublishedIntervalHeldThePrice() {
+        SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
+        Model model = TestModels.model(4, CellType.GRU, new int[] {5}, 3);
+        ForecastState state = forecaster.newState();
+        List<Tick> ticks = walk(400, 17);
+        Forecast previous = null;
+        long withInterval = 0;
+        long held = 0;
+        for (Tick tick : ticks) {
+            TickOutcome outcome = on(forecaster, state, model, tick);
+            Evaluation e = outcome.evaluation();
+            if (previous != null) {
+                boolean published = previous.getIntervalLow() < previous.getIntervalHigh();
+                if (published) {
+                    boolean inside = tick.getPrice() >= previous.getIntervalLow() && tick.getPrice() <= previous.getIntervalHigh();
+                    withInterval++;
+                    held += inside ? 1 : 0;
+                    assertThat(e.getCovered()).as("tick %s", tick.getEventTime()).isEqualTo(inside);
+                    assertThat(e.getIntervalCoverage()).isEqualTo((double) held / withInterval);
+                } else {
+                    assertThat(e.getCovered()).isNull();
+                    assertThat(e.getIntervalCoverage()).isNull();
+                }
+            }
+            previous = outcome.forecast();
+        }
+        // SETTINGS asks for 3 residuals: forecasts 0-2 (with 0, 1, 2 residuals) have no interval; the last is never evaluated.
+        assertThat(withInterval).isEqualTo(ticks.size() - 4);
+        assertThat(held).isBetween(withInterval / 2, withInterval); // a real interval, neither empty nor everything missed
+        assertThat(state.intervalCount()).isEqualTo(withInterval);
+        assertThat(state.intervalHits()).isEqualTo(held);
+    }
 }
