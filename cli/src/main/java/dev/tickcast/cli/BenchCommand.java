@@ -33,8 +33,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Reduced set, under 5 minutes: fewer JMH iterations, shorter job runs, latency on heap only, no 1M-symbol run.")
     boolean quick;
 
-    @Option(names = "--peak-gflops", description = "One core's peak float GFLOP/s for the ceiling. Default: ${DEFAULT-VALUE} (AMD EPYC with AVX-512, measured).",
-            defaultValue = "220")
+    @Option(names = "--peak-gflops", description = "One core's peak float GFLOP/s for the ceiling, instead of measuring it in the run"
+            + " (MachineCeilingBenchmark: Vector API FMAs on 12 independent chains). Default: measure.", defaultValue = "0")
     double peakGflops;
 
     @Option(names = "--no-dl4j", description = "Skip the DL4J baseline (no ratio column).")
@@ -64,16 +64,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(peakGflops > 0)) {
-            throw new UserException("--peak-gflops must be > 0");
+        if (!(peakGflops >= 0)) {
+            throw new UserException("--peak-gflops must be > 0 (or 0: measure it)");
         }
         if (symbols < 1) {
             throw new UserException("--symbols must be >= 1");
         }
-        List<CellBenchmarks.Row> cells = List.of();
+        CellBenchmarks.Report cells = null;
         if (!noCells) {
             cells = CellBenchmarks.run(quick, peakGflops, !noDl4j);
-            CellBenchmarks.print(cells, peakGflops, out());
+            CellBenchmarks.print(cells, out());
             out().flush();
         }
         JobBenchmarks.Report job = null;
@@ -89,13 +89,13 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeJson(List<CellBenchmarks.Row> cells, JobBenchmarks.Report job) throws Exception {
+    private void writeJson(CellBenchmarks.Report cells, JobBenchmarks.Report job) throws Exception {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("time", Instant.now().toString());
         root.put("quick", quick);
         root.put("machine", machine());
         List<Map<String, Object>> cellRows = new ArrayList<>();
-        for (CellBenchmarks.Row r : cells) {
+        for (CellBenchmarks.Row r : cells == null ? List.<CellBenchmarks.Row>of() : cells.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cell", r.cell().name());
             m.put("hidden", r.hidden());
@@ -104,10 +104,18 @@ final class BenchCommand implements Callable<Integer> {
             m.put("dl4j_ns_per_step", nan(r.dl4jNs()));
             m.put("dl4j_over_cell", nan(r.ratio()));
             m.put("flops_per_step", r.flops());
-            m.put("fraction_of_flop_ceiling", r.fractionOfCeiling());
+            m.put("weight_bytes", r.weightBytes());
+            m.put("ceiling_ns_per_step", r.ceilingNs());
+            m.put("ceiling_memory_bound", r.memoryBound());
+            m.put("fraction_of_ceiling", r.fractionOfCeiling());
             cellRows.add(m);
         }
         root.put("cells", cellRows);
+        if (cells != null) {
+            root.put("fma_peak_gflops", cells.ceilings().peakGflops());
+            root.put("l2_read_gb_per_s", cells.ceilings().l2GBps());
+            root.put("l1_data_bytes", cells.ceilings().l1Bytes());
+        }
         List<Map<String, Object>> jobRows = new ArrayList<>();
         if (job != null) {
             for (JobBenchmarks.Row r : job.rows()) {
