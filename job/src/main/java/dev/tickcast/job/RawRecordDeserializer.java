@@ -17,13 +17,13 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-        out.collect(RawRecord.newBuilder()
-                .setTopic(record.topic())
-                .setPartition(record.partition())
-                .setOffset(record.offset())
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .build());
+        RawRecord raw = new RawRecord(); // setters, not the builder: per record (error stays null, its default)
+        raw.setTopic(record.topic());
+        raw.setPartition(record.partition());
+        raw.setOffset(record.offset());
+        raw.setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()));
+        raw.setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()));
+        out.collect(raw);
     }
 
     @Override

@@ -69,13 +69,13 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
             reject(ctx, rejection.reason(), rejection.detail(), raw, symbol, timeUsable ? timeMs : now);
             return;
         }
-        out.collect(SourcedTick.newBuilder()
-                .setTick(tick)
-                .setTopic(raw.getTopic())
-                .setPartition(raw.getPartition())
-                .setOffset(raw.getOffset())
-                .setReceivedAtMicros(micros(Instant.now()))
-                .build());
+        SourcedTick sourced = new SourcedTick(); // setters, not the builder: per tick, and the builder allocates field arrays
+        sourced.setTick(tick);
+        sourced.setTopic(raw.getTopic());
+        sourced.setPartition(raw.getPartition());
+        sourced.setOffset(raw.getOffset());
+        sourced.setReceivedAtMicros(micros(Instant.now()));
+        out.collect(sourced);
     }
 
     private void reject(Context ctx, String reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {

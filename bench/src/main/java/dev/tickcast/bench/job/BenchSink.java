@@ -47,7 +47,7 @@ final class BenchSink implements Sink<Forecast> {
                 }
                 if (n == probe.warmup) {
                     probe.warmedAtNanos = System.nanoTime();
-                } else if (n == probe.target) {
+                } else if (probe.reached(n)) {
                     probe.doneAtNanos = System.nanoTime();
                     probe.count = n;
                     probe.done = true;

@@ -73,6 +73,25 @@ public final class JobBenchmarks {
     public record Run(Kind kind, Backend backend, CellType cell, int hidden, int symbols, long ticks, double ticksPerSecond,
             double offeredRate, double p50Ms, double p99Ms, double p999Ms, long savepointBytesPerSymbol) {}
 
+    /**
+     * How long a run measures after its warm-up: a number of forecasts, or a time. Throughput runs
+     * measure whole checkpoint intervals, so the peak is one the job sustains through its checkpoints.
+     */
+    public record Measure(long ticks, Duration time) {
+        public static Measure ticks(long n) {
+            return new Measure(n, null);
+        }
+
+        public static Measure time(Duration d) {
+            return new Measure(0, d);
+        }
+
+        /** {@code intervals} of the job's default checkpoint interval. */
+        public static Measure checkpointIntervals(int intervals) {
+            return time(JobOptions.CHECKPOINT_INTERVAL.defaultValue().multipliedBy(intervals));
+        }
+    }
+
     private JobBenchmarks() {}
 
     /** A random LSTM (or other cell) of the given hidden size, as the trainer would publish it. */
@@ -102,16 +121,17 @@ public final class JobBenchmarks {
     }
 
     /**
-     * Runs one configuration until {@code measured} forecasts after the warm-up.
+     * Runs one configuration for {@code measured} after the warm-up.
      *
      * @param rate offered ticks/s (latency run), or 0 for as fast as the job takes them
      * @param savepoint take a savepoint at the end and report its size per symbol
      */
-    public static Run run(Kind kind, Backend backend, CellType cell, int hidden, int symbols, long warmup, long measured,
+    public static Run run(Kind kind, Backend backend, CellType cell, int hidden, int symbols, long warmup, Measure measured,
             double rate, boolean savepoint) throws Exception {
         Path dir = Files.createTempDirectory("tickcast-bench");
         String id = UUID.randomUUID().toString();
-        Probes.Probe probe = Probes.open(id, warmup, warmup + measured);
+        Probes.Probe probe = measured.time() == null ? Probes.open(id, warmup, warmup + measured.ticks(), 0)
+                : Probes.open(id, warmup, Long.MAX_VALUE, measured.time().toNanos());
         try {
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, backend.option);
@@ -150,7 +170,7 @@ public final class JobBenchmarks {
                 }
                 double p = 1e-3;
                 boolean lat = rate > 0;
-                return new Run(kind, backend, cell, hidden, symbols, measured, probe.ticksPerSecond(), rate,
+                return new Run(kind, backend, cell, hidden, symbols, probe.count - warmup, probe.ticksPerSecond(), rate,
                         lat ? probe.latencyMicros.getValueAtPercentile(50) * p : Double.NaN,
                         lat ? probe.latencyMicros.getValueAtPercentile(99) * p : Double.NaN,
                         lat ? probe.latencyMicros.getValueAtPercentile(99.9) * p : Double.NaN, perSymbol);
@@ -207,7 +227,9 @@ public final class JobBenchmarks {
      */
     public static Report runAll(boolean quick, int symbols, boolean millionSymbols, PrintWriter log) throws Exception {
         long warmup = (long) symbols * WARMUP_TICKS_PER_SYMBOL;
-        long measured = quick ? Math.max(500_000L, symbols * 30L) : Math.max(2_000_000L, symbols * 100L);
+        // Whole checkpoint intervals (10 s each by default) for throughput and latency alike: a peak measured
+        // between two checkpoints overstates what the job sustains, and half of it is more than half load.
+        Measure measured = Measure.checkpointIntervals(quick ? 1 : 3);
         List<Row> rows = new ArrayList<>();
         for (Backend backend : Backend.values()) {
             for (int hidden : new int[] {32, 64}) {
@@ -224,11 +246,10 @@ public final class JobBenchmarks {
                     double rate = Math.floor(forecast.ticksPerSecond() / 2);
                     log.printf("; latency at %,.0f ticks/s...", rate);
                     log.flush();
-                    // A whole number of checkpoint intervals: each checkpoint's dent in the latency weighs as in a
-                    // long run (a shorter window either missed the checkpoint or caught it, and p99 was a lottery).
-                    long windowSeconds = (quick ? 2 : 3) * JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds();
-                    long latencyTicks = (long) (rate * windowSeconds);
-                    latency = run(Kind.FORECAST, backend, cell, hidden, symbols, warmup, latencyTicks, rate, false);
+                    // Each checkpoint's dent in the latency weighs as in a long run (an 8 s window either missed the
+                    // 10 s checkpoint or caught it, and p99 was a lottery).
+                    long latencyTicks = (long) (rate * measured.time().toSeconds());
+                    latency = run(Kind.FORECAST, backend, cell, hidden, symbols, warmup, Measure.ticks(latencyTicks), rate, false);
                     log.printf(" p99 %.2f ms", latency.p99Ms());
                 }
                 log.println();
@@ -242,13 +263,13 @@ public final class JobBenchmarks {
             int n = 1_000_000;
             log.printf("job: ROCKSDB LSTM-64, %,d symbols (3 ticks each)...%n", n);
             log.flush();
-            extra.add(run(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, 2L * n, 0, true));
+            extra.add(run(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, Measure.ticks(2L * n), 0, true));
         }
         return new Report(rows, extra);
     }
 
     /**
-     * One run, for profiling: {@code KIND BACKEND HIDDEN [SYMBOLS [TICKS]]}, e.g. {@code forecast heap 32} under
+     * One run, for profiling: {@code KIND BACKEND HIDDEN [SYMBOLS [SECONDS]]}, e.g. {@code forecast heap 32} under
      * {@code -XX:StartFlightRecording}.
      */
     public static void main(String[] args) throws Exception {
@@ -256,8 +277,9 @@ public final class JobBenchmarks {
         Backend backend = Backend.valueOf(args[1].toUpperCase());
         int hidden = Integer.parseInt(args[2]);
         int symbols = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        long ticks = args.length > 4 ? Long.parseLong(args[4]) : 3_000_000L;
-        Run r = run(kind, backend, CellType.LSTM, hidden, symbols, (long) symbols * WARMUP_TICKS_PER_SYMBOL, ticks, 0, false);
+        long seconds = args.length > 4 ? Long.parseLong(args[4]) : 30;
+        Run r = run(kind, backend, CellType.LSTM, hidden, symbols, (long) symbols * WARMUP_TICKS_PER_SYMBOL,
+                Measure.time(Duration.ofSeconds(seconds)), 0, false);
         System.out.printf("%s %s LSTM-%d: %,.0f ticks/s%n", kind, backend, hidden, r.ticksPerSecond());
     }
 
@@ -277,9 +299,9 @@ public final class JobBenchmarks {
         }
         out.println("Parallelism 1 on a MiniCluster in this JVM; the generator, decoder and forecast operator share this machine's cores.");
         out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
-        out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once,");
-        out.printf("over %s checkpoint intervals of %s (the job's default), so checkpoints weigh as in a long run.%n", "whole",
-                JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds() + " s");
+        out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
+        out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
+                + " a long run.%n", JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds());
         out.println("state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
                 + " (canonical format: key + TTL + value per symbol; includes the model once).");
     }

@@ -66,7 +66,12 @@ final class TickGenerator implements GeneratorFunction<Long, RawRecord> {
                 .setPrice(100.0 + (mix & 0xFFF) / 1000.0)
                 .setVolume((double) (1 + (mix >>> 12 & 0xFF)))
                 .build();
-        return RawRecord.newBuilder().setTopic("bench").setPartition(0).setOffset(n).setValue(ByteBuffer.wrap(codec.encode(tick))).build();
+        RawRecord raw = new RawRecord(); // as RawRecordDeserializer builds it from a Kafka record
+        raw.setTopic("bench");
+        raw.setPartition(0);
+        raw.setOffset(n);
+        raw.setValue(ByteBuffer.wrap(codec.encode(tick)));
+        return raw;
     }
 
     static long nowMicros() {

@@ -108,9 +108,19 @@ public final class SymbolForecaster {
         state.pendingForecast = forecastPrice;
         state.pendingVersion = version;
         state.pendingLogReturn = logReturn;
-        // The all-fields constructor (schema order), not the builder: this runs per tick.
-        return new Forecast(symbol, Instant.ofEpochMilli(timeMs), price, forecastPrice, logReturn, low, high, version,
-                model == null ? null : model.cellType());
+        // The no-argument constructor and primitive setters: this runs per tick, and both the builder (field
+        // arrays, validation) and Avro's all-fields constructor (every double and long boxed) allocate far more.
+        Forecast f = new Forecast();
+        f.setSymbol(symbol);
+        f.setEventTime(Instant.ofEpochMilli(timeMs));
+        f.setLastPrice(price);
+        f.setForecastPrice(forecastPrice);
+        f.setForecastLogReturn(logReturn);
+        f.setIntervalLow(low);
+        f.setIntervalHigh(high);
+        f.setModelVersion(version);
+        f.setCellType(model == null ? null : model.cellType());
+        return f;
     }
 
     private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price) {
@@ -133,11 +143,25 @@ public final class SymbolForecaster {
         }
         state.pushResidual((float) (Math.log(price / state.lastPrice) - state.pendingLogReturn));
         double n = state.evalCount;
-        return new Evaluation(symbol, Instant.ofEpochMilli(state.lastTimeMs), Instant.ofEpochMilli(timeMs), price, state.pendingForecast,
-                state.lastPrice, state.pendingVersion, error, naiveError, state.evalCount, state.sumAbsError / n,
-                Math.sqrt(state.sumSqError / n), state.naiveSumAbsError / n, Math.sqrt(state.naiveSumSqError / n),
-                state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError, covered,
-                state.intervalCount == 0 ? null : (double) state.intervalHits / state.intervalCount);
+        Evaluation e = new Evaluation(); // setters, as in forecast(): no boxing per tick
+        e.setSymbol(symbol);
+        e.setForecastTime(Instant.ofEpochMilli(state.lastTimeMs));
+        e.setActualTime(Instant.ofEpochMilli(timeMs));
+        e.setActualPrice(price);
+        e.setForecastPrice(state.pendingForecast);
+        e.setNaivePrice(state.lastPrice);
+        e.setModelVersion(state.pendingVersion);
+        e.setError(error);
+        e.setNaiveError(naiveError);
+        e.setCount(state.evalCount);
+        e.setMae(state.sumAbsError / n);
+        e.setRmse(Math.sqrt(state.sumSqError / n));
+        e.setNaiveMae(state.naiveSumAbsError / n);
+        e.setNaiveRmse(Math.sqrt(state.naiveSumSqError / n));
+        e.setSkill(state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError);
+        e.setCovered(covered);
+        e.setIntervalCoverage(state.intervalCount == 0 ? null : (double) state.intervalHits / state.intervalCount);
+        return e;
     }
 
     private boolean hasInterval(ForecastState state) {
