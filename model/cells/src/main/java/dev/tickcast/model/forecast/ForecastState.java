@@ -42,6 +42,12 @@ public final class ForecastState {
     int residualStart;
     int residualCount;
 
+    /**
+     * {@link #residualRms()} of the residuals as they are, or NaN after they changed. Each forecast's
+     * interval and, one tick later, its evaluation need the same value; not part of the state (recomputed).
+     */
+    private double cachedRms = Double.NaN;
+
     public ForecastState(ForecastSettings settings) {
         this(settings.ringSteps(), settings.residualWindow());
     }
@@ -111,16 +117,29 @@ public final class ForecastState {
             residualCount++;
         }
         residuals[slot] = residual;
+        cachedRms = Double.NaN;
     }
 
-    /** Root mean square of the stored residuals, summed oldest first so the result is reproducible. */
+    /**
+     * Root mean square of the stored residuals, summed oldest first so the result is reproducible: the
+     * ring from its start to the array's end, then from index 0 (no modulo per element: it showed in profiles).
+     */
     double residualRms() {
+        if (!Double.isNaN(cachedRms)) {
+            return cachedRms;
+        }
         double sumSq = 0;
-        for (int k = 0; k < residualCount; k++) {
-            double r = residuals[(residualStart + k) % residuals.length];
+        int toEnd = Math.min(residualCount, residuals.length - residualStart);
+        for (int i = residualStart; i < residualStart + toEnd; i++) {
+            double r = residuals[i];
             sumSq += r * r;
         }
-        return Math.sqrt(sumSq / residualCount);
+        for (int i = 0; i < residualCount - toEnd; i++) {
+            double r = residuals[i];
+            sumSq += r * r;
+        }
+        cachedRms = Math.sqrt(sumSq / residualCount);
+        return cachedRms;
     }
 
     /** A deep copy (Flink's heap backend copies states it must keep apart for a running snapshot). */
@@ -148,6 +167,7 @@ public final class ForecastState {
         System.arraycopy(residuals, 0, c.residuals, 0, residuals.length);
         c.residualStart = residualStart;
         c.residualCount = residualCount;
+        c.cachedRms = cachedRms;
         return c;
     }
 
