@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -34,15 +33,8 @@ final class ForecastCollector implements AutoCloseable {
         WireCodec<Forecast> codec = WireCodec.of(Forecast.class);
         thread = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                // Assigned, not subscribed: a group would rejoin after a broker restart and rewind to its last
-                // auto-committed offsets, reading records twice; this consumer's position lives only in memory.
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                if (partitions.isEmpty()) {
-                    throw new IllegalStateException("topic " + topic + " does not exist: create it before collecting");
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
+                // Assigned, not subscribed: a group would read records twice after a broker restart.
+                KafkaIo.assignFromBeginning(consumer, topic);
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                         seen.add(new Seen(codec.decode(r.value()), System.nanoTime()));

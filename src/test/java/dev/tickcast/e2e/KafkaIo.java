@@ -87,10 +87,7 @@ final class KafkaIo {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets, read_committed
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
@@ -101,6 +98,24 @@ final class KafkaIo {
             }
         }
         return all;
+    }
+
+    /**
+     * Assigns every partition of the topic to the consumer (no group: its position lives only in memory,
+     * where a group would rejoin after a broker restart and rewind to its last committed offsets) and
+     * seeks to the beginning.
+     *
+     * @return the partitions
+     */
+    static List<TopicPartition> assignFromBeginning(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist: create it before reading it");
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
     }
 
     /** Waits for a condition, failing with the message after the timeout. */

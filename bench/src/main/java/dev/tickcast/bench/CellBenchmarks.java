@@ -37,9 +37,20 @@ public final class CellBenchmarks {
     public record Ceilings(double peakGflops, double l2GBps, long l1Bytes) {
         /** The roofline time of a step. */
         double ns(long flops, long weightBytes) {
-            double compute = flops / peakGflops;
-            double stream = weightBytes > l1Bytes ? weightBytes / l2GBps : 0;
-            return Math.max(compute, stream);
+            return Math.max(computeNs(flops), streamNs(weightBytes));
+        }
+
+        /** Whether streaming the weights, not the FLOPs, sets that time. */
+        boolean memoryBound(long flops, long weightBytes) {
+            return streamNs(weightBytes) > computeNs(flops);
+        }
+
+        private double computeNs(long flops) {
+            return flops / peakGflops;
+        }
+
+        private double streamNs(long weightBytes) {
+            return weightBytes > l1Bytes ? weightBytes / l2GBps : 0;
         }
     }
 
@@ -119,9 +130,8 @@ public final class CellBenchmarks {
                 int[] sizes = {hidden};
                 long flops = BenchNetworks.flopsPerStep(cell, sizes);
                 long bytes = BenchNetworks.weightBytes(cell, sizes);
-                double ceilingNs = ceilings.ns(flops, bytes);
                 rows.add(new Row(cell, hidden, cellNs.get(key), plainNs.getOrDefault(key, Double.NaN),
-                        dl4jNs.getOrDefault(key, Double.NaN), flops, bytes, ceilingNs, ceilingNs > flops / ceilings.peakGflops()));
+                        dl4jNs.getOrDefault(key, Double.NaN), flops, bytes, ceilings.ns(flops, bytes), ceilings.memoryBound(flops, bytes)));
             }
         }
         return new Report(rows, ceilings);
