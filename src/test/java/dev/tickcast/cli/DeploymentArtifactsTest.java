@@ -2,6 +2,7 @@ package dev.tickcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tickcast.job.ClusterTuning;
 import dev.tickcast.job.JobConfig;
 import dev.tickcast.job.JobOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -23,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
@@ -99,6 +101,7 @@ class DeploymentArtifactsTest {
         assertThat(flink).containsEntry("state.backend.type", "rocksdb").containsEntry("execution.checkpointing.incremental", "true")
                 .containsKeys("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "high-availability.type",
                         "high-availability.storageDir");
+        assertThat(MemorySize.parse(flink.get("taskmanager.memory.segment-size"))).isEqualTo(ClusterTuning.NETWORK_BUFFER_SIZE);
         assertThat(deployment.getSpec().getJobManager().getResource().getMemory()).isNotBlank();
         assertThat(deployment.getSpec().getTaskManager().getResource().getMemory()).isNotBlank();
         // The volume holding those directories is the claim of storage.yaml.
@@ -106,6 +109,14 @@ class DeploymentArtifactsTest {
         assertThat(deployment.getSpec().getPodTemplate().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName()));
         assertThat(claim.getSpec().getAccessModes()).contains("ReadWriteMany");
+    }
+
+    @Test
+    void standaloneClusterUsesTheNetworkBufferSizeTheMiniClustersUse() throws IOException {
+        Matcher m = Pattern.compile("(?m)^taskmanager\\.memory\\.segment-size:\\s*(\\S+)\\s*$")
+                .matcher(Files.readString(ROOT.resolve("deploy/conf/config.yaml")));
+        assertThat(m.find()).as("taskmanager.memory.segment-size in deploy/conf/config.yaml").isTrue();
+        assertThat(MemorySize.parse(m.group(1))).isEqualTo(ClusterTuning.NETWORK_BUFFER_SIZE);
     }
 
     @Test
