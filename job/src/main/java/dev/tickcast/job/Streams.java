@@ -9,20 +9,23 @@ import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Explicit type information for every stream and state of the job: Avro specific records, never a
- * Kryo fallback (the job runs with {@code pipeline.generic-types: false}).
+ * Explicit type information for every stream and state of the job: Avro specific records with Avro's serializer,
+ * except the ticks across the keyBy, which have their own; never a Kryo fallback (the job runs with
+ * {@code pipeline.generic-types: false}).
  */
 public final class Streams {
 
     private Streams() {}
 
     public static final AvroTypeInfo<RawRecord> RAW = new AvroTypeInfo<>(RawRecord.class);
-    public static final AvroTypeInfo<SourcedTick> TICKS = new AvroTypeInfo<>(SourcedTick.class);
+    /** The decoded ticks crossing the keyBy: a hand-written serializer, not Avro's (see {@link SourcedTickSerializer}). */
+    public static final TypeInformation<SourcedTick> TICKS = new SourcedTickTypeInfo();
     public static final AvroTypeInfo<ModelUpdate> MODELS = new AvroTypeInfo<>(ModelUpdate.class);
     public static final AvroTypeInfo<ModelEvent> MODEL_EVENTS = new AvroTypeInfo<>(ModelEvent.class);
     public static final AvroTypeInfo<Forecast> FORECASTS = new AvroTypeInfo<>(Forecast.class);
