@@ -15,7 +15,13 @@ public final class ForecastState {
     float[] hidden = new float[0];
     double lastPrice;
     long lastTimeMs;
-    Double lastVolume;
+    /**
+     * The last tick's volume, if it had one. Primitive on purpose: a boxed Double from each tick stored in this
+     * long-lived object was a young object referenced from the old generation, and G1 scans the card of every such
+     * reference in each young pause (one dirty card per symbol per pause, the largest part of the pause).
+     */
+    double lastVolume;
+    boolean hasLastVolume;
     long ticks;
 
     /** Raw feature vectors (all of {@link Feature}) of recent steps: a ring, oldest at ringStart. */
@@ -74,7 +80,12 @@ public final class ForecastState {
     }
 
     public Double lastVolume() {
-        return lastVolume;
+        return hasLastVolume ? lastVolume : null;
+    }
+
+    void lastVolume(Double volume) {
+        hasLastVolume = volume != null;
+        lastVolume = hasLastVolume ? volume : 0.0;
     }
 
     public int ringCount() {
@@ -150,6 +161,7 @@ public final class ForecastState {
         c.lastPrice = lastPrice;
         c.lastTimeMs = lastTimeMs;
         c.lastVolume = lastVolume;
+        c.hasLastVolume = hasLastVolume;
         c.ticks = ticks;
         System.arraycopy(ring, 0, c.ring, 0, ring.length);
         c.ringStart = ringStart;
@@ -188,7 +200,7 @@ public final class ForecastState {
             res.add(residuals[(residualStart + k) % residuals.length]);
         }
         return SymbolState.newBuilder()
-                .setModelVersion(modelVersion).setHidden(hiddenList).setLastPrice(lastPrice).setLastTime(lastTimeMs).setLastVolume(lastVolume)
+                .setModelVersion(modelVersion).setHidden(hiddenList).setLastPrice(lastPrice).setLastTime(lastTimeMs).setLastVolume(lastVolume())
                 .setTicks(ticks).setRecentInputs(inputs).setPendingForecast(pendingForecast).setPendingVersion(pendingVersion)
                 .setPendingLogReturn(pendingLogReturn).setEvalCount(evalCount).setSumAbsError(sumAbsError)
                 .setSumSqError(sumSqError).setNaiveSumAbsError(naiveSumAbsError).setNaiveSumSqError(naiveSumSqError)
@@ -206,7 +218,7 @@ public final class ForecastState {
         }
         s.lastPrice = record.getLastPrice();
         s.lastTimeMs = record.getLastTime();
-        s.lastVolume = record.getLastVolume();
+        s.lastVolume(record.getLastVolume());
         s.ticks = record.getTicks();
         List<Float> inputs = record.getRecentInputs();
         float[] raw = new float[Feature.COUNT];

@@ -44,7 +44,7 @@ public final class ForecastStateFormat {
         }
         out.writeDouble(s.lastPrice);
         writeVarLong(out, (s.lastTimeMs << 1) ^ (s.lastTimeMs >> 63));
-        if (s.lastVolume == null) {
+        if (!s.hasLastVolume) {
             out.writeByte(0);
         } else {
             out.writeByte(1);
@@ -91,7 +91,8 @@ public final class ForecastStateFormat {
         s.lastPrice = in.readDouble();
         long zigzag = readVarLong(in);
         s.lastTimeMs = (zigzag >>> 1) ^ -(zigzag & 1);
-        s.lastVolume = in.readUnsignedByte() == 0 ? null : in.readDouble();
+        s.hasLastVolume = in.readUnsignedByte() != 0;
+        s.lastVolume = s.hasLastVolume ? in.readDouble() : 0.0;
         s.ticks = readVarLong(in);
         int inputs = length(in, "recent inputs");
         float[] raw = new float[Feature.COUNT];

@@ -46,7 +46,7 @@ public final class SymbolForecaster {
             state.ticks = 1;
             state.lastPrice = price;
             state.lastTimeMs = timeMs;
-            state.lastVolume = volume;
+            state.lastVolume(volume);
             return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, null), null);
         }
         Evaluation evaluation = evaluate(state, symbol, timeMs, price);
@@ -55,7 +55,7 @@ public final class SymbolForecaster {
         state.ticks++;
         state.lastPrice = price;
         state.lastTimeMs = timeMs;
-        state.lastVolume = volume;
+        state.lastVolume(volume);
         double logReturn = 0.0;
         if (model != null) {
             if (state.modelVersion != model.version() || state.hidden.length != model.network().stateSize()) {
