@@ -112,10 +112,25 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     /**
      * The keyed state's descriptor: the symbol's {@link ForecastState} itself, in its own serializer
-     * ({@link ForecastStateSerializer}, a versioned binary format), and a processing-time TTL.
+     * ({@link ForecastStateSerializer}, a versioned binary format). No Flink TTL: the state expires by the
+     * function's own timers (see {@link #expiryTime}). Flink's TTL wraps the value in a new object on every
+     * write; on the heap backend that made every tick store a young object into the long-lived state map, and
+     * each young GC pause scanned one card per symbol for it (10 of a 14 K-card, 8 ms pause at 10,000 symbols),
+     * while its per-access cleanup cost a third of the peak throughput. States restored from savepoints with
+     * TTL are migrated by Flink (2.2 reads TTL state with a TTL-less descriptor).
      */
-    static ValueStateDescriptor<ForecastState> stateDescriptor(ForecastSettings settings, Duration ttl) {
-        return withTtl(new ValueStateDescriptor<>("forecast-state", new ForecastStateSerializer(settings)), ttl);
+    static ValueStateDescriptor<ForecastState> stateDescriptor(ForecastSettings settings) {
+        return new ValueStateDescriptor<>("forecast-state", new ForecastStateSerializer(settings));
+    }
+
+    /**
+     * When a symbol's state expires after a tick at processing time {@code nowMs}: {@code ttl} later, rounded up
+     * to an eighth of the TTL, so a symbol ticking steadily registers a new timer only once per eighth (a state
+     * lives between the TTL and 1⅛ TTL after its last tick).
+     */
+    public static long expiryTime(long nowMs, Duration ttl) {
+        long resolution = Math.max(1, ttl.toMillis() / 8);
+        return Math.floorDiv(nowMs + ttl.toMillis() + resolution - 1, resolution) * resolution;
     }
 
     /**
@@ -141,7 +156,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        symbolState = getRuntimeContext().getState(stateDescriptor(settings, stateTtl));
+        symbolState = getRuntimeContext().getState(stateDescriptor(settings));
         legacyState = getRuntimeContext().getState(legacyStateDescriptor(stateTtl));
         forecaster = new SymbolForecaster(settings);
         tickCodec = WireCodec.of(Tick.class);
@@ -187,6 +202,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         Model model = runtime(ServingModels.serving(candidates, pinned, timeMs));
         TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+        long expiry = expiryTime(ctx.timerService().currentProcessingTime(), stateTtl);
+        if (state.expiryTimerMs() != expiry) {
+            ctx.timerService().registerProcessingTimeTimer(expiry);
+            state.expiryTimerMs(expiry);
+        }
         symbolState.update(state);
         out.collect(outcome.forecast());
         if (outcome.evaluation() != null) {
@@ -197,6 +217,18 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         forecastsOut.inc();
         latencyMicros.update(TickDecoder.micros(Instant.now()) - sourced.getReceivedAtMicros());
+    }
+
+    /**
+     * An expiry timer: the symbol's state goes unless a tick since registered a later one. (The legacy Avro state
+     * of a symbol that never ticked again after an upgrade keeps Flink's TTL, see {@link #legacyStateDescriptor}.)
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
+        ForecastState state = symbolState.value();
+        if (state != null && state.expiryTimerMs() <= timestamp) {
+            symbolState.clear();
+        }
     }
 
     @Override

@@ -516,21 +516,21 @@ class ForecastFunctionTest {
     void symbolStateExpiresAfterTtlAndTheSymbolStartsFresh() throws Exception {
         ForecastHarness h = open();
         long ttl = TTL.toMillis();
-        h.setStateTtlTime(0);
+        h.setProcessingTime(0);
         h.model(V2)
                 .tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1))
                 .tick(tick("BOLT", t(0)).price(7.0)).tick(tick("BOLT", t(1)).price(7.1));
         assertThat(h.numKeyedStateEntries()).isEqualTo(2);
 
         // A tick just inside the TTL keeps ACME's state and renews it.
-        h.setStateTtlTime(ttl - 1);
+        h.setProcessingTime(ttl - 1);
         h.clearOutputs();
         h.tick(tick("ACME", t(2)).price(100.2));
         assertThat(h.evaluations()).hasSize(1);
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(2L);
 
         // BOLT was last written at 0 and is gone; ACME, renewed at ttl - 1, is not.
-        h.setStateTtlTime(ttl + 1000);
+        h.setProcessingTime(ttl + 1000);
         h.clearOutputs();
         h.tick(tick("BOLT", t(7200)).price(7.5));
         assertThat(h.evaluations()).isEmpty();
@@ -541,7 +541,7 @@ class ForecastFunctionTest {
         assertThat(h.state("ACME").getTicks()).isEqualTo(3L);
 
         // Once both are past the TTL, reading them finds nothing and the entries go.
-        h.setStateTtlTime(3 * ttl);
+        h.setProcessingTime(3 * ttl);
         assertThat(h.state("ACME")).isNull();
         assertThat(h.state("BOLT")).isNull();
         assertThat(h.numKeyedStateEntries()).isZero();
@@ -557,13 +557,13 @@ class ForecastFunctionTest {
     void refusedTickDoesNotRenewTheTtl() throws Exception {
         ForecastHarness h = open();
         long ttl = TTL.toMillis();
-        h.setStateTtlTime(0);
+        h.setProcessingTime(0);
         h.tick(tick("ACME", t(10)).price(100.0));
-        h.setStateTtlTime(ttl - 1);
+        h.setProcessingTime(ttl - 1);
         h.tick(tick("ACME", t(5)).price(100.0)); // out of order: refused, nothing written
         assertThat(h.deadLetters()).extracting(DeadLetter::getReason).containsExactly("OUT_OF_ORDER");
 
-        h.setStateTtlTime(ttl);
+        h.setProcessingTime(ttl);
         h.clearOutputs();
         h.tick(tick("ACME", t(5)).price(100.0)); // the state has expired: this is a first tick again
         assertThat(h.deadLetters()).isEmpty();

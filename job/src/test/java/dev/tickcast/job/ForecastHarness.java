@@ -154,7 +154,7 @@ final class ForecastHarness implements AutoCloseable {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
         ValueState<ForecastState> state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(SETTINGS, TTL));
+                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(SETTINGS));
         ForecastState value = state.value();
         return value == null ? null : value.toRecord();
     }
@@ -183,8 +183,9 @@ final class ForecastHarness implements AutoCloseable {
                 harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED), Long.MAX_VALUE);
     }
 
-    void setStateTtlTime(long ms) {
-        harness.setStateTtlProcessingTime(ms);
+    /** Advances processing time, firing the expiry timers due by then. */
+    void setProcessingTime(long ms) throws Exception {
+        harness.setProcessingTime(ms);
     }
 
     OperatorSubtaskState snapshot(long checkpointId) throws Exception {

@@ -25,7 +25,7 @@ class StateChurnTest {
             long ttlMs = ForecastHarness.TTL.toMillis();
             Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
             for (int wave = 0; wave < WAVES; wave++) {
-                h.setStateTtlTime(wave * (ttlMs + 1)); // the previous wave is now idle for longer than the TTL
+                h.setProcessingTime(wave * (ttlMs + 1)); // the previous wave is now idle for longer than the TTL
                 for (int s = 0; s < SYMBOLS_PER_WAVE; s++) {
                     String symbol = "W" + wave + "-" + s;
                     h.tick(tick(symbol, t0.plusSeconds(wave)).price(10 + s % 7));

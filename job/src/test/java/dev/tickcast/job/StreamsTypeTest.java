@@ -74,13 +74,17 @@ class StreamsTypeTest {
     }
 
     @Test
-    void symbolStateDescriptorUsesItsOwnSerializerAndHasATtl() {
-        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS, Duration.ofMinutes(5));
+    void symbolStateDescriptorUsesItsOwnSerializerAndExpiresByTimersNotFlinksTtl() {
+        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS);
         descriptor.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
 
         assertThat(descriptor.getSerializer()).isInstanceOf(ForecastStateSerializer.class);
-        assertThat(descriptor.getTtlConfig().isEnabled()).isTrue();
-        assertThat(descriptor.getTtlConfig().getTimeToLive()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(descriptor.getTtlConfig().isEnabled()).isFalse();
+        // Expiry at the TTL, rounded up to an eighth of it: at most one new timer per symbol per eighth.
+        Duration ttl = Duration.ofMinutes(8);
+        assertThat(ForecastFunction.expiryTime(0, ttl)).isEqualTo(ttl.toMillis());
+        assertThat(ForecastFunction.expiryTime(1, ttl)).isEqualTo(ttl.toMillis() + 60_000);
+        assertThat(ForecastFunction.expiryTime(59_999, ttl)).isEqualTo(ForecastFunction.expiryTime(1, ttl));
         ValueStateDescriptor<SymbolState> legacy = ForecastFunction.legacyStateDescriptor(Duration.ofMinutes(5));
         legacy.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
         assertThat(legacy.getSerializer()).isInstanceOf(AvroSerializer.class);
@@ -116,7 +120,7 @@ class StreamsTypeTest {
         assertThat(state.getHidden()).hasSize(16);
         assertThat(state.getRecentResiduals()).isNotEmpty();
 
-        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS, Duration.ofHours(1));
+        ValueStateDescriptor<ForecastState> descriptor = ForecastFunction.stateDescriptor(ForecastSettings.DEFAULTS);
         descriptor.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
         TypeSerializer<ForecastState> serializer = descriptor.getSerializer();
 

@@ -43,6 +43,13 @@ public final class ForecastState {
     long intervalCount;
     long intervalHits;
 
+    /**
+     * Processing time (epoch ms) of the latest expiry timer the job registered for this symbol, or 0 (none yet, or a
+     * state from before format 3). Job bookkeeping, not forecast state: the symbol's state is dropped when this timer
+     * fires, and an earlier timer that fires finds a later time here and leaves the state alone.
+     */
+    long expiryTimerMs;
+
     /** Recent log-return residuals: a ring, oldest at residualStart. */
     final float[] residuals;
     int residualStart;
@@ -98,6 +105,14 @@ public final class ForecastState {
 
     public long intervalHits() {
         return intervalHits;
+    }
+
+    public long expiryTimerMs() {
+        return expiryTimerMs;
+    }
+
+    public void expiryTimerMs(long processingTimeMs) {
+        expiryTimerMs = processingTimeMs;
     }
 
     public float[] hidden() {
@@ -176,6 +191,7 @@ public final class ForecastState {
         c.naiveSumSqError = naiveSumSqError;
         c.intervalCount = intervalCount;
         c.intervalHits = intervalHits;
+        c.expiryTimerMs = expiryTimerMs;
         System.arraycopy(residuals, 0, c.residuals, 0, residuals.length);
         c.residualStart = residualStart;
         c.residualCount = residualCount;

@@ -8,7 +8,8 @@ import java.io.IOException;
 /**
  * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
  * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
- * between. It carries the same fields as {@code SymbolState}, in the same order and meaning.
+ * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and one more
+ * (version 3's expiry timer).
  *
  * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
  * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write
@@ -25,13 +26,17 @@ import java.io.IOException;
  *   | varint n, n × f32 recent_residuals
  * version 2 (interval coverage): version 1's fields, then
  *   | varlong interval_count | varlong interval_hits          (read from version 1 as 0, 0)
+ * version 3 (expiry without Flink's TTL): version 2's fields, then
+ *   | varlong expiry_timer_ms                                 (read from versions 1-2 as 0)
  * </pre>
+ * {@code expiry_timer_ms} is the job's bookkeeping of its expiry timer, the one field {@code SymbolState} does not
+ * carry.
  * Floats are written as their raw IEEE bits, so a value reads back bit for bit.
  */
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private ForecastStateFormat() {}
 
@@ -72,6 +77,7 @@ public final class ForecastStateFormat {
         }
         writeVarLong(out, s.intervalCount);
         writeVarLong(out, s.intervalHits);
+        writeVarLong(out, s.expiryTimerMs);
     }
 
     /** Reads any version this build knows into a state with the given ring sizes. */
@@ -121,6 +127,9 @@ public final class ForecastStateFormat {
         if (version >= 2) {
             s.intervalCount = readVarLong(in);
             s.intervalHits = readVarLong(in);
+        }
+        if (version >= 3) {
+            s.expiryTimerMs = readVarLong(in);
         }
         return s;
     }

@@ -157,6 +157,36 @@ class ForecastStateFormatTest {
         }
     }
 
+    /**
+     * A state written by the build before format 3 (committed fixtures, written by commit "ForecastState keeps the
+     * last volume as a primitive") restores in this one equal to what this build computes, with no expiry timer yet (0:
+     * the job registers one on the symbol's next tick).
+     */
+    @Test
+    void version2StatesFromTheOlderBuildRestore() throws IOException {
+        ForecastState live = forecaster.newState();
+        int ticks = 0;
+        for (int n : FIXTURE_TICKS) {
+            for (; ticks < n; ticks++) {
+                on(live, tickAt(ticks));
+            }
+            ForecastState old = read(Files.readAllBytes(fixture(2, n)), SETTINGS);
+            assertThat(old.toRecord()).as("state after %d ticks", n).isEqualTo(live.toRecord());
+            assertThat(old.expiryTimerMs()).isZero();
+        }
+    }
+
+    @Test
+    void theExpiryTimerRoundTrips() throws IOException {
+        ForecastState state = forecaster.newState();
+        on(state, tickAt(0));
+        state.expiryTimerMs(1_764_201_600_000L);
+        ForecastState back = read(bytes(state), SETTINGS);
+        assertThat(back.expiryTimerMs()).isEqualTo(1_764_201_600_000L);
+        assertThat(back.toRecord()).isEqualTo(state.toRecord());
+        assertThat(state.copy().expiryTimerMs()).isEqualTo(1_764_201_600_000L);
+    }
+
     /** States after these many ticks of {@link #tickAt}: empty, first tick, partial rings, wrapped rings. */
     private static final int[] FIXTURE_TICKS = {0, 1, 5, 30};
 
