@@ -61,7 +61,8 @@ public final class JobOptions {
             .defaultValue(Duration.ofSeconds(5)).withDescription("Bounded out-of-orderness of event time for watermarks.");
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl").durationType()
-            .defaultValue(Duration.ofDays(7)).withDescription("A symbol's state expires after this long without a tick (processing time).");
+            .defaultValue(Duration.ofDays(7)).withDescription("A symbol's state expires after this long without a tick (processing time;"
+                    + " removed by a timer between this and 1.125 times this after the last tick).");
 
     public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("future-tolerance").durationType()
             .defaultValue(Duration.ofDays(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are dead-lettered (BAD_TIME).");

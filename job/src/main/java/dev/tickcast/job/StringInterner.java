@@ -16,6 +16,8 @@ final class StringInterner {
     static final int MAX_ENTRIES = 1 << 17;
 
     private byte[][] keys = new byte[256][];
+    /** Each key's hash, so a probe past another key compares ints, not that key's bytes (a cache miss each). */
+    private int[] hashes = new int[256];
     private String[] values = new String[256];
     private int size;
 
@@ -28,10 +30,23 @@ final class StringInterner {
             if (key == null) {
                 return insert(bytes, length);
             }
-            if (key.length == length && Arrays.equals(key, 0, length, bytes, 0, length)) {
+            if (hashes[i] == hash && same(key, bytes, length)) {
                 return values[i];
             }
         }
+    }
+
+    /** A plain loop: symbols are a few bytes, too short for Arrays.equals' vectorised path to pay off. */
+    private static boolean same(byte[] key, byte[] bytes, int length) {
+        if (key.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (key[i] != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     int size() {
@@ -41,6 +56,7 @@ final class StringInterner {
     private String insert(byte[] bytes, int length) {
         if (size >= MAX_ENTRIES) {
             keys = new byte[256][];
+            hashes = new int[256];
             values = new String[256];
             size = 0;
         } else if (2 * (size + 1) > keys.length) {
@@ -57,6 +73,7 @@ final class StringInterner {
         byte[][] oldKeys = keys;
         String[] oldValues = values;
         keys = new byte[oldKeys.length * 2][];
+        hashes = new int[oldKeys.length * 2];
         values = new String[oldKeys.length * 2];
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
@@ -66,12 +83,14 @@ final class StringInterner {
     }
 
     private void put(byte[] key, String value) {
+        int hash = hash(key, key.length);
         int mask = keys.length - 1;
-        int i = hash(key, key.length) & mask;
+        int i = hash & mask;
         while (keys[i] != null) {
             i = (i + 1) & mask;
         }
         keys[i] = key;
+        hashes[i] = hash;
         values[i] = value;
     }
 
