@@ -554,6 +554,26 @@ class ForecastFunctionTest {
     }
 
     @Test
+    void aSymbolTickingSteadilyRegistersOneExpiryTimerPerEighthOfTheTtl() throws Exception {
+        ForecastHarness h = open();
+        long eighth = TTL.toMillis() / 8;
+        h.setProcessingTime(0);
+        for (int i = 0; i < 20; i++) {
+            h.tick(tick("ACME", t(i)).price(100.0 + i));
+        }
+        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(1);
+        h.setProcessingTime(eighth / 2);
+        h.tick(tick("ACME", t(20)).price(99.0));
+        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(2); // a later one; the first stays until it fires
+        h.setProcessingTime(eighth / 2 + 10);
+        h.tick(tick("ACME", t(21)).price(99.5));
+        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(2);
+        h.setProcessingTime(TTL.toMillis()); // the first fires, finds the later one registered, and keeps the state
+        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(h.state("ACME").getTicks()).isEqualTo(22L);
+    }
+
+    @Test
     void refusedTickDoesNotRenewTheTtl() throws Exception {
         ForecastHarness h = open();
         long ttl = TTL.toMillis();
