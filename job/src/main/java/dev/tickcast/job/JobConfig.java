@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
 
 /** The job's configuration, parsed and checked once from {@link JobOptions}. */
 public record JobConfig(
@@ -135,11 +137,22 @@ public record JobConfig(
         sb.append("tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
         sb.append(String.format("  --%-24s %s%n", "kafka.<property>", "Any Kafka client property for every source and sink, e.g. "
                 + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 --kafka.sasl.jaas.config '...'"));
+        HtmlFormatter formatter = new HtmlFormatter();
         for (ConfigOption<?> o : JobOptions.ALL) {
-            sb.append(String.format("  --%-24s %s%n  %-26s (default: %s)%n", o.key(), o.description().toString().replaceAll("<[^>]+>", ""), "",
-                    o.hasDefaultValue() ? o.defaultValue() : "none"));
+            // Flink keeps descriptions as Description objects (toString() is the object's identity); render the text.
+            String description = formatter.format(o.description()).replaceAll("<[^>]+>", "");
+            sb.append(String.format("  --%-24s %s%n  %-26s (default: %s)%n", o.key(), description, "", defaultText(o)));
         }
         return sb.toString();
+    }
+
+    /** A default as it would be typed: "10 s", not Duration's "PT10S". */
+    private static String defaultText(ConfigOption<?> o) {
+        if (!o.hasDefaultValue()) {
+            return "none";
+        }
+        Object value = o.defaultValue();
+        return value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(value);
     }
 
     /** The --kafka.* options, prefix removed, in a stable order. */

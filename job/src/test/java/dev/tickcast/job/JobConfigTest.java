@@ -123,5 +123,9 @@ class JobConfigTest {
             assertThat(help).contains("--" + option.key());
         }
         assertThat(help).contains("(default: 128)").contains("(default: none)");
+        // Descriptions and durations read as text, not Description@1a2b3c or PT10S.
+        assertThat(help).doesNotContain("Description@").doesNotContain("(default: PT")
+                .contains("A symbol's state expires after this long without a tick")
+                .contains("(default: 10 s)");
     }
 }
