@@ -185,6 +185,7 @@ public final class JobBenchmarks {
             } finally {
                 try {
                     client.cancel().get(1, TimeUnit.MINUTES);
+                    awaitEnd(client, TimeUnit.MINUTES.toNanos(1));
                 } catch (Exception ignored) {
                     // already ended
                 }
@@ -207,11 +208,25 @@ public final class JobBenchmarks {
         }
     }
 
+    /**
+     * Cancelling returns once the cancel is acknowledged; the tasks (RocksDB among them) still run and write their
+     * files for a moment, and the next run's job would share the machine with them.
+     */
+    private static void awaitEnd(JobClient client, long timeoutNanos) throws Exception {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!client.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files only
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                return;
+            } catch (IOException | UncheckedIOException vanished) {
+                // temp files only; one removed under the walk (RocksDB compacting as its job ends): walk again
+            }
         }
     }
 
