@@ -327,7 +327,7 @@ public final class JobBenchmarks {
         out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
                 + " a long run.%n", JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds());
         out.println("state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
-                + " (canonical format: key + TTL + value per symbol; includes the model once).");
+                + " (canonical format: key and value per symbol and its expiry timer; includes the model once).");
     }
 
     private static String ms(Run latency, double v) {
