@@ -116,8 +116,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      * function's own timers (see {@link #expiryTime}). Flink's TTL wraps the value in a new object on every
      * write; on the heap backend that made every tick store a young object into the long-lived state map, and
      * each young GC pause scanned one card per symbol for it (about 10,000 of the ~14,000 cards an 8 ms pause
-     * scanned at 10,000 symbols), while its per-access cleanup cost a third of the peak throughput. States restored from savepoints with
-     * TTL are migrated by Flink (2.2 reads TTL state with a TTL-less descriptor).
+     * scanned at 10,000 symbols), while its per-access cleanup cost a third of the peak throughput. States
+     * restored from savepoints with TTL are migrated by Flink (2.2 reads TTL state with a TTL-less descriptor).
      */
     static ValueStateDescriptor<ForecastState> stateDescriptor(ForecastSettings settings) {
         return new ValueStateDescriptor<>("forecast-state", new ForecastStateSerializer(settings));

@@ -5,10 +5,12 @@ import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -45,6 +47,20 @@ class SourcedTickSerializerTest {
             assertThat(back.getTick().getEventTime()).isEqualTo(tick.getTick().getEventTime());
             assertThat(back.getTick().getVolume()).isEqualTo(tick.getTick().getVolume());
         }
+    }
+
+    /**
+     * The serializer names its fields by hand, so a field added to either schema would cross the keyBy as its default
+     * and no round trip of today's records would notice: this fails first, and says where to add it.
+     */
+    @Test
+    void writesEveryFieldTheSchemasHave() {
+        assertThat(SourcedTick.getClassSchema().getFields()).extracting(Schema.Field::name)
+                .as("SourcedTick fields SourcedTickSerializer writes; a new one must be added to it")
+                .containsExactly("tick", "topic", "partition", "offset", "received_at_micros");
+        assertThat(Tick.getClassSchema().getFields()).extracting(Schema.Field::name)
+                .as("Tick fields SourcedTickSerializer writes; a new one must be added to it")
+                .containsExactly("symbol", "event_time", "price", "volume");
     }
 
     @Test
