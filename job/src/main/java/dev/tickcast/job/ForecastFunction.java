@@ -80,7 +80,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient ModelUpdate cachedUpdate;
     private transient Model cachedModel;
 
+    /** One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost ~2% of the peak. */
+    static final int LATENCY_SAMPLE_EVERY = 16;
+
     private transient Counter forecastsOut;
+    private transient long forecastsSinceOpen;
     private transient Histogram latencyMicros;
     private transient DeadLetterCounters deadLetters;
     private transient Counter modelsRejected;
@@ -216,7 +220,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             naiveSumAbsError += Math.abs(outcome.evaluation().getNaiveError());
         }
         forecastsOut.inc();
-        latencyMicros.update(TickDecoder.micros(Instant.now()) - sourced.getReceivedAtMicros());
+        if (++forecastsSinceOpen % LATENCY_SAMPLE_EVERY == 0) {
+            latencyMicros.update(TickDecoder.micros(Instant.now()) - sourced.getReceivedAtMicros());
+        }
     }
 
     /**

@@ -17,6 +17,13 @@ public interface Kernels {
     /** v[from .. to) = σ(v[...]), in place. */
     void sigmoid(float[] v, int from, int to);
 
+    /**
+     * The LSTM state update after the gates' activations, {@code z = [a, f, o, i]} (H values each):
+     * c = f⊙c′ + i⊙a (two products and a sum, each rounded: no FMA) into {@code state[stateOffset + H ..)}, then
+     * h = o⊙tanh(c) into {@code state[stateOffset ..)}. {@code scratch} holds at least H floats.
+     */
+    void lstmCell(float[] z, int h, float[] state, int stateOffset, float[] scratch);
+
     /** A short name for logs and benchmark tables. */
     String name();
 

@@ -49,15 +49,6 @@ public final class LstmLayer implements RecurrentLayer {
         k.accumulate(z, rw, state, stateOffset);
         k.tanh(z, 0, h); //                          a = tanh(z_a)
         k.sigmoid(z, h, 4 * h); //                   f, o, i = σ(z_f), σ(z_o), σ(z_i)
-        int cOffset = stateOffset + h;
-        for (int j = 0; j < h; j++) { //             c = f⊙c′ + i⊙a
-            float c = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
-            state[cOffset + j] = c;
-            tanhC[j] = c;
-        }
-        k.tanh(tanhC, 0, h);
-        for (int j = 0; j < h; j++) { //             h = o⊙tanh(c)
-            state[stateOffset + j] = z[2 * h + j] * tanhC[j];
-        }
+        k.lstmCell(z, h, state, stateOffset, tanhC); // c = f⊙c′ + i⊙a, h = o⊙tanh(c)
     }
 }

@@ -36,6 +36,20 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void lstmCell(float[] z, int h, float[] state, int stateOffset, float[] scratch) {
+        int cOffset = stateOffset + h;
+        for (int j = 0; j < h; j++) {
+            float c = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
+            state[cOffset + j] = c;
+            scratch[j] = c;
+        }
+        tanh(scratch, 0, h);
+        for (int j = 0; j < h; j++) {
+            state[stateOffset + j] = z[2 * h + j] * scratch[j];
+        }
+    }
+
+    @Override
     public String name() {
         return "plain";
     }

@@ -127,6 +127,31 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * One pass per block of H: the update was two scalar loops around a tanh pass, and this step's time is its
+     * dependency chain (the next step of the symbol needs h), so the loops' length showed. Same operations per lane
+     * as {@link PlainKernels#lstmCell}: unfused products, then their sum.
+     */
+    @Override
+    public void lstmCell(float[] z, int h, float[] state, int stateOffset, float[] scratch) {
+        int cOffset = stateOffset + h;
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector a = FloatVector.fromArray(S, z, j);
+            FloatVector f = FloatVector.fromArray(S, z, h + j);
+            FloatVector o = FloatVector.fromArray(S, z, 2 * h + j);
+            FloatVector i = FloatVector.fromArray(S, z, 3 * h + j);
+            FloatVector c = f.mul(FloatVector.fromArray(S, state, cOffset + j)).add(i.mul(a));
+            c.intoArray(state, cOffset + j);
+            o.mul(tanh(c)).intoArray(state, stateOffset + j);
+        }
+        for (; j < h; j++) {
+            float c = z[h + j] * state[cOffset + j] + z[3 * h + j] * z[j];
+            state[cOffset + j] = c;
+            state[stateOffset + j] = z[2 * h + j] * Activations.tanh(c);
+        }
+    }
+
     private static FloatVector tanh(FloatVector z) {
         FloatVector x = z.max(-Activations.CLAMP).min(Activations.CLAMP); // same operation order as Activations.tanh
         FloatVector x2 = x.mul(x);

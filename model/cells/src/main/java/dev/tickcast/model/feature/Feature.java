@@ -45,7 +45,20 @@ public enum Feature {
      */
     public static void computeRaw(double previousPrice, long previousTimeMs, double price, long timeMs, Double volume,
             float[] raw, int offset) {
-        raw[offset + LOG_RETURN.ordinal()] = (float) Math.log(price / previousPrice);
+        computeRaw(logReturn(previousPrice, price), previousTimeMs, timeMs, volume, raw, offset);
+    }
+
+    /** ln(price / previous price), in double: {@link #LOG_RETURN} is this rounded to float. */
+    public static double logReturn(double previousPrice, double price) {
+        return Math.log(price / previousPrice);
+    }
+
+    /**
+     * As {@link #computeRaw(double, long, double, long, Double, float[], int)}, given the tick's {@link #logReturn}
+     * (the per-tick path needs it in double as well, and computes it once).
+     */
+    public static void computeRaw(double logReturn, long previousTimeMs, long timeMs, Double volume, float[] raw, int offset) {
+        raw[offset + LOG_RETURN.ordinal()] = (float) logReturn;
         raw[offset + LOG_GAP.ordinal()] = (float) Math.log1p(Math.max(0L, timeMs - previousTimeMs) / 1000.0);
         raw[offset + LOG_VOLUME.ordinal()] = (float) Math.log1p(volume == null ? 0.0 : Math.max(0.0, volume));
     }

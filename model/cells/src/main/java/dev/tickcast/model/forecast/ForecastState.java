@@ -61,6 +61,14 @@ public final class ForecastState {
      */
     private double cachedRms = Double.NaN;
 
+    /**
+     * The pending forecast's interval as {@code SymbolForecaster} built it, or NaN when not known here (a state
+     * deserialised, or converted from an older record). Its evaluation one tick later would otherwise recompute it
+     * (two exp per tick); not part of the state.
+     */
+    private double pendingLow = Double.NaN;
+    private double pendingHigh = Double.NaN;
+
     public ForecastState(ForecastSettings settings) {
         this(settings.ringSteps(), settings.residualWindow());
     }
@@ -135,6 +143,23 @@ public final class ForecastState {
         return ((ringStart + k) % (ring.length / Feature.COUNT)) * Feature.COUNT;
     }
 
+    void pendingInterval(double low, double high) {
+        pendingLow = low;
+        pendingHigh = high;
+    }
+
+    boolean hasPendingInterval() {
+        return !Double.isNaN(pendingLow);
+    }
+
+    double pendingLow() {
+        return pendingLow;
+    }
+
+    double pendingHigh() {
+        return pendingHigh;
+    }
+
     void pushResidual(float residual) {
         int slot = (residualStart + residualCount) % residuals.length;
         if (residualCount == residuals.length) {
@@ -196,6 +221,8 @@ public final class ForecastState {
         c.residualStart = residualStart;
         c.residualCount = residualCount;
         c.cachedRms = cachedRms;
+        c.pendingLow = pendingLow;
+        c.pendingHigh = pendingHigh;
         return c;
     }
 

@@ -49,8 +49,9 @@ public final class SymbolForecaster {
             state.lastVolume(volume);
             return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, null), null);
         }
-        Evaluation evaluation = evaluate(state, symbol, timeMs, price);
-        Feature.computeRaw(state.lastPrice, state.lastTimeMs, price, timeMs, volume, raw, 0);
+        double tickLogReturn = Feature.logReturn(state.lastPrice, price);
+        Evaluation evaluation = evaluate(state, symbol, timeMs, price, tickLogReturn);
+        Feature.computeRaw(tickLogReturn, state.lastTimeMs, timeMs, volume, raw, 0);
         state.pushInput(raw);
         state.ticks++;
         state.lastPrice = price;
@@ -103,6 +104,9 @@ public final class SymbolForecaster {
             double halfWidth = halfWidth(state);
             low = price * Math.exp(logReturn - halfWidth);
             high = price * Math.exp(logReturn + halfWidth);
+            state.pendingInterval(low, high);
+        } else {
+            state.pendingInterval(Double.NaN, Double.NaN);
         }
         long version = model == null ? 0L : model.version();
         state.pendingForecast = forecastPrice;
@@ -123,7 +127,7 @@ public final class SymbolForecaster {
         return f;
     }
 
-    private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price) {
+    private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price, double tickLogReturn) {
         double error = price - state.pendingForecast;
         double naiveError = price - state.lastPrice;
         state.evalCount++;
@@ -133,15 +137,19 @@ public final class SymbolForecaster {
         state.naiveSumSqError += naiveError * naiveError;
         Boolean covered = null;
         if (hasInterval(state)) {
-            // The residuals are still those the pending forecast's interval was built from, so this is that
-            // interval, bit for bit; recomputing it keeps two doubles per symbol out of the state.
-            double halfWidth = halfWidth(state);
-            covered = price >= state.lastPrice * Math.exp(state.pendingLogReturn - halfWidth)
-                    && price <= state.lastPrice * Math.exp(state.pendingLogReturn + halfWidth);
+            if (!state.hasPendingInterval()) {
+                // The residuals are still those the pending forecast's interval was built from, so this is that
+                // interval, bit for bit; recomputing it (after a restore, or each tick on RocksDB) keeps two
+                // doubles per symbol out of the serialised state.
+                double halfWidth = halfWidth(state);
+                state.pendingInterval(state.lastPrice * Math.exp(state.pendingLogReturn - halfWidth),
+                        state.lastPrice * Math.exp(state.pendingLogReturn + halfWidth));
+            }
+            covered = price >= state.pendingLow() && price <= state.pendingHigh();
             state.intervalCount++;
             state.intervalHits += covered ? 1 : 0;
         }
-        state.pushResidual((float) (Math.log(price / state.lastPrice) - state.pendingLogReturn));
+        state.pushResidual((float) (tickLogReturn - state.pendingLogReturn));
         double n = state.evalCount;
         Evaluation e = new Evaluation(); // setters, as in forecast(): no boxing per tick
         e.setSymbol(symbol);
