@@ -136,6 +136,32 @@ class SourcedTickSerializerTest {
         assertThat(interner.intern(prefix, 4)).isSameAs(again); // only the first length bytes count
     }
 
+    @Test
+    void internerTellsApartKeysThatAgreeInTheirFirstEightBytesOrInLength() {
+        StringInterner interner = new StringInterner();
+        List<String> texts = List.of("", "\0", "\0\0", "A", "AB", "ABCDEFGH", "ABCDEFGH\0", "ABCDEFGHI", "ABCDEFGHJ", "ABCDEFGHIJKLMNOP",
+                "ABCDEFGHIJKLMNOQ", "ÄÖÜ.€", "ÄÖÜ.€x");
+        List<String> first = new java.util.ArrayList<>();
+        for (String text : texts) {
+            byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            first.add(interner.intern(b, b.length));
+        }
+        assertThat(first).containsExactlyElementsOf(texts);
+        assertThat(interner.size()).isEqualTo(texts.size());
+        for (int round = 0; round < 2; round++) { // again, after the table grew past its first 256 slots in round 1
+            for (int i = 0; i < texts.size(); i++) {
+                byte[] b = (texts.get(i) + "trailing bytes past length").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int length = texts.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                assertThat(interner.intern(b, length)).as(texts.get(i)).isSameAs(first.get(i));
+            }
+            for (int i = 0; i < 300; i++) {
+                byte[] b = ("filler-" + i).getBytes();
+                interner.intern(b, b.length);
+            }
+        }
+        assertThat(interner.size()).isEqualTo(texts.size() + 300);
+    }
+
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(value, out);

@@ -246,7 +246,8 @@ public final class JobBenchmarks {
 
     /**
      * The set {@code ./tickcast bench} runs: LSTM 32 and 64, heap and RocksDB, forecast and pass-through; latency on
-     * each (quick: heap only); with {@code millionSymbols}, one more run over 1,000,000 symbols on RocksDB.
+     * each (quick: heap only); with {@code millionSymbols}, one more run over 1,000,000 symbols on RocksDB. Each job
+     * runs in a JVM of its own ({@link JobFork}).
      */
     public static Report runAll(boolean quick, int symbols, boolean millionSymbols, PrintWriter log) throws Exception {
         long warmup = (long) symbols * WARMUP_TICKS_PER_SYMBOL;
@@ -257,29 +258,24 @@ public final class JobBenchmarks {
         for (Backend backend : Backend.values()) {
             for (int hidden : new int[] {32, 64}) {
                 CellType cell = CellType.LSTM;
-                log.printf("job: %s LSTM-%d, %,d symbols: forecast...%n", backend, hidden, symbols);
+                boolean latency = !quick || backend == Backend.HEAP;
+                log.printf("job: %s LSTM-%d, %,d symbols: forecast%s...%n", backend, hidden, symbols, latency ? " and latency at half its peak" : "");
                 log.flush();
-                Run forecast = run(Kind.FORECAST, backend, cell, hidden, symbols, warmup, measured, 0, true);
-                log.printf("  %,.0f ticks/s; pass-through...%n", forecast.ticksPerSecond());
-                log.flush();
-                Run pass = run(Kind.PASSTHROUGH, backend, cell, hidden, symbols, warmup, measured, 0, false);
-                log.printf("  %,.0f ticks/s", pass.ticksPerSecond());
-                Run latency = null;
-                if (!quick || backend == Backend.HEAP) {
-                    double rate = Math.floor(forecast.ticksPerSecond() / 2);
-                    log.printf("; latency at %,.0f ticks/s...", rate);
-                    log.flush();
-                    // Each checkpoint's dent in the latency weighs as in a long run (an 8 s window either missed the
-                    // 10 s checkpoint or caught it, and p99 was a lottery).
-                    long latencyTicks = (long) (rate * measured.time().toSeconds());
-                    long latencyWarmup = Math.max(warmup, (long) (rate * LATENCY_WARMUP.toSeconds()));
-                    latency = run(Kind.FORECAST, backend, cell, hidden, symbols, latencyWarmup, Measure.ticks(latencyTicks), rate, false);
-                    log.printf(" p99 %.2f ms", latency.p99Ms());
+                List<Run> forecast = JobFork.run(new JobFork.Request(Kind.FORECAST, backend, cell, hidden, symbols, warmup, measured, true,
+                        JobFork.JIT_WARMUP, latency));
+                Run peak = forecast.get(0);
+                log.printf("  %,.0f ticks/s", peak.ticksPerSecond());
+                if (latency) {
+                    log.printf("; p99 %.2f ms at %,.0f ticks/s", forecast.get(1).p99Ms(), forecast.get(1).offeredRate());
                 }
-                log.println();
+                log.printf("; pass-through...%n");
                 log.flush();
-                rows.add(new Row(backend, cell, hidden, symbols, forecast.ticksPerSecond(), pass.ticksPerSecond(), latency,
-                        stateBytes(cell, hidden), forecast.savepointBytesPerSymbol()));
+                Run pass = JobFork.run(new JobFork.Request(Kind.PASSTHROUGH, backend, cell, hidden, symbols, warmup, measured, false,
+                        JobFork.JIT_WARMUP, false)).get(0);
+                log.printf("  %,.0f ticks/s%n", pass.ticksPerSecond());
+                log.flush();
+                rows.add(new Row(backend, cell, hidden, symbols, peak.ticksPerSecond(), pass.ticksPerSecond(), latency ? forecast.get(1) : null,
+                        stateBytes(cell, hidden), peak.savepointBytesPerSymbol()));
             }
         }
         List<Run> extra = new ArrayList<>();
@@ -287,7 +283,8 @@ public final class JobBenchmarks {
             int n = 1_000_000;
             log.printf("job: ROCKSDB LSTM-64, %,d symbols (3 ticks each)...%n", n);
             log.flush();
-            extra.add(run(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, Measure.ticks(2L * n), 0, true));
+            extra.add(JobFork.run(new JobFork.Request(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, Measure.ticks(2L * n), true,
+                    Duration.ZERO, false)).get(0));
         }
         return new Report(rows, extra);
     }
@@ -321,7 +318,8 @@ public final class JobBenchmarks {
             out.printf("%-8s %-8s %,8d %,14.0f %14s %7s %9s %9s %9s %12s %11s %12d%n", x.backend(), x.cell() + "-" + x.hidden(), x.symbols(),
                     x.ticksPerSecond(), "-", "-", "-", "-", "-", "-", "-", x.savepointBytesPerSymbol());
         }
-        out.println("Parallelism 1 on a MiniCluster in this JVM; the generator, decoder and forecast operator share this machine's cores.");
+        out.printf("Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
+                + " a JVM of its own, after an unmeasured %d s run of the same job (JIT warm-up).%n", JobFork.JIT_WARMUP.toSeconds());
         out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
         out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
         out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
