@@ -59,7 +59,7 @@ public enum Feature {
      */
     public static void computeRaw(double logReturn, long previousTimeMs, long timeMs, Double volume, float[] raw, int offset) {
         raw[offset + LOG_RETURN.ordinal()] = (float) logReturn;
-        raw[offset + LOG_GAP.ordinal()] = (float) Math.log1p(Math.max(0L, timeMs - previousTimeMs) / 1000.0);
-        raw[offset + LOG_VOLUME.ordinal()] = (float) Math.log1p(volume == null ? 0.0 : Math.max(0.0, volume));
+        raw[offset + LOG_GAP.ordinal()] = (float) Log1p.of(Math.max(0L, timeMs - previousTimeMs) / 1000.0);
+        raw[offset + LOG_VOLUME.ordinal()] = (float) Log1p.of(volume == null ? 0.0 : Math.max(0.0, volume));
     }
 }
