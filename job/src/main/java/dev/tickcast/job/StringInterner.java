@@ -41,7 +41,11 @@ final class StringInterner {
                 return insert(bytes, length);
             }
             if (slotTag == tag && slots[2 * i + 1] == head && (length <= HEAD_BYTES || sameTail(keys[i], bytes, length))) {
-                return values[i];
+                String value = values[i];
+                // The keyed state reads the String's cached hash next; asking for it here starts that cache miss while
+                // the rest of the record is read, instead of after it.
+                value.hashCode();
+                return value;
             }
         }
     }
