@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks; they print figures and ratios, never assert. The machine is shared: compare within one run.",
                 "Cells (JMH): ns per step of the pure-Java cells for each cell type at hidden 32 and 64, next to DL4J serving the"
                         + " same step, and the fraction of this CPU's FLOP ceiling.",
-                "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols): ticks/s of the forecast job and of the same"
+                "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols; each job in a JVM of its own): ticks/s of the forecast job and of the same"
                         + " pipeline with a pass-through keyed function (state of the same size), heap and RocksDB, LSTM 32 and 64;"
                         + " tick-to-forecast p50/p99/p99.9 at half the measured peak (at-least-once); state bytes per symbol; and"
                         + " (full run) 1,000,000 symbols on RocksDB."})
