@@ -319,7 +319,8 @@ public final class JobBenchmarks {
                     x.ticksPerSecond(), "-", "-", "-", "-", "-", "-", "-", x.savepointBytesPerSymbol());
         }
         out.printf("Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
-                + " a JVM of its own, after an unmeasured %d s run of the same job (JIT warm-up).%n", JobFork.JIT_WARMUP.toSeconds());
+                + " a JVM of its own, after an unmeasured %d s run of the same job (JIT warm-up; not before the 1,000,000-symbol run).%n",
+                JobFork.JIT_WARMUP.toSeconds());
         out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
         out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
         out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"

@@ -1,3 +1,14 @@
+/*
+ * The algorithm and its constants are fdlibm's (s_log1p.c), under this notice:
+ * ====================================================
+ * Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+ *
+ * Developed at SunPro, a Sun Microsystems, Inc. business.
+ * Permission to use, copy, modify, and distribute this
+ * software is freely granted, provided that this notice
+ * is preserved.
+ * ====================================================
+ */
 package dev.tickcast.model.feature;
 
 /**
