@@ -82,7 +82,7 @@ public final class CellBenchmarks {
                 .include(CellStepBenchmark.class.getName() + ".step")
                 .include(MachineCeilingBenchmark.class.getName() + ".")
                 .forks(1)
-                .warmupIterations(quick ? 2 : 4)
+                .warmupIterations(quick ? 1 : 4)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 6)
                 .measurementTime(TimeValue.seconds(1))

@@ -231,7 +231,7 @@ public final class JobBenchmarks {
     }
 
     /** The throughput, latency and memory figures per configuration. */
-    public record Report(List<Row> rows, List<Run> extra) {}
+    public record Report(List<Row> rows, List<Run> extra, boolean quick) {}
 
     /**
      * One configuration (backend, hidden size): forecast and pass-through ticks/s, their ratio, latency at half the
@@ -262,7 +262,7 @@ public final class JobBenchmarks {
                 log.printf("job: %s LSTM-%d, %,d symbols: forecast%s...%n", backend, hidden, symbols, latency ? " and latency at half its peak" : "");
                 log.flush();
                 List<Run> forecast = JobFork.run(new JobFork.Request(Kind.FORECAST, backend, cell, hidden, symbols, warmup, measured, true,
-                        JobFork.JIT_WARMUP, latency));
+                        JobFork.jitWarmup(quick, backend), latency));
                 Run peak = forecast.get(0);
                 log.printf("  %,.0f ticks/s", peak.ticksPerSecond());
                 if (latency) {
@@ -271,7 +271,7 @@ public final class JobBenchmarks {
                 log.printf("; pass-through...%n");
                 log.flush();
                 Run pass = JobFork.run(new JobFork.Request(Kind.PASSTHROUGH, backend, cell, hidden, symbols, warmup, measured, false,
-                        JobFork.JIT_WARMUP, false)).get(0);
+                        JobFork.jitWarmup(quick, backend), false)).get(0);
                 log.printf("  %,.0f ticks/s%n", pass.ticksPerSecond());
                 log.flush();
                 rows.add(new Row(backend, cell, hidden, symbols, peak.ticksPerSecond(), pass.ticksPerSecond(), latency ? forecast.get(1) : null,
@@ -286,7 +286,7 @@ public final class JobBenchmarks {
             extra.add(JobFork.run(new JobFork.Request(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, Measure.ticks(2L * n), true,
                     Duration.ZERO, false)).get(0));
         }
-        return new Report(rows, extra);
+        return new Report(rows, extra, quick);
     }
 
     /**
@@ -319,8 +319,9 @@ public final class JobBenchmarks {
                     x.ticksPerSecond(), "-", "-", "-", "-", "-", "-", "-", x.savepointBytesPerSymbol());
         }
         out.printf("Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
-                + " a JVM of its own, after an unmeasured %d s run of the same job (JIT warm-up; not before the 1,000,000-symbol run).%n",
-                JobFork.JIT_WARMUP.toSeconds());
+                + " a JVM of its own, after an unmeasured %s of the same job (JIT warm-up).%n", report.quick()
+                        ? JobFork.QUICK_JIT_WARMUP.toSeconds() + " s run (heap; none on RocksDB)"
+                        : JobFork.JIT_WARMUP.toSeconds() + " s run (none before the 1,000,000-symbol run)");
         out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
         out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
         out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"

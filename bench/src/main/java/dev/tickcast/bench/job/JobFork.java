@@ -28,6 +28,19 @@ final class JobFork {
     /** Unmeasured run before the measured one, in the same JVM: long enough for C2 to compile the per-tick path. */
     static final Duration JIT_WARMUP = Duration.ofSeconds(5);
 
+    /**
+     * The same, for {@code --quick} (which must stay under 5 minutes), and there only before heap runs: on RocksDB
+     * both jobs spend their time in RocksDB's native code.
+     */
+    static final Duration QUICK_JIT_WARMUP = Duration.ofSeconds(3);
+
+    static Duration jitWarmup(boolean quick, JobBenchmarks.Backend backend) {
+        if (!quick) {
+            return JIT_WARMUP;
+        }
+        return backend == JobBenchmarks.Backend.HEAP ? QUICK_JIT_WARMUP : Duration.ZERO;
+    }
+
     private static final String PREFIX = "RUN ";
 
     /**
