@@ -84,7 +84,6 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     static final int LATENCY_SAMPLE_EVERY = 16;
 
     private transient Counter forecastsOut;
-    private transient long forecastsSinceOpen;
     private transient Histogram latencyMicros;
     private transient DeadLetterCounters deadLetters;
     private transient Counter modelsRejected;
@@ -220,7 +219,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             naiveSumAbsError += Math.abs(outcome.evaluation().getNaiveError());
         }
         forecastsOut.inc();
-        if (++forecastsSinceOpen % LATENCY_SAMPLE_EVERY == 0) {
+        if (forecastsOut.getCount() % LATENCY_SAMPLE_EVERY == 0) {
             latencyMicros.update(TickDecoder.micros(Instant.now()) - sourced.getReceivedAtMicros());
         }
     }

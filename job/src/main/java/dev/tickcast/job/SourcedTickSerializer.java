@@ -1,6 +1,7 @@
 package dev.tickcast.job;
 
 import dev.tickcast.schema.Tick;
+import dev.tickcast.model.data.Varints;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,20 +129,24 @@ public final class SourcedTickSerializer extends TypeSerializer<SourcedTick> {
             ascii = s.charAt(i) < 0x80;
         }
         if (ascii) {
-            writeVarint(n, target);
+            Varints.write(target, n);
             // Byte by byte: DataOutputSerializer.writeBytes(String) advances its position twice (Flink 2.2).
             for (int i = 0; i < n; i++) {
                 target.writeByte(s.charAt(i));
             }
         } else {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeVarint(utf8.length, target);
+            Varints.write(target, utf8.length);
             target.write(utf8);
         }
     }
 
     private String readString(DataInputView source) throws IOException {
-        int n = readVarint(source);
+        long length = Varints.read(source, "serialized tick");
+        if (length < 0 || length > Integer.MAX_VALUE) {
+            throw new IOException("corrupt serialized tick: string length " + length);
+        }
+        int n = (int) length;
         if (scratch == null || scratch.length < n) {
             scratch = new byte[Math.max(n, 64)];
         }
@@ -150,26 +155,6 @@ public final class SourcedTickSerializer extends TypeSerializer<SourcedTick> {
             strings = new StringInterner();
         }
         return strings.intern(scratch, n);
-    }
-
-    private static void writeVarint(int value, DataOutputView target) throws IOException {
-        while ((value & ~0x7F) != 0) {
-            target.writeByte((value & 0x7F) | 0x80);
-            value >>>= 7;
-        }
-        target.writeByte(value);
-    }
-
-    private static int readVarint(DataInputView source) throws IOException {
-        int value = 0;
-        for (int shift = 0; shift < 32; shift += 7) {
-            int b = source.readUnsignedByte();
-            value |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("malformed string length in a serialized tick");
     }
 
     @Override

@@ -110,6 +110,18 @@ class SourcedTickSerializerTest {
     }
 
     @Test
+    void aSymbolLengthNoStringCanHaveFailsLoudly() {
+        SourcedTickSerializer serializer = new SourcedTickSerializer();
+        byte[] negative = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, 0x01}; // 2^64 - 1 as a varint: a negative long
+        byte[] tooLong = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10}; // 2^32
+        for (byte[] length : List.of(negative, tooLong)) {
+            assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(length))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("corrupt serialized tick: string length");
+        }
+    }
+
+    @Test
     void snapshotRestoresAnEqualSerializer() throws IOException {
         TypeSerializerSnapshot<SourcedTick> snapshot = new SourcedTickSerializer().snapshotConfiguration();
         DataOutputSerializer out = new DataOutputSerializer(64);

@@ -1,5 +1,6 @@
 package dev.tickcast.model.forecast;
 
+import dev.tickcast.model.data.Varints;
 import dev.tickcast.model.feature.Feature;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -42,21 +43,21 @@ public final class ForecastStateFormat {
 
     public static void write(ForecastState s, DataOutput out) throws IOException {
         out.writeByte(VERSION);
-        writeVarLong(out, s.modelVersion);
-        writeVarLong(out, s.hidden.length);
+        Varints.write(out, s.modelVersion);
+        Varints.write(out, s.hidden.length);
         for (float v : s.hidden) {
             out.writeInt(Float.floatToRawIntBits(v));
         }
         out.writeDouble(s.lastPrice);
-        writeVarLong(out, (s.lastTimeMs << 1) ^ (s.lastTimeMs >> 63));
+        Varints.write(out, (s.lastTimeMs << 1) ^ (s.lastTimeMs >> 63));
         if (!s.hasLastVolume) {
             out.writeByte(0);
         } else {
             out.writeByte(1);
             out.writeDouble(s.lastVolume);
         }
-        writeVarLong(out, s.ticks);
-        writeVarLong(out, (long) s.ringCount * Feature.COUNT);
+        Varints.write(out, s.ticks);
+        Varints.write(out, (long) s.ringCount * Feature.COUNT);
         for (int k = 0; k < s.ringCount; k++) {
             int offset = s.ringOffset(k);
             for (int f = 0; f < Feature.COUNT; f++) {
@@ -64,20 +65,20 @@ public final class ForecastStateFormat {
             }
         }
         out.writeDouble(s.pendingForecast);
-        writeVarLong(out, s.pendingVersion);
+        Varints.write(out, s.pendingVersion);
         out.writeDouble(s.pendingLogReturn);
-        writeVarLong(out, s.evalCount);
+        Varints.write(out, s.evalCount);
         out.writeDouble(s.sumAbsError);
         out.writeDouble(s.sumSqError);
         out.writeDouble(s.naiveSumAbsError);
         out.writeDouble(s.naiveSumSqError);
-        writeVarLong(out, s.residualCount);
+        Varints.write(out, s.residualCount);
         for (int k = 0; k < s.residualCount; k++) {
             out.writeInt(Float.floatToRawIntBits(s.residuals[(s.residualStart + k) % s.residuals.length]));
         }
-        writeVarLong(out, s.intervalCount);
-        writeVarLong(out, s.intervalHits);
-        writeVarLong(out, s.expiryTimerMs);
+        Varints.write(out, s.intervalCount);
+        Varints.write(out, s.intervalHits);
+        Varints.write(out, s.expiryTimerMs);
     }
 
     /** Reads any version this build knows into a state with the given ring sizes. */
@@ -88,18 +89,18 @@ public final class ForecastStateFormat {
                     + "); was the savepoint taken by a newer tickcast?");
         }
         ForecastState s = new ForecastState(settings);
-        s.modelVersion = readVarLong(in);
+        s.modelVersion = Varints.read(in, "symbol state");
         float[] hidden = new float[length(in, "hidden")];
         for (int i = 0; i < hidden.length; i++) {
             hidden[i] = Float.intBitsToFloat(in.readInt());
         }
         s.hidden = hidden;
         s.lastPrice = in.readDouble();
-        long zigzag = readVarLong(in);
+        long zigzag = Varints.read(in, "symbol state");
         s.lastTimeMs = (zigzag >>> 1) ^ -(zigzag & 1);
         s.hasLastVolume = in.readUnsignedByte() != 0;
         s.lastVolume = s.hasLastVolume ? in.readDouble() : 0.0;
-        s.ticks = readVarLong(in);
+        s.ticks = Varints.read(in, "symbol state");
         int inputs = length(in, "recent inputs");
         float[] raw = new float[Feature.COUNT];
         int whole = inputs - inputs % Feature.COUNT;
@@ -113,9 +114,9 @@ public final class ForecastStateFormat {
             }
         }
         s.pendingForecast = in.readDouble();
-        s.pendingVersion = readVarLong(in);
+        s.pendingVersion = Varints.read(in, "symbol state");
         s.pendingLogReturn = in.readDouble();
-        s.evalCount = readVarLong(in);
+        s.evalCount = Varints.read(in, "symbol state");
         s.sumAbsError = in.readDouble();
         s.sumSqError = in.readDouble();
         s.naiveSumAbsError = in.readDouble();
@@ -125,41 +126,20 @@ public final class ForecastStateFormat {
             s.pushResidual(Float.intBitsToFloat(in.readInt()));
         }
         if (version >= 2) {
-            s.intervalCount = readVarLong(in);
-            s.intervalHits = readVarLong(in);
+            s.intervalCount = Varints.read(in, "symbol state");
+            s.intervalHits = Varints.read(in, "symbol state");
         }
         if (version >= 3) {
-            s.expiryTimerMs = readVarLong(in);
+            s.expiryTimerMs = Varints.read(in, "symbol state");
         }
         return s;
     }
 
     private static int length(DataInput in, String what) throws IOException {
-        long n = readVarLong(in);
+        long n = Varints.read(in, "symbol state");
         if (n < 0 || n > 1 << 20) {
             throw new IOException("corrupt symbol state: " + what + " length " + n);
         }
         return (int) n;
-    }
-
-    /** Unsigned LEB128: 7 bits a byte, low bits first. */
-    static void writeVarLong(DataOutput out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    static long readVarLong(DataInput in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IOException("corrupt symbol state: varint longer than 10 bytes");
     }
 }
