@@ -3,12 +3,12 @@ package dev.tickcast.schema.wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.AvroRuntimeException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -24,11 +24,17 @@ public final class WireCodec<T extends SpecificRecord> {
     /** Values larger than this are refused before decoding, so a hostile record cannot exhaust memory. */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
+    private static final byte[] MARKER = {(byte) 0xC3, (byte) 0x01};
+    /** Marker and 8-byte fingerprint. */
+    private static final int HEADER_BYTES = 10;
+
     private final Class<T> type;
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final int maxBytes;
+    /** The writer schemas this codec reads, by CRC-64-AVRO fingerprint: the current one and its earlier versions. */
+    private final Map<Long, Schema> writers;
 
     private WireCodec(Class<T> type, int maxBytes) {
         this.type = type;
@@ -37,6 +43,13 @@ public final class WireCodec<T extends SpecificRecord> {
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         this.maxBytes = maxBytes;
+        Map<Long, Schema> byFingerprint = new HashMap<>();
+        byFingerprint.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+        for (Schema earlier : SchemaHistory.earlierVersions(schema)) {
+            decoder.addSchema(earlier); // values written before a field was added still decode, with its default
+            byFingerprint.put(SchemaNormalization.parsingFingerprint64(earlier), earlier);
+        }
+        this.writers = Map.copyOf(byFingerprint);
     }
 
     public static <T extends SpecificRecord> WireCodec<T> of(Class<T> type) {
@@ -63,7 +76,10 @@ public final class WireCodec<T extends SpecificRecord> {
     }
 
     /**
-     * Decodes one value, classifying every failure so callers can dead-letter it with a reason.
+     * Decodes one value, classifying every failure so callers can dead-letter it with a reason. The bytes are
+     * untrusted: the header must name this type's schema (or one of its earlier versions, see
+     * {@link SchemaHistory}), every length and count inside must fit in the bytes given ({@link BinaryBounds}),
+     * and no exception from Avro escapes.
      *
      * @throws WireException with {@link WireException.Reason} saying why the bytes were refused
      */
@@ -75,18 +91,33 @@ public final class WireCodec<T extends SpecificRecord> {
             throw new WireException(WireException.Reason.OVERSIZED,
                     bytes.length + " bytes is over the " + maxBytes + "-byte limit for a " + type.getSimpleName());
         }
-        try {
-            return decoder.decode(bytes);
-        } catch (BadHeaderException e) {
+        if (bytes.length < HEADER_BYTES || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
             throw new WireException(WireException.Reason.NOT_AVRO,
-                    "not Avro single-object encoding (no C3 01 marker): " + hexPrefix(bytes));
-        } catch (MissingSchemaException e) {
+                    "not Avro single-object encoding (no C3 01 marker and 8-byte fingerprint): " + hexPrefix(bytes));
+        }
+        Schema writer = writers.get(fingerprint(bytes));
+        if (writer == null) {
             throw new WireException(WireException.Reason.WRONG_SCHEMA,
                     "written with a schema other than " + type.getSimpleName() + " (fingerprint " + fingerprintHex(bytes) + ")");
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+        }
+        try {
+            BinaryBounds.check(writer, bytes, HEADER_BYTES);
+            return decoder.decode(bytes);
+        } catch (IllegalArgumentException | IOException e) {
             throw new WireException(WireException.Reason.UNDECODABLE,
                     "corrupt or truncated " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage());
+        } catch (RuntimeException e) { // whatever else Avro throws on bytes that passed the bounds: still the record's fault
+            throw new WireException(WireException.Reason.UNDECODABLE,
+                    "corrupt " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e);
         }
+    }
+
+    private static long fingerprint(byte[] bytes) {
+        long f = 0;
+        for (int i = HEADER_BYTES - 1; i >= MARKER.length; i--) {
+            f = (f << 8) | (bytes[i] & 0xff);
+        }
+        return f;
     }
 
     /** Kafka keys are the symbol (or model name) as UTF-8. */
