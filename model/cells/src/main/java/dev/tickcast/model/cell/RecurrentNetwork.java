@@ -51,15 +51,22 @@ public final class RecurrentNetwork {
         return cellType == CellType.LSTM ? 2 * h : h;
     }
 
+    /**
+     * Parameters of a network of this shape.
+     *
+     * @throws ArithmeticException if the count does not fit in an int (a shape from an untrusted model file)
+     */
     public static int parameterCount(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize) {
         int g = gates(cellType);
         int count = 0;
         int nIn = inputSize;
         for (int h : hiddenSizes) {
-            count += nIn * g * h + h * g * h + g * h;
+            // nIn·G·H + H·G·H + G·H, each step overflow-checked
+            int gh = Math.multiplyExact(g, h);
+            count = Math.addExact(count, Math.addExact(Math.multiplyExact(Math.addExact(nIn, h), gh), gh));
             nIn = h;
         }
-        return count + nIn * outputSize + outputSize;
+        return Math.addExact(count, Math.addExact(Math.multiplyExact(nIn, outputSize), outputSize));
     }
 
     /**

@@ -94,7 +94,7 @@ public final class TickCsv {
         if (cols.length != 4) {
             return "expected 4 columns (" + HEADER + "), found " + cols.length;
         }
-        String symbol = cols[0].trim();
+        String symbol = cols[0]; // not trimmed: the symbol rule (TickRules) is the same as on Kafka
         long timeMs;
         try {
             String ts = cols[1].trim();

@@ -10,6 +10,19 @@ import java.util.List;
  */
 public final class FeatureScaler {
 
+    /**
+     * Bounds of a scaler from a model file, wide around what training produces (clip 8; features of order 1-40;
+     * target std of a tick's log return far below 1) and narrow enough that nothing can overflow: scaled inputs
+     * stay within ±clip, and a predicted log return within ±({@link #MAX_CLIP} · {@link #MAX_TARGET_STD} +
+     * {@link #MAX_TARGET_MEAN}) = ±65, so a forecast price is finite for every accepted tick price.
+     */
+    public static final double MAX_CLIP = 64;
+    public static final double MAX_TARGET_STD = 1;
+    public static final double MAX_TARGET_MEAN = 1;
+    public static final double MIN_FEATURE_STD = 1e-12;
+    public static final double MAX_FEATURE_STD = 1e6;
+    public static final double MAX_FEATURE_MEAN = 1e6;
+
     private final FeatureSpec spec;
     private final int[] source; // model input i reads raw feature source[i]
     private final float[] mean;
@@ -32,19 +45,21 @@ public final class FeatureScaler {
             source[i] = Feature.fromWireName(spec.getNames().get(i)).ordinal();
             double std = spec.getStd().get(i);
             double m = spec.getMean().get(i);
-            if (!(std > 0) || !Double.isFinite(std) || !Double.isFinite(m)) {
+            if (!(std >= MIN_FEATURE_STD && std <= MAX_FEATURE_STD) || !(Math.abs(m) <= MAX_FEATURE_MEAN)) {
                 throw new IllegalArgumentException("feature '" + spec.getNames().get(i) + "' has mean " + m + " and std " + std
-                        + "; std must be finite and > 0");
+                        + "; std must be finite and > 0, within [" + MIN_FEATURE_STD + ", " + MAX_FEATURE_STD + "], and |mean| <= "
+                        + MAX_FEATURE_MEAN);
             }
             mean[i] = (float) m;
             invStd[i] = (float) (1.0 / std);
         }
-        if (!(spec.getClip() > 0)) {
-            throw new IllegalArgumentException("feature clip must be > 0, got " + spec.getClip());
+        if (!(spec.getClip() > 0 && spec.getClip() <= MAX_CLIP)) {
+            throw new IllegalArgumentException("feature clip must be > 0 and <= " + MAX_CLIP + ", got " + spec.getClip());
         }
-        if (!(spec.getTargetStd() > 0) || !Double.isFinite(spec.getTargetStd()) || !Double.isFinite(spec.getTargetMean())) {
+        if (!(spec.getTargetStd() > 0 && spec.getTargetStd() <= MAX_TARGET_STD) || !(Math.abs(spec.getTargetMean()) <= MAX_TARGET_MEAN)) {
             throw new IllegalArgumentException("target scaler has mean " + spec.getTargetMean() + " and std " + spec.getTargetStd()
-                    + "; std must be finite and > 0");
+                    + "; std must be finite and > 0, at most " + MAX_TARGET_STD + ", and |mean| <= " + MAX_TARGET_MEAN
+                    + " (the target is a tick's log return)");
         }
         this.clip = (float) spec.getClip();
         this.targetMean = spec.getTargetMean();
@@ -71,9 +86,12 @@ public final class FeatureScaler {
         return clip((float) ((logReturn - targetMean) / targetStd));
     }
 
-    /** The model output back in log-return units. */
+    /**
+     * The model output back in log-return units, clipped first as the training targets were: an output beyond
+     * the clip is outside anything the model was trained to say, and unclipped it could overflow the forecast.
+     */
     public double logReturn(float output) {
-        return output * targetStd + targetMean;
+        return clip(output) * targetStd + targetMean;
     }
 
     private float clip(float v) {

@@ -7,6 +7,7 @@ import dev.tickcast.schema.ModelUpdate;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A verified model ready to serve: the network and its feature scaler. Built only through
@@ -14,6 +15,21 @@ import java.util.Arrays;
  * has scratch buffers: use one instance per thread ({@link #verify} again to get another).
  */
 public final class Model {
+
+    /**
+     * Largest hidden size of a layer, and most parameters of a model (64 MiB of float32, the largest model the
+     * models topic takes): a shape is checked against both, with overflow-checked arithmetic, before anything
+     * is allocated for it.
+     */
+    public static final int MAX_HIDDEN = 4096;
+    public static final int MAX_PARAMETERS = 1 << 24;
+
+    /**
+     * Largest weight magnitude. With scaled inputs within ±{@link FeatureScaler#MAX_CLIP} and hidden values within ±1,
+     * a gate sum then stays below 1e13 at any fan-in a model may have: finite in float, so no NaN can reach a
+     * symbol's hidden state.
+     */
+    public static final float MAX_ABS_WEIGHT = 1e4f;
 
     private final ModelUpdate update;
     private final RecurrentNetwork network;
@@ -26,8 +42,9 @@ public final class Model {
     }
 
     /**
-     * Checks a ModelUpdate in this order — version, features, shape, checksum, finite values — and
-     * builds the serving model.
+     * Checks a ModelUpdate in this order — version, features (and their scaler's bounds), shape (layer count,
+     * hidden sizes, parameter count, weights length), checksum, finite and bounded weights — and builds the
+     * serving model. Nothing is allocated from a size in the record before the size is checked.
      *
      * @throws ModelRejectedException naming the first check that failed and what was found
      */
@@ -46,23 +63,35 @@ public final class Model {
             throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "input_size " + update.getInputSize()
                     + " but the feature spec names " + scaler.inputSize() + " features");
         }
-        int[] hidden = update.getHiddenSizes().stream().mapToInt(Integer::intValue).toArray();
-        ByteBuffer bytes = update.getWeights();
-        if (hidden.length < 1 || hidden.length > RecurrentNetwork.MAX_LAYERS || Arrays.stream(hidden).anyMatch(h -> h < 1)
-                || update.getOutputSize() != 1) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "hidden sizes " + Arrays.toString(hidden)
-                    + " and output size " + update.getOutputSize() + " are not 1-" + RecurrentNetwork.MAX_LAYERS
-                    + " layers of size >= 1 with output size 1");
+        List<Integer> hiddenList = update.getHiddenSizes();
+        if (hiddenList.size() < 1 || hiddenList.size() > RecurrentNetwork.MAX_LAYERS || update.getOutputSize() != 1) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, hiddenList.size() + " layers and output size "
+                    + update.getOutputSize() + "; a model has 1-" + RecurrentNetwork.MAX_LAYERS + " layers and output size 1");
         }
-        long expectedBytes = (long) RecurrentNetwork.parameterCount(update.getCellType(), update.getInputSize(), hidden,
-                update.getOutputSize()) * Float.BYTES;
+        int[] hidden = hiddenList.stream().mapToInt(Integer::intValue).toArray();
+        if (Arrays.stream(hidden).anyMatch(h -> h < 1 || h > MAX_HIDDEN)) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "hidden sizes " + Arrays.toString(hidden)
+                    + " are not all in [1, " + MAX_HIDDEN + "]");
+        }
+        String shape = update.getCellType() + " " + update.getInputSize() + "→" + Arrays.toString(hidden) + "→" + update.getOutputSize();
+        int parameters;
+        try {
+            parameters = RecurrentNetwork.parameterCount(update.getCellType(), update.getInputSize(), hidden, update.getOutputSize());
+        } catch (ArithmeticException e) {
+            parameters = Integer.MAX_VALUE;
+        }
+        if (parameters > MAX_PARAMETERS) {
+            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, shape + " has more than the " + MAX_PARAMETERS
+                    + " parameters a model may have");
+        }
+        ByteBuffer bytes = update.getWeights();
+        long expectedBytes = (long) parameters * Float.BYTES;
         if (bytes.remaining() != expectedBytes) {
             throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "weights are " + bytes.remaining()
-                    + " bytes but " + update.getCellType() + " " + update.getInputSize() + "→" + Arrays.toString(hidden)
-                    + "→" + update.getOutputSize() + " needs " + expectedBytes);
+                    + " bytes but " + shape + " needs " + expectedBytes);
         }
         byte[] actualSha = Weights.sha256(bytes);
-        byte[] declaredSha = new byte[update.getWeightsSha256().remaining()];
+        byte[] declaredSha = new byte[Math.min(update.getWeightsSha256().remaining(), actualSha.length + 1)];
         update.getWeightsSha256().duplicate().get(declaredSha);
         if (!MessageDigest.isEqual(actualSha, declaredSha)) {
             throw new ModelRejectedException(ModelRejectedException.Check.CHECKSUM,
@@ -73,6 +102,10 @@ public final class Model {
             if (!Float.isFinite(weights[i])) {
                 throw new ModelRejectedException(ModelRejectedException.Check.NOT_FINITE,
                         "weight " + i + " of " + weights.length + " is " + weights[i]);
+            }
+            if (Math.abs(weights[i]) > MAX_ABS_WEIGHT) {
+                throw new ModelRejectedException(ModelRejectedException.Check.NOT_FINITE, "weight " + i + " of " + weights.length + " is "
+                        + weights[i] + ", beyond ±" + MAX_ABS_WEIGHT + " (no trained network has such weights; they overflow the cell sums)");
             }
         }
         RecurrentNetwork network = RecurrentNetwork.of(update.getCellType(), update.getInputSize(), hidden,

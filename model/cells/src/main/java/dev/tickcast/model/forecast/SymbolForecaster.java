@@ -176,8 +176,13 @@ public final class SymbolForecaster {
         return state.residualCount >= settings.minResiduals();
     }
 
-    /** Half the interval's width in log-return units: z residual RMSs. */
+    /**
+     * Half the interval's width in log-return units: z residual RMSs, at most {@link #MAX_HALF_WIDTH} (a factor of
+     * e^100 either way, already meaningless), so that the interval's ends are finite whatever the residuals.
+     */
     private double halfWidth(ForecastState state) {
-        return settings.intervalZ() * state.residualRms();
+        return Math.min(settings.intervalZ() * state.residualRms(), MAX_HALF_WIDTH);
     }
+
+    static final double MAX_HALF_WIDTH = 100;
 }

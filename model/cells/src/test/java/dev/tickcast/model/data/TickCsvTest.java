@@ -40,14 +40,18 @@ class TickCsvTest {
                 Arguments.of("time before 1900", "ACME,1850-01-01T00:00:00Z,101.5,300", "BAD_TIME: "),
                 Arguments.of("price not a number", "ACME,2024-03-01T14:30:00Z,abc,300", "price 'abc' is not a number"),
                 Arguments.of("empty price", "ACME,2024-03-01T14:30:00Z,,300", "price '' is not a number"),
-                Arguments.of("price 0", "ACME,2024-03-01T14:30:00Z,0,300", "BAD_PRICE: price 0.0 is not a finite number > 0"),
-                Arguments.of("negative price", "ACME,2024-03-01T14:30:00Z,-1.5,300", "BAD_PRICE: price -1.5 is not a finite number > 0"),
-                Arguments.of("NaN price", "ACME,2024-03-01T14:30:00Z,NaN,300", "BAD_PRICE: price NaN is not a finite number > 0"),
+                Arguments.of("price 0", "ACME,2024-03-01T14:30:00Z,0,300", "BAD_PRICE: price 0.0 is not a finite number in [1.0E-15, 1.0E15]"),
+                Arguments.of("negative price", "ACME,2024-03-01T14:30:00Z,-1.5,300", "BAD_PRICE: price -1.5 is not a finite number in [1.0E-15, 1.0E15]"),
+                Arguments.of("NaN price", "ACME,2024-03-01T14:30:00Z,NaN,300", "BAD_PRICE: price NaN is not a finite number in [1.0E-15, 1.0E15]"),
                 Arguments.of("infinite price", "ACME,2024-03-01T14:30:00Z,Infinity,300", "BAD_PRICE: price Infinity"),
                 Arguments.of("volume not a number", "ACME,2024-03-01T14:30:00Z,101.5,lots", "volume 'lots' is not a number"),
                 Arguments.of("negative volume", "ACME,2024-03-01T14:30:00Z,101.5,-5",
                         "BAD_VOLUME: volume -5.0 is not a finite number >= 0"),
                 Arguments.of("empty symbol", " ,2024-03-01T14:30:00Z,101.5,300", "BAD_SYMBOL: symbol is empty"),
+                Arguments.of("symbol with a leading space (not trimmed, as on Kafka)", " ACME,2024-03-01T14:30:00Z,101.5,300",
+                        "BAD_SYMBOL: symbol has whitespace at its start or end"),
+                Arguments.of("symbol with a bidi override", "AC\u202eME,2024-03-01T14:30:00Z,101.5,300",
+                        "BAD_SYMBOL: symbol has a control or invisible character U+202E at index 2"),
                 Arguments.of("65-character symbol", "A".repeat(65) + ",2024-03-01T14:30:00Z,101.5,300",
                         "BAD_SYMBOL: symbol is 65 characters, over the limit of 64"));
     }
@@ -93,7 +97,7 @@ class TickCsvTest {
     void readsTicksWithIsoOrEpochTimesAndOptionalVolume() throws IOException {
         TickCsv.Result result = read(
                 "ACME,2024-03-01T14:30:00Z,101.5,300",
-                " ACME , 1709303401000 , 101.75 , ",
+                "ACME, 1709303401000 , 101.75 , ",
                 "BETA,2024-03-01T14:30:02.250Z,7,0");
 
         assertThat(result.badRows()).isEmpty();

@@ -44,6 +44,27 @@ class TickRulesTest {
     }
 
     @Test
+    void refusesPricesWhoseSquaredErrorsWouldOverflow() {
+        assertThat(TickRules.checkFields("ACME", NOW, 1e200, null, LATEST).reason()).isEqualTo(TickRules.BAD_PRICE);
+        assertThat(TickRules.checkFields("ACME", NOW, Double.MAX_VALUE, null, LATEST).reason()).isEqualTo(TickRules.BAD_PRICE);
+        assertThat(TickRules.checkFields("ACME", NOW, Double.MIN_VALUE, null, LATEST).reason()).isEqualTo(TickRules.BAD_PRICE);
+        assertThat(TickRules.checkFields("ACME", NOW, TickRules.MAX_PRICE, null, LATEST)).isNull();
+        assertThat(TickRules.checkFields("ACME", NOW, TickRules.MIN_PRICE, null, LATEST)).isNull();
+    }
+
+    @Test
+    void refusesSymbolsThatPrintAlikeButDiffer() {
+        for (String symbol : new String[] {"AC\u0000ME", "ACME\n", "AC\u001bME", "AC\u202eEM", "A\u200bCME", "ACME ", " ACME", "ACME\u00a0",
+                "AC\ud800ME", "AC\ue000ME", "AC\u2028ME"}) {
+            assertThat(TickRules.checkFields(symbol, NOW, 100.0, null, LATEST)).as("symbol %s", symbol.codePoints().boxed().toList())
+                    .isNotNull().extracting(r -> r.reason()).isEqualTo(TickRules.BAD_SYMBOL);
+        }
+        for (String symbol : new String[] {"BRK B", "BITSTAMP:BTCUSD", "日経225", "€STR", "X"}) {
+            assertThat(TickRules.checkFields(symbol, NOW, 100.0, null, LATEST)).as(symbol).isNull();
+        }
+    }
+
+    @Test
     void firstTickOfASymbolIsNeverOutOfOrder() {
         ForecastState fresh = new SymbolForecaster(ForecastSettings.DEFAULTS).newState();
 

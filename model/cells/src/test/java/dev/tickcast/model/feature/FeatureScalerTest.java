@@ -161,7 +161,7 @@ class FeatureScalerTest {
     void refusesNonPositiveClip() {
         assertThatThrownBy(() -> new FeatureScaler(spec(List.of("log_gap"), List.of(0.0), List.of(1.0), 0.0)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("clip must be > 0, got 0.0");
+                .hasMessageContaining("clip must be > 0 and <= 64.0, got 0.0");
     }
 
     private static FeatureSpec spec(List<String> names, List<Double> mean, List<Double> std, double clip) {

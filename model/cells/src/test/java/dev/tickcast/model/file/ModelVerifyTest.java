@@ -68,7 +68,7 @@ class ModelVerifyTest {
         ModelUpdate update = valid();
         update.setHiddenSizes(List.of(4, 4, 4, 4));
 
-        assertRejected(update, Check.SHAPE).hasMessageContaining("hidden sizes [4, 4, 4, 4]");
+        assertRejected(update, Check.SHAPE).hasMessageContaining("4 layers");
     }
 
     @Test
@@ -135,5 +135,59 @@ class ModelVerifyTest {
         update.setWeights(ByteBuffer.allocate(3));
 
         assertRejected(update, Check.VERSION).hasMessageContaining("version -1");
+    }
+
+    // ---- hostile shapes and values: refused before any allocation, and nothing that could overflow a cell ----
+
+    @Test
+    void refusesAHiddenSizeWhoseParameterCountOverflowsIntAsShape() {
+        // SIMPLE_RNN 3→65536: 65536² overflows int; unchecked, the size check passed and 16 GiB were allocated.
+        ModelUpdate update = TestModels.update(2, CellType.SIMPLE_RNN, new int[] {4}, 1);
+        update.setHiddenSizes(List.of(65_536));
+
+        assertRejected(update, Check.SHAPE).hasMessageContaining("[65536] are not all in [1, 4096]");
+    }
+
+    @Test
+    void refusesMoreParametersThanTheBoundAsShapeWhateverTheWeightsLength() {
+        ModelUpdate update = valid();
+        update.setHiddenSizes(List.of(4096, 4096, 4096)); // ~400M parameters, within int
+        assertRejected(update, Check.SHAPE).hasMessageContaining("more than the " + Model.MAX_PARAMETERS + " parameters");
+    }
+
+    @Test
+    void parameterCountIsOverflowChecked() {
+        assertThatThrownBy(() -> dev.tickcast.model.cell.RecurrentNetwork.parameterCount(CellType.LSTM, 3, new int[] {65_536, 65_536}, 1))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void refusesAFiniteButHugeWeightAsNotFinite() {
+        float[] weights = validWeights();
+        weights[5] = 3e38f;
+        ModelUpdate update = ModelFile.build("test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null, TestModels.CREATED);
+
+        assertRejected(update, Check.NOT_FINITE).hasMessageContaining("weight 5 of " + weights.length + " is 3.0E38, beyond ±10000.0");
+    }
+
+    @Test
+    void refusesAnInfiniteOrHugeClipAndAbsurdScalersAsFeatures() {
+        FeatureSpec spec = valid().getFeatures();
+        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setClip(Double.POSITIVE_INFINITY).build()), Check.FEATURES)
+                .hasMessageContaining("feature clip must be > 0 and <= 64.0, got Infinity");
+        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setTargetStd(3e38).build()), Check.FEATURES)
+                .hasMessageContaining("target scaler has mean 1.0E-4 and std 3.0E38");
+        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setTargetMean(Double.NaN).build()), Check.FEATURES)
+                .hasMessageContaining("target scaler has mean NaN");
+        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setStd(List.of(1e-300, 0.5, 1.2)).build()), Check.FEATURES)
+                .hasMessageContaining("feature 'log_return' has mean 0.0 and std 1.0E-300");
+        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setMean(List.of(0.0, 3e38, 1.5)).build()), Check.FEATURES)
+                .hasMessageContaining("feature 'log_gap' has mean 3.0E38");
+    }
+
+    private static ModelUpdate withSpec(FeatureSpec spec) {
+        ModelUpdate update = valid();
+        update.setFeatures(spec);
+        return update;
     }
 }

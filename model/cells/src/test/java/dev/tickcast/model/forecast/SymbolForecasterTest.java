@@ -306,4 +306,39 @@ class SymbolForecasterTest {
         assertThat(state.intervalCount()).isEqualTo(withInterval);
         assertThat(state.intervalHits()).isEqualTo(held);
     }
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void theMostExtremeAcceptedModelAndTicksKeepStateAndSumsFinite(CellType cellType) throws Exception {
+        // Every bound at its edge: weights ±MAX_ABS_WEIGHT, clip 64, target std and mean 1, prices jumping between
+        // MIN_PRICE and MAX_PRICE, the largest finite volume, gaps of a century.
+        int[] hidden = {16, 16};
+        float[] weights = new float[dev.tickcast.model.cell.RecurrentNetwork.parameterCount(cellType, 3, hidden, 1)];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (i % 3 == 0 ? -1 : 1) * Model.MAX_ABS_WEIGHT;
+        }
+        dev.tickcast.schema.FeatureSpec spec = dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec()).setClip(64.0)
+                .setTargetStd(1.0).setTargetMean(1.0).setStd(List.of(1e-12, 1e-12, 1e-12)).build();
+        Model model = Model.verify(dev.tickcast.model.file.ModelFile.build("edge", 1, cellType, hidden, spec, weights, null, null,
+                TestModels.CREATED));
+        SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
+        ForecastState state = forecaster.newState();
+        Instant time = T0;
+        for (int i = 0; i < 200; i++) {
+            double price = i % 2 == 0 ? dev.tickcast.model.data.TickRules.MAX_PRICE : dev.tickcast.model.data.TickRules.MIN_PRICE;
+            time = time.plusSeconds(i % 5 == 0 ? 3_000_000_000L : 1);
+            TickOutcome outcome = on(forecaster, state, model, tick("EDGE", time).price(price).volume(Double.MAX_VALUE).build());
+            Forecast f = outcome.forecast();
+            assertThat(List.of(f.getForecastPrice(), f.getIntervalLow(), f.getIntervalHigh(), f.getForecastLogReturn()))
+                    .as("tick %d", i).allMatch(Double::isFinite);
+            if (outcome.evaluation() != null) {
+                Evaluation e = outcome.evaluation();
+                assertThat(List.of(e.getError(), e.getMae(), e.getRmse(), e.getNaiveRmse(), e.getSkill())).as("tick %d", i)
+                        .allMatch(Double::isFinite);
+            }
+            for (float h : state.hidden()) {
+                assertThat(Float.isFinite(h)).as("hidden state at tick %d", i).isTrue();
+            }
+        }
+    }
 }
