@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.security.PublicKey;
-import dev.tickcast.model.file.ModelSigning;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -64,7 +63,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private final Duration stateTtl;
     private final String modelsTopic;
     private final List<byte[]> initialModels;
-    private final List<byte[]> trustedKeys;
+    private final ModelAdmission admission;
 
     private transient ValueState<ForecastState> symbolState;
     private transient ValueState<SymbolState> legacyState;
@@ -97,20 +96,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      *     until the models topic delivers newer ones; may be empty
      */
     public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels) {
-        this(settings, stateTtl, modelsTopic, initialModels, List.of());
+        this(settings, stateTtl, modelsTopic, initialModels, ModelAdmission.unsigned(ModelAdmission.DEFAULT_LINE));
     }
 
-    /**
-     * @param trustedKeys X.509-encoded Ed25519 public keys: when not empty, only models signed by one of them
-     *     are accepted from the models topic
-     */
+    /** @param admission which models and controls may change what serves: the line, trusted keys, version step */
     public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels,
-            List<byte[]> trustedKeys) {
+            ModelAdmission admission) {
         this.settings = settings;
         this.stateTtl = stateTtl;
         this.modelsTopic = modelsTopic;
         this.initialModels = List.copyOf(initialModels);
-        this.trustedKeys = List.copyOf(trustedKeys);
+        this.admission = admission;
     }
 
     /**
@@ -165,7 +161,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         controlCodec = WireCodec.of(ModelControl.class);
-        trusted = ModelSigning.trusted(trustedKeys);
+        trusted = admission.keysById();
         initial = new ArrayList<>();
         for (byte[] bytes : initialModels) {
             initial.add(modelCodec.decode(bytes));
@@ -246,13 +242,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long detectedAt;
         if (event.getUpdate() != null) {
             ModelUpdate update = event.getUpdate();
-            refusal = ServingModels.accept(update, models, control, initial, trusted);
+            refusal = ServingModels.accept(update, models, control, initial, admission, trusted);
             value = modelCodec.encode(update);
             key = update.getModelName();
             detectedAt = update.getCreatedAt().toEpochMilli();
         } else {
             ModelControl command = event.getControl();
-            refusal = ServingModels.apply(command, models, control, initial);
+            refusal = ServingModels.apply(command, models, control, initial, admission, trusted);
             value = controlCodec.encode(command);
             key = command.getModelName() + "#control";
             detectedAt = command.getIssuedAt().toEpochMilli();

@@ -39,7 +39,7 @@ public final class ForecastJob {
     private final Sink<Evaluation> evaluations;
     private final Sink<DeadLetter> deadLetters;
     private final List<byte[]> initialModels;
-    private final List<byte[]> trustedKeys;
+    private final ModelAdmission admission;
 
     /**
      * @param models the models topic, or null for a bounded feed without one (backfill)
@@ -55,13 +55,13 @@ public final class ForecastJob {
         this.evaluations = evaluations;
         this.deadLetters = deadLetters;
         this.initialModels = initialModels;
-        this.trustedKeys = TrustedKeys.load(config.trustedKeys());
-        TrustedKeys.checkInitialModels(initialModels, trustedKeys);
+        this.admission = config.modelAdmission();
+        TrustedKeys.checkInitialModels(initialModels, admission);
     }
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
     public void attach(StreamExecutionEnvironment env) {
-        attach(env, new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, trustedKeys));
+        attach(env, new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, admission));
     }
 
     /**

@@ -35,6 +35,8 @@ public record JobConfig(
         Duration futureTolerance,
         String initialModel,
         String trustedKeys,
+        String modelLine,
+        long maxVersionStep,
         ForecastSettings forecastSettings,
         int maxRecordBytes,
         Map<String, String> kafkaProperties)
@@ -111,6 +113,8 @@ public record JobConfig(
                 positive(c, JobOptions.FUTURE_TOLERANCE),
                 c.get(JobOptions.INITIAL_MODEL),
                 c.get(JobOptions.TRUSTED_KEYS),
+                nonBlank(c, JobOptions.MODEL_LINE),
+                get(c, JobOptions.MAX_VERSION_STEP),
                 forecastSettings(c),
                 get(c, JobOptions.MAX_RECORD_BYTES),
                 kafkaProperties(c));
@@ -121,10 +125,18 @@ public record JobConfig(
                 || (config.parallelism() > 0 && config.parallelism() > config.maxParallelism())) {
             throw new IllegalArgumentException("--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
         }
+        if (config.maxVersionStep() < 1) {
+            throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());
+        }
         if (config.maxRecordBytes() < 64) {
             throw new IllegalArgumentException("--max-record-bytes must be >= 64, got " + config.maxRecordBytes());
         }
         return config;
+    }
+
+    /** What may change the serving model: the line, the trusted keys (read from their files here), the version step. */
+    public ModelAdmission modelAdmission() {
+        return new ModelAdmission(modelLine, TrustedKeys.load(trustedKeys), maxVersionStep);
     }
 
     public boolean exactlyOnce() {

@@ -65,13 +65,26 @@ public final class JobOptions {
                     + " removed by a timer between this and 1.125 times this after the last tick).");
 
     public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("future-tolerance").durationType()
-            .defaultValue(Duration.ofDays(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are dead-lettered (BAD_TIME).");
+            .defaultValue(Duration.ofMinutes(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are"
+                    + " dead-lettered (BAD_TIME). It bounds the harm of one wrongly dated tick: the symbol's later ticks are older than it,"
+                    + " so they are dead-lettered (OUT_OF_ORDER) until the clock passes it, at most this long. Raise it only for feeds"
+                    + " stamped ahead on purpose (e.g. bars stamped at their close).");
 
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model").stringType()
             .noDefaultValue().withDescription("Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
 
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys").stringType()
             .noDefaultValue().withDescription("Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
+
+    public static final ConfigOption<String> MODEL_LINE = ConfigOptions.key("model-line").stringType()
+            .defaultValue(ModelAdmission.DEFAULT_LINE).withDescription("The model line this job serves (a ModelUpdate's model_name,"
+                    + " 'train --name'): models and controls of other lines on the models topic are dead-lettered (MODEL_REJECTED, LINE),"
+                    + " and --model files must be of it.");
+
+    public static final ConfigOption<Long> MAX_VERSION_STEP = ConfigOptions.key("max-version-step").longType()
+            .defaultValue(ModelAdmission.DEFAULT_MAX_VERSION_STEP).withDescription("A model whose version is more than this past the"
+                    + " newest version the job holds is refused (MODEL_REJECTED, VERSION), as is any version past 2^53: one model with"
+                    + " version 2^63-1 would otherwise block every later one. The first model a job receives may have any version.");
 
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
             .defaultValue(24).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
@@ -80,11 +93,12 @@ public final class JobOptions {
             .defaultValue(32).withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes").intType()
-            .defaultValue(1 << 20).withDescription("Tick values larger than this are dead-lettered (OVERSIZED) without being decoded.");
+            .defaultValue(1 << 20).withDescription("Tick records whose key and value together are larger than this are dead-lettered"
+                    + " (OVERSIZED) without being decoded.");
 
     /** All options, in the order --help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP, TICKS_TOPIC, FORECASTS_TOPIC, EVALUATIONS_TOPIC, MODELS_TOPIC,
             DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM,
-            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, TRUSTED_KEYS, RING_STEPS, RESIDUAL_WINDOW,
+            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, TRUSTED_KEYS, MODEL_LINE, MAX_VERSION_STEP, RING_STEPS, RESIDUAL_WINDOW,
             MAX_RECORD_BYTES);
 }

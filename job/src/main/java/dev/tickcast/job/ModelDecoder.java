@@ -20,6 +20,8 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     private static final long serialVersionUID = 1L;
     /** Models are small (a 3-layer hidden-256 LSTM is ~6 MB); anything far bigger is not one. */
     static final int MAX_MODEL_BYTES = 64 << 20;
+    /** Keys are a model line's name, or it with "#control". */
+    static final int MAX_KEY_BYTES = 1024;
 
     private transient WireCodec<ModelUpdate> updates;
     private transient WireCodec<ModelControl> controls;
@@ -35,7 +37,15 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ModelEvent> out) {
         if (raw.getValue() == null) {
-            reject(ctx, raw, "tombstone (null value) on the models topic: nothing to serve, ignored");
+            // Compaction will drop the model record under this key, so a job started later without state will not see it:
+            // the running job keeps serving what it holds (its broadcast state is checkpointed). Kafka ACLs guard the topic.
+            reject(ctx, raw, "tombstone (null value) on the models topic: ignored, the job keeps the models it holds; after compaction"
+                    + " a job started without a savepoint will not find this line's model on the topic (publish it again)");
+            return;
+        }
+        if (TickDecoder.remaining(raw.getKey()) > MAX_KEY_BYTES) {
+            reject(ctx, raw, "a key of " + TickDecoder.remaining(raw.getKey()) + " bytes is not a model line name (at most " + MAX_KEY_BYTES
+                    + " bytes)");
             return;
         }
         byte[] bytes = TickDecoder.bytes(raw.getValue());

@@ -2,11 +2,13 @@ package dev.tickcast.job;
 
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
-import java.security.PublicKey;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,9 +21,14 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  * serves the same version at once.
  *
  * <p>The candidates are the job's initial models (from {@code --model}) and the last {@link #HISTORY}
- * models accepted from the models topic (under "v&lt;version&gt;"). A tick is served by the pinned
- * version if a rollback pinned one ({@link #PINNED}); otherwise by the highest version whose
- * {@code effective_time} is unset or not after the tick's event time. Before any, forecasts are naive.
+ * models accepted from the models topic (under "v&lt;version&gt;"), all of the one model line the job serves
+ * ({@link ModelAdmission}). A tick is served by the pinned version if a rollback pinned one ({@link #PINNED});
+ * otherwise by the highest version whose {@code effective_time} is unset or not after the tick's event time.
+ * Before any, forecasts are naive.
+ *
+ * <p>Admission: a model must be of the served line, newer than every candidate but by at most the version
+ * step, verify, and (with trusted keys) be signed; a control must be of the served line, (with trusted keys)
+ * signed, and issued after the last control applied ({@link #LAST_CONTROL}), so an old one cannot be replayed.
  *
  * <p>Every parallel instance applies the same records in the same order, so all agree.
  */
@@ -29,6 +36,8 @@ final class ServingModels {
 
     static final int HISTORY = 8;
     static final String PINNED = "pinned";
+    /** Control state: issued_at (epoch ms) of the last control applied. */
+    static final String LAST_CONTROL = "last-control-issued-at";
 
     private ServingModels() {}
 
@@ -61,50 +70,92 @@ final class ServingModels {
     }
 
     /**
-     * Accepts a model if it verifies (and, when keys are trusted, is signed by one of them) and is newer than every candidate.
+     * Accepts a model if it passes {@link #admit} and is newer than every candidate.
      *
      * @return null if accepted or the newest model delivered again, else why it was refused
      */
     static String accept(ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control,
-            List<ModelUpdate> initial, Map<String, PublicKey> trusted) throws Exception {
-        try {
-            Model.verify(update);
-            if (!trusted.isEmpty()) {
-                ModelSigning.verify(update, trusted);
-            }
-        } catch (ModelRejectedException e) {
-            return e.getMessage();
-        }
+            List<ModelUpdate> initial, ModelAdmission admission, Map<String, PublicKey> trusted) throws Exception {
         List<ModelUpdate> candidates = candidates(models, initial);
         long newest = newest(candidates);
         if (!candidates.isEmpty() && candidates.get(0).getVersion() == update.getVersion()
-                && candidates.get(0).getWeightsSha256().equals(update.getWeightsSha256())) {
-            return null; // the newest model delivered again (e.g. --model and the topic both have it): nothing changes
+                && candidates.get(0).getWeightsSha256().equals(update.getWeightsSha256())
+                && update.getModelName().equals(candidates.get(0).getModelName())) {
+            return null; // the newest model delivered again (e.g. --model and the topic both have it, or a re-timed copy): nothing changes
         }
-        if (update.getVersion() <= newest) {
-            return ModelRejectedException.Check.VERSION + ": version " + update.getVersion() + " is not newer than the newest accepted version "
-                    + newest;
+        try {
+            admit(update, newest, admission, trusted);
+        } catch (ModelRejectedException e) {
+            return e.getMessage();
         }
         models.put(key(update.getVersion()), update);
         prune(models, control.get(PINNED));
         return null;
     }
 
-    /** Applies a pin or unpin; a pin must name a version the job holds. */
+    /**
+     * The checks of a model, cheap ones first: its line, its version against the newest held ({@code 0} if none),
+     * then {@link Model#verify} (shape before any allocation, checksum, values), then its signature.
+     */
+    static void admit(ModelUpdate update, long newest, ModelAdmission admission, Map<String, PublicKey> trusted)
+            throws ModelRejectedException {
+        if (!admission.line().equals(update.getModelName())) {
+            throw new ModelRejectedException(Check.LINE, "model line '" + update.getModelName() + "' is not served by this job (it serves '"
+                    + admission.line() + "', --model-line)");
+        }
+        long version = update.getVersion();
+        if (version <= newest) {
+            throw new ModelRejectedException(Check.VERSION, "version " + version + " is not newer than the newest accepted version " + newest);
+        }
+        if (version > ModelAdmission.MAX_VERSION || (newest > 0 && version - newest > admission.maxVersionStep())) {
+            throw new ModelRejectedException(Check.VERSION, "version " + version + " jumps more than " + admission.maxVersionStep()
+                    + " past the newest accepted version " + newest + " (--max-version-step), or past 2^53; a version that high would"
+                    + " leave no room for the models after it");
+        }
+        Model.verify(update);
+        if (admission.signaturesRequired()) {
+            ModelSigning.verify(update, trusted);
+        }
+    }
+
+    /**
+     * Applies a pin or unpin of the served line, signed when keys are trusted, issued after the last control applied; a
+     * pin must name a version the job holds.
+     *
+     * @return null if applied, else why it was refused
+     */
     static String apply(ModelControl command, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control,
-            List<ModelUpdate> initial) throws Exception {
+            List<ModelUpdate> initial, ModelAdmission admission, Map<String, PublicKey> trusted) throws Exception {
+        if (!admission.line().equals(command.getModelName())) {
+            return Check.LINE + ": control of model line '" + command.getModelName() + "' is not for this job (it serves '" + admission.line()
+                    + "', --model-line)";
+        }
+        if (admission.signaturesRequired()) {
+            try {
+                ModelSigning.verify(command, trusted);
+            } catch (ModelRejectedException e) {
+                return e.getMessage();
+            }
+        }
+        long issuedAt = command.getIssuedAt().toEpochMilli();
+        Long last = control.get(LAST_CONTROL);
+        if (last != null && issuedAt <= last) {
+            return Check.REPLAY + ": " + command.getAction() + " issued at " + command.getIssuedAt() + " is not after the last control"
+                    + " applied (issued at " + Instant.ofEpochMilli(last) + "); an old control is not applied again";
+        }
         if (command.getAction() == ModelAction.UNPIN) {
             control.remove(PINNED);
-            return null;
+        } else {
+            long version = command.getVersion();
+            List<ModelUpdate> candidates = candidates(models, initial);
+            if (candidates.stream().noneMatch(m -> m.getVersion() == version)) {
+                return "PIN: version " + version + " is not held by the job (it holds "
+                        + (candidates.isEmpty() ? "none" : candidates.stream().map(ModelUpdate::getVersion).sorted().toList())
+                        + "); publish that model again to pin it";
+            }
+            control.put(PINNED, version);
         }
-        long version = command.getVersion();
-        List<ModelUpdate> candidates = candidates(models, initial);
-        if (candidates.stream().noneMatch(m -> m.getVersion() == version)) {
-            return "PIN: version " + version + " is not held by the job (it holds "
-                    + (candidates.isEmpty() ? "none" : candidates.stream().map(ModelUpdate::getVersion).sorted().toList())
-                    + "); publish that model again to pin it";
-        }
-        control.put(PINNED, version);
+        control.put(LAST_CONTROL, issuedAt);
         return null;
     }
 

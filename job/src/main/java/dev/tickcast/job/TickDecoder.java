@@ -53,6 +53,12 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
             reject(ctx, BAD_ROW, raw.getError(), raw, null, now);
             return;
         }
+        long recordBytes = remaining(raw.getKey()) + remaining(raw.getValue());
+        if (recordBytes > maxRecordBytes) { // the key counts too: it is copied into the dead letter and the state's interner
+            reject(ctx, WireException.Reason.OVERSIZED.name(), "key of " + remaining(raw.getKey()) + " and value of " + remaining(raw.getValue())
+                    + " bytes: over the " + maxRecordBytes + "-byte limit for a tick record (--max-record-bytes)", raw, null, now);
+            return;
+        }
         Tick tick;
         try {
             tick = codec.decode(bytes(raw.getValue()));
@@ -81,6 +87,10 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
     private void reject(Context ctx, String reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
         deadLetters.inc(reason);
         ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(reason, detail, raw, symbol, detectedAtMs));
+    }
+
+    static long remaining(ByteBuffer buffer) {
+        return buffer == null ? 0 : buffer.remaining();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

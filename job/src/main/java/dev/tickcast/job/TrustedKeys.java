@@ -2,6 +2,7 @@ package dev.tickcast.job;
 
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.wire.WireException;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.io.IOException;
@@ -30,16 +31,16 @@ final class TrustedKeys {
         return keys;
     }
 
-    /** Fails the submission if an initial model is not signed by a trusted key (when keys are configured). */
-    static void checkInitialModels(List<byte[]> models, List<byte[]> trusted) {
-        if (trusted.isEmpty()) {
-            return;
-        }
+    /**
+     * Fails the submission if an initial model does not decode, is of another line than the job serves, does not verify,
+     * or (when keys are configured) is not signed by a trusted key.
+     */
+    static void checkInitialModels(List<byte[]> models, ModelAdmission admission) {
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         for (byte[] bytes : models) {
             try {
-                ModelSigning.verify(codec.decode(bytes), ModelSigning.trusted(trusted));
-            } catch (ModelRejectedException | IOException | dev.tickcast.schema.wire.WireException e) {
+                ServingModels.admit(codec.decode(bytes), 0, admission, admission.keysById());
+            } catch (ModelRejectedException | IOException | WireException e) {
                 throw new IllegalArgumentException("--model refused: " + e.getMessage(), e);
             }
         }

@@ -48,7 +48,7 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     static ForecastHarness open() throws Exception {
-        return open(null);
+        return open((byte[]) null);
     }
 
     /** Through {@link ProcessFunctionTestHarnesses}: max parallelism 1, one subtask, opened with empty state. */
@@ -59,8 +59,13 @@ final class ForecastHarness implements AutoCloseable {
 
     /** A function that accepts only models signed by one of {@code trustedKeys} (X.509 encodings). */
     static ForecastHarness openTrusting(List<byte[]> trustedKeys) throws Exception {
+        return open(new ModelAdmission(TestModels.LINE, trustedKeys, ModelAdmission.DEFAULT_MAX_VERSION_STEP));
+    }
+
+    /** A function that admits models and controls as {@code admission} says. */
+    static ForecastHarness open(ModelAdmission admission) throws Exception {
         return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), trustedKeys), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE,
+                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), admission), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE,
                 Streams.MODEL_CONTROL_STATE));
     }
 
@@ -87,7 +92,8 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     private static ForecastFunction function(byte[] initialModel) {
-        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel == null ? List.of() : List.of(initialModel));
+        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel == null ? List.of() : List.of(initialModel),
+                ModelAdmission.unsigned(TestModels.LINE));
     }
 
     ForecastHarness tick(TickBuilder tick) throws Exception {

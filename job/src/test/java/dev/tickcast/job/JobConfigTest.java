@@ -32,7 +32,9 @@ class JobConfigTest {
         assertThat(c.parallelism()).isEqualTo(-1);
         assertThat(c.maxParallelism()).isEqualTo(128);
         assertThat(c.stateTtl()).isEqualTo(Duration.ofDays(7));
-        assertThat(c.futureTolerance()).isEqualTo(Duration.ofDays(1));
+        assertThat(c.futureTolerance()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.modelLine()).isEqualTo("default");
+        assertThat(c.maxVersionStep()).isEqualTo(1000);
         assertThat(c.initialModel()).isNull();
         assertThat(c.forecastSettings()).isEqualTo(ForecastSettings.DEFAULTS);
         assertThat(c.maxRecordBytes()).isEqualTo(1 << 20);

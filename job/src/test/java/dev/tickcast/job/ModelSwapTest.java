@@ -46,14 +46,18 @@ class ModelSwapTest {
         return h;
     }
 
-    private static ModelControl pin(long version) {
-        return ModelControl.newBuilder().setModelName("test").setAction(ModelAction.PIN).setVersion(version)
-                .setIssuedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+    /** Controls are applied only if issued after the last one: each made here is a second later than the one before. */
+    private Instant issuedAt = Instant.parse("2026-01-01T00:00:00Z");
+
+    private ModelControl pin(long version) {
+        issuedAt = issuedAt.plusSeconds(1);
+        return ModelControl.newBuilder().setModelName(TestModels.LINE).setAction(ModelAction.PIN).setVersion(version).setIssuedAt(issuedAt)
+                .build();
     }
 
-    private static ModelControl unpin() {
-        return ModelControl.newBuilder().setModelName("test").setAction(ModelAction.UNPIN).setIssuedAt(Instant.parse("2026-01-02T00:00:00Z"))
-                .build();
+    private ModelControl unpin() {
+        issuedAt = issuedAt.plusSeconds(1);
+        return ModelControl.newBuilder().setModelName(TestModels.LINE).setAction(ModelAction.UNPIN).setIssuedAt(issuedAt).build();
     }
 
     /** Two interleaved random walks, 40 ticks each. */

@@ -15,6 +15,9 @@ import java.util.Random;
 /** Small models with seeded random weights, assembled the way the trainer assembles them. */
 final class TestModels {
 
+    /** The model line the harness serves. */
+    static final String LINE = "test";
+
     static final Instant CREATED = Instant.parse("2024-03-02T08:00:00Z");
 
     private TestModels() {}
@@ -47,7 +50,7 @@ final class TestModels {
 
     /** A model around the given weights, with a matching checksum. */
     static ModelUpdate withWeights(long version, CellType cellType, int[] hiddenSizes, float[] weights) {
-        return ModelFile.build("test", version, cellType, hiddenSizes, spec(), weights, null, null, CREATED);
+        return ModelFile.build(LINE, version, cellType, hiddenSizes, spec(), weights, null, null, CREATED);
     }
 
     static Model verified(ModelUpdate update) {

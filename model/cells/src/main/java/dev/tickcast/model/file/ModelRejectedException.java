@@ -8,12 +8,16 @@ public final class ModelRejectedException extends Exception {
     /** Which verification failed; the name is the dead letter's detail prefix and a metric label. */
     public enum Check {
         UNREADABLE,
+        /** A model or control of a model line the job does not serve. */
+        LINE,
         VERSION,
         FEATURES,
         SHAPE,
         CHECKSUM,
         NOT_FINITE,
-        SIGNATURE
+        SIGNATURE,
+        /** A control issued no later than the last one applied: an old control sent again. */
+        REPLAY
     }
 
     private final Check check;

@@ -1,5 +1,6 @@
 package dev.tickcast.model.file;
 
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.io.IOException;
@@ -27,17 +28,24 @@ import java.util.Map;
  * Ed25519 signatures on models (JDK crypto only), so that writing to the models topic is not enough to
  * change every forecast: the job serves only models signed by a key it trusts.
  *
- * <p>The signature covers the whole ModelUpdate — weights, checksum, shape, scaler, version, metrics —
+ * <p>The signature covers the whole ModelUpdate — name, weights, checksum, shape, scaler, version, metrics —
  * in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared. The
- * effective time is left out on purpose: it is deployment scheduling ({@code --model FILE@TIME}), not the
- * model. {@code signer} names the key: the first 8 bytes of the SHA-256 of its encoding, in hex.
+ * effective time is left out on purpose: it is deployment scheduling ({@code FILE@TIME}, chosen when a model
+ * is published or replayed), not the model. That leaves a signed model replayable with another effective
+ * time, which the job makes harmless: it accepts only versions newer than every one it holds, and a second
+ * delivery of the newest changes nothing, so an old or re-timed copy is refused or ignored.
+ *
+ * <p>Controls (pin, unpin) are signed over all their fields, {@code issued_at} included; the job applies a
+ * control only if it was issued after the last one it applied, so an old signed control cannot be replayed.
+ * {@code signer} names the key: the first 8 bytes of the SHA-256 of its encoding, in hex.
  *
  * <p>Keys are PEM files: PKCS#8 private keys, X.509 SubjectPublicKeyInfo public keys.
  */
 public final class ModelSigning {
 
     private static final String ALGORITHM = "Ed25519";
-    private static final WireCodec<ModelUpdate> CODEC = WireCodec.of(ModelUpdate.class, Integer.MAX_VALUE);
+    private static final WireCodec<ModelUpdate> MODELS = WireCodec.of(ModelUpdate.class, Integer.MAX_VALUE);
+    private static final WireCodec<ModelControl> CONTROLS = WireCodec.of(ModelControl.class);
 
     private ModelSigning() {}
 
@@ -60,14 +68,12 @@ public final class ModelSigning {
 
     /** The model, signed: {@code signer} = the key's id, {@code signature} = Ed25519 over the signed payload. */
     public static ModelUpdate sign(ModelUpdate model, PrivateKey privateKey, PublicKey publicKey) {
-        try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(privateKey);
-            signer.update(payload(model));
-            return ModelUpdate.newBuilder(model).setSigner(keyId(publicKey)).setSignature(ByteBuffer.wrap(signer.sign())).build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
-        }
+        return ModelUpdate.newBuilder(model).setSigner(keyId(publicKey)).setSignature(signature(payload(model), privateKey)).build();
+    }
+
+    /** The control, signed the same way (over its wire encoding with signature and signer cleared). */
+    public static ModelControl sign(ModelControl control, PrivateKey privateKey, PublicKey publicKey) {
+        return ModelControl.newBuilder(control).setSigner(keyId(publicKey)).setSignature(signature(payload(control), privateKey)).build();
     }
 
     /**
@@ -77,34 +83,60 @@ public final class ModelSigning {
      * @throws ModelRejectedException with check SIGNATURE saying what is wrong and what is trusted
      */
     public static void verify(ModelUpdate model, Map<String, PublicKey> trusted) throws ModelRejectedException {
-        if (model.getSignature() == null || model.getSigner() == null) {
+        verify("model v" + model.getVersion(), model.getSignature(), model.getSigner(), payload(model), trusted);
+    }
+
+    /** Checks that a control (pin, unpin) is signed by one of the trusted keys. */
+    public static void verify(ModelControl control, Map<String, PublicKey> trusted) throws ModelRejectedException {
+        verify(control.getAction() + " control", control.getSignature(), control.getSigner(), payload(control), trusted);
+    }
+
+    private static void verify(String what, ByteBuffer signatureBytes, String signer, byte[] payload, Map<String, PublicKey> trusted)
+            throws ModelRejectedException {
+        if (signatureBytes == null || signer == null) {
             throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE,
-                    "model v" + model.getVersion() + " is not signed; this job trusts keys " + trusted.keySet() + " (sign with 'tickcast train --signing-key')");
+                    what + " is not signed; this job trusts keys " + trusted.keySet() + " (sign with --signing-key)");
         }
-        PublicKey key = trusted.get(model.getSigner());
+        PublicKey key = trusted.get(signer);
         if (key == null) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "model v" + model.getVersion() + " is signed by key "
-                    + model.getSigner() + ", which this job does not trust (trusted: " + trusted.keySet() + ")");
+            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, what + " is signed by key "
+                    + signer + ", which this job does not trust (trusted: " + trusted.keySet() + ")");
         }
         try {
             Signature verifier = Signature.getInstance(ALGORITHM);
             verifier.initVerify(key);
-            verifier.update(payload(model));
-            byte[] signature = new byte[model.getSignature().remaining()];
-            model.getSignature().duplicate().get(signature);
+            verifier.update(payload);
+            byte[] signature = new byte[signatureBytes.remaining()];
+            signatureBytes.duplicate().get(signature);
             if (!verifier.verify(signature)) {
-                throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of model v" + model.getVersion()
-                        + " does not verify with key " + model.getSigner() + ": the model was changed after signing");
+                throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of " + what
+                        + " does not verify with key " + signer + ": it was changed after signing");
             }
         } catch (GeneralSecurityException e) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of model v" + model.getVersion()
+            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of " + what
                     + " cannot be checked: " + e.getMessage());
         }
     }
 
-    /** What is signed: the wire encoding with signature, signer and effective time cleared. */
+    private static ByteBuffer signature(byte[] payload, PrivateKey privateKey) {
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(privateKey);
+            signer.update(payload);
+            return ByteBuffer.wrap(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
+        }
+    }
+
+    /** What is signed of a model: the wire encoding with signature, signer and effective time cleared. */
     static byte[] payload(ModelUpdate model) {
-        return CODEC.encode(ModelUpdate.newBuilder(model).setSignature(null).setSigner(null).setEffectiveTime(null).build());
+        return MODELS.encode(ModelUpdate.newBuilder(model).setSignature(null).setSigner(null).setEffectiveTime(null).build());
+    }
+
+    /** What is signed of a control: all of it (line, action, version, issued_at, reason), signature and signer cleared. */
+    static byte[] payload(ModelControl control) {
+        return CONTROLS.encode(ModelControl.newBuilder(control).setSignature(null).setSigner(null).build());
     }
 
     // ---- keys as PEM files ----

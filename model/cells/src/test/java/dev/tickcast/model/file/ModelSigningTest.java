@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickcast.model.testdata.TestModels;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.ModelAction;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -84,6 +86,25 @@ class ModelSigningTest {
         ModelUpdate signed = ModelSigning.sign(MODEL, ALICE.getPrivate(), ALICE.getPublic());
         ModelUpdate scheduled = ModelUpdate.newBuilder(signed).setEffectiveTime(Instant.parse("2030-01-01T00:00:00Z")).build();
         assertThatCode(() -> ModelSigning.verify(scheduled, trust(ALICE))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void controlsAreSignedOverEveryFieldIncludingWhenTheyWereIssued() {
+        ModelControl pin = ModelControl.newBuilder().setAction(ModelAction.PIN).setVersion(3)
+                .setIssuedAt(Instant.parse("2026-12-06T08:00:00Z")).setReason("v4 drifts").build();
+        ModelControl signed = ModelSigning.sign(pin, ALICE.getPrivate(), ALICE.getPublic());
+        assertThatCode(() -> ModelSigning.verify(signed, trust(ALICE))).doesNotThrowAnyException();
+
+        for (ModelControl changed : List.of(ModelControl.newBuilder(signed).setVersion(2).build(),
+                ModelControl.newBuilder(signed).setAction(ModelAction.UNPIN).build(),
+                ModelControl.newBuilder(signed).setIssuedAt(Instant.parse("2027-01-01T00:00:00Z")).build(),
+                ModelControl.newBuilder(signed).setModelName("canary").build())) {
+            assertThatThrownBy(() -> ModelSigning.verify(changed, trust(ALICE))).isInstanceOf(ModelRejectedException.class)
+                    .hasMessageContaining("does not verify");
+        }
+        assertThatThrownBy(() -> ModelSigning.verify(pin, trust(ALICE))).hasMessageContaining("PIN control is not signed");
+        assertThatThrownBy(() -> ModelSigning.verify(ModelSigning.sign(pin, BOB.getPrivate(), BOB.getPublic()), trust(ALICE)))
+                .hasMessageContaining("which this job does not trust");
     }
 
     @Test
