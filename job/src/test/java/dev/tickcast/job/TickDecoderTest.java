@@ -102,10 +102,21 @@ class TickDecoderTest {
                 Arguments.of("WRONG_SCHEMA", WireCodec.of(DeadLetter.class).encode(other)),
                 Arguments.of("UNDECODABLE", Arrays.copyOf(tick, tick.length - 6)),
                 Arguments.of("UNDECODABLE", Arrays.copyOf(tick, 12)),
-                Arguments.of("UNDECODABLE", hugeSymbolLength(tick)));
+                Arguments.of("UNDECODABLE", hugeSymbolLength(tick)),
+                Arguments.of("UNDECODABLE", lengthPast2pow31(tick)));
     }
 
-    /** A tick's header, then a symbol that claims to be ~2 GB long: must be refused, not allocated. */
+    /** A tick's header, then a symbol length past 2^31: Avro 1.12 threw UnsupportedOperationException, uncaught. */
+    private static byte[] lengthPast2pow31(byte[] tick) {
+        byte[] evil = Arrays.copyOf(tick, 15);
+        System.arraycopy(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10}, 0, evil, 10, 5);
+        return evil;
+    }
+
+    /**
+     * A tick's header, then a symbol that claims to be ~2 GB long: refused by the bounds check before Avro allocates
+     * (the dead letter's detail says so; Avro alone allocated the 2 GB first).
+     */
     private static byte[] hugeSymbolLength(byte[] tick) {
         byte[] evil = Arrays.copyOf(tick, 18);
         long zigzag = 4_000_000_000L; // Avro's zig-zag varint of 2_000_000_000
@@ -131,6 +142,43 @@ class TickDecoderTest {
         assertPointsAtSource(dl, reason, value);
         assertThat(dl.getSymbol()).isNull();
         assertThat(dl.getDetectedAt().toEpochMilli()).isBetween(before, after);
+        if (value.length < 20 && reason.equals("UNDECODABLE")) { // the length-prefix attacks
+            assertThat(dl.getDetail()).contains("does not fit in the");
+        }
+    }
+
+    @Test
+    void aHugeKeyCountsInTheSizeLimitAndTheDeadLetterCarriesItsHeadLengthAndHash() throws Exception {
+        decoder(1 << 20);
+        byte[] key = new byte[600 * 1024];
+        new Random(1).nextBytes(key);
+        byte[] value = Arrays.copyOf(encode(tick("ACME", T0).price(101.5).build()), 500 * 1024); // each alone under 1 MiB
+        harness.processElement(new RawRecord(TICKS_TOPIC, PARTITION, OFFSET, ByteBuffer.wrap(key), ByteBuffer.wrap(value), null), 7L);
+
+        DeadLetter dl = onlyDeadLetter();
+        assertThat(dl.getReason()).isEqualTo("OVERSIZED");
+        assertThat(dl.getDetail()).contains("key of 614400 and value of 512000 bytes");
+        assertThat(bytes(dl.getKey())).isEqualTo(Arrays.copyOf(key, DeadLetters.MAX_KEY_BYTES));
+        assertThat(dl.getKeyLength()).isEqualTo(key.length);
+        assertThat(bytes(dl.getKeySha256())).isEqualTo(dev.tickcast.model.file.Weights.sha256(ByteBuffer.wrap(key)));
+        assertThat(dl.getValueLength()).isEqualTo(value.length);
+        assertThat(WireCodec.of(DeadLetter.class).encode(dl).length).isLessThan(80 * 1024);
+    }
+
+    @Test
+    void aValueJustUnderTheBrokersLimitMakesADeadLetterFarBelowIt() throws Exception {
+        decoder(1 << 20);
+        byte[] value = new byte[(1 << 20) - 100];
+        new Random(2).nextBytes(value);
+        value[0] = 0x11;
+        harness.processElement(TickBuilder.raw(value, PARTITION, OFFSET), 7L);
+
+        DeadLetter dl = onlyDeadLetter();
+        assertThat(dl.getReason()).isEqualTo("NOT_AVRO");
+        assertThat(bytes(dl.getValue())).isEqualTo(Arrays.copyOf(value, DeadLetters.MAX_VALUE_BYTES));
+        assertThat(dl.getValueLength()).isEqualTo(value.length);
+        assertThat(bytes(dl.getValueSha256())).isEqualTo(dev.tickcast.model.file.Weights.sha256(ByteBuffer.wrap(value)));
+        assertThat(WireCodec.of(DeadLetter.class).encode(dl).length).isLessThan(80 * 1024);
     }
 
     @Test
