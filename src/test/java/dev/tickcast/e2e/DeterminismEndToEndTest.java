@@ -65,8 +65,8 @@ class DeterminismEndToEndTest {
     void twoKafkaReplaysAndAFileBackfillGiveIdenticalForecastsWithAModelSwapAtAFixedPoint() throws Exception {
         List<Tick> ticks = BundledData.read().ticks();
         Instant swapAt = ticks.get(ticks.size() * 3 / 5).getEventTime();
-        ModelUpdate v1 = E2eData.randomModel("swap", 1, CellType.LSTM, new int[] {8}, 11L);
-        ModelUpdate v2 = ModelUpdate.newBuilder(E2eData.randomModel("swap", 2, CellType.GRU, new int[] {8}, 12L))
+        ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {8}, 11L);
+        ModelUpdate v2 = ModelUpdate.newBuilder(E2eData.randomModel("default", 2, CellType.GRU, new int[] {8}, 12L))
                 .setEffectiveTime(swapAt).build();
 
         Map<String, List<String>> first = kafkaReplay("run1", ticks, v1, v2, swapAt);

@@ -119,7 +119,7 @@ class HostileInputEndToEndTest {
         Map<String, ForecastState> states = new HashMap<>();
         Map<String, Long> reasons = new TreeMap<>();
         List<String> forecasts = new ArrayList<>();
-        long latest = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+        long latest = System.currentTimeMillis() + JobConfig.defaults().futureTolerance().toMillis();
         for (byte[] v : values) {
             Tick t;
             try {

@@ -83,25 +83,25 @@ class ModelSwapEndToEndTest {
         List<Tick> ticks = BundledData.read().ticks();
         int n = ticks.size();
         int[] cut = {0, n / 5, 2 * n / 5, 3 * n / 5, 4 * n / 5, n};
-        ModelUpdate v1 = E2eData.randomModel("swap", 1, CellType.LSTM, new int[] {12}, 1L);
-        ModelUpdate v2 = E2eData.randomModel("swap", 2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
+        ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {12}, 1L);
+        ModelUpdate v2 = E2eData.randomModel("default", 2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
 
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
-        models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v1));
+        models.send("default", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v1));
         JobClient job = JobRunner.start(config, new Configuration(), List.of(), "swap-1");
         try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 1);
             sendAndAwait(collector, config, ticks, cut[0], cut[1]);
 
-            models.send("swap", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v2));
+            models.send("default", WireCodec.of(ModelUpdate.class, 64 << 20).encode(v2));
             awaitServing(collector, config, 2);
             sendAndAwait(collector, config, ticks, cut[1], cut[2]);
 
-            models.send("swap#control", control(ModelAction.PIN, 1));
+            models.send("default#control", control(ModelAction.PIN, 1));
             awaitServing(collector, config, 1);
             sendAndAwait(collector, config, ticks, cut[2], cut[3]);
 
-            models.send("swap#control", control(ModelAction.UNPIN, 0));
+            models.send("default#control", control(ModelAction.UNPIN, 0));
             awaitServing(collector, config, 2);
             sendAndAwait(collector, config, ticks, cut[3], cut[4]);
 
@@ -146,15 +146,15 @@ class ModelSwapEndToEndTest {
                 "--starting-offsets", "earliest", "--transactional-id-prefix", "bad");
         kafka.createTopics(2, config.ticksTopic(), config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
-        ModelUpdate v5 = E2eData.randomModel("swap", 5, CellType.LSTM, new int[] {6}, 5L);
+        ModelUpdate v5 = E2eData.randomModel("default", 5, CellType.LSTM, new int[] {6}, 5L);
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
-        models.send("swap", codec.encode(v5));
+        models.send("default", codec.encode(v5));
 
         JobClient job = JobRunner.start(config, new Configuration(), List.of(), "bad-models");
         try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 5);
-            ModelUpdate v6 = E2eData.randomModel("swap", 6, CellType.LSTM, new int[] {6}, 6L);
+            ModelUpdate v6 = E2eData.randomModel("default", 6, CellType.LSTM, new int[] {6}, 6L);
             byte[] altered = bytes(v6.getWeights());
             altered[7] ^= 0x40;
             float[] nan = dev.tickcast.model.file.Weights.fromBytes(v6.getWeights());
@@ -166,12 +166,12 @@ class ModelSwapEndToEndTest {
                     .setWeightsSha256(java.nio.ByteBuffer.wrap(dev.tickcast.model.file.Weights.sha256(
                             java.nio.ByteBuffer.wrap(dev.tickcast.model.file.Weights.toBytes(tooFew)))))
                     .build()));
-            bad.put("NOT_FINITE", codec.encode(ModelFile.build("swap", 6, CellType.LSTM, new int[] {6}, v6.getFeatures(), nan, null, null,
+            bad.put("NOT_FINITE", codec.encode(ModelFile.build("default", 6, CellType.LSTM, new int[] {6}, v6.getFeatures(), nan, null, null,
                     v6.getCreatedAt())));
             bad.put("WRONG_SCHEMA", UnknownCellType.encode(v6, "TRANSFORMER"));
-            bad.put("VERSION", codec.encode(E2eData.randomModel("swap", 4, CellType.LSTM, new int[] {6}, 4L)));
+            bad.put("VERSION", codec.encode(E2eData.randomModel("default", 4, CellType.LSTM, new int[] {6}, 4L)));
             for (byte[] b : bad.values()) {
-                models.send("swap", b);
+                models.send("default", b);
             }
             List<dev.tickcast.schema.DeadLetter> deadLetters = new ArrayList<>();
             WireCodec<dev.tickcast.schema.DeadLetter> dl = WireCodec.of(dev.tickcast.schema.DeadLetter.class);
@@ -237,8 +237,8 @@ class ModelSwapEndToEndTest {
     }
 
     private static byte[] control(ModelAction action, long version) {
-        return WireCodec.of(ModelControl.class).encode(ModelControl.newBuilder().setModelName("swap").setAction(action).setVersion(version)
-                .setIssuedAt(Instant.parse("2026-06-01T00:00:00Z")).build());
+        return WireCodec.of(ModelControl.class).encode(ModelControl.newBuilder().setModelName("default").setAction(action).setVersion(version)
+                .setIssuedAt(Instant.now()).build()); // a control applies only if issued after the last one
     }
 
     /** Writes to the models topic. */

@@ -72,7 +72,7 @@ class SecureKafkaEndToEndTest {
             JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
 
             WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, 64 << 20);
-            ModelUpdate v1 = E2eData.randomModel("swap", 1, CellType.LSTM, new int[] {4}, 1L);
+            ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {4}, 1L);
             KafkaIo.produce(kafka.bootstrapServers(), admin, List.of(new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(v1))));
             List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();
             WireCodec<Tick> codec = WireCodec.of(Tick.class);
@@ -93,7 +93,7 @@ class SecureKafkaEndToEndTest {
                 running.cancel().get();
             }
 
-            ModelUpdate evil = E2eData.randomModel("swap", 99, CellType.LSTM, new int[] {4}, 99L);
+            ModelUpdate evil = E2eData.randomModel("default", 99, CellType.LSTM, new int[] {4}, 99L);
             ProducerRecord<byte[], byte[]> evilRecord = new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(evil));
             Properties none = new Properties();
             none.put("max.block.ms", "3000");

@@ -59,8 +59,8 @@ class SwapLatencyTest {
                 KafkaIo.await(() -> collector.count(f -> true) > 2000, java.time.Duration.ofMinutes(1), "ticks flowing");
                 WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
                 for (int version = 1; version <= SWAPS; version++) {
-                    ModelUpdate model = E2eData.randomModel("swap", version, CellType.LSTM, new int[] {32}, version);
-                    models.send(new ProducerRecord<>(config.modelsTopic(), WireCodec.key("swap"), codec.encode(model))).get();
+                    ModelUpdate model = E2eData.randomModel("default", version, CellType.LSTM, new int[] {32}, version);
+                    models.send(new ProducerRecord<>(config.modelsTopic(), WireCodec.key("default"), codec.encode(model))).get();
                     long written = System.nanoTime();
                     long v = version;
                     KafkaIo.await(() -> collector.seen().stream().anyMatch(s -> s.forecast().getModelVersion() == v),

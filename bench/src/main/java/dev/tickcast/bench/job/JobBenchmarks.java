@@ -114,7 +114,7 @@ public final class JobBenchmarks {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) ((random.nextDouble() * 2 - 1) * 0.3);
         }
-        return ModelFile.build("bench", 1, cell, sizes, spec, w, null, null, Instant.parse("2024-01-01T00:00:00Z"));
+        return ModelFile.build("default", 1, cell, sizes, spec, w, null, null, Instant.parse("2024-01-01T00:00:00Z"));
     }
 
     /** Serialised bytes of one symbol's state after {@link #WARMUP_TICKS_PER_SYMBOL} ticks (full rings), as the job stores it. */
