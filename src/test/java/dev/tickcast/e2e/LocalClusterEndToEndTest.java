@@ -205,7 +205,7 @@ class LocalClusterEndToEndTest {
     private List<String> jobArgs(String prefix) throws IOException {
         Path modelFile = temp.resolve(prefix + "-model.avro");
         ModelFile.write(model, modelFile);
-        return UpgradeFixture.jobArgs(prefix, cluster.bootstrap(), modelFile, "exactly-once", prefix);
+        return UpgradeFixture.jobArgs(prefix, cluster.bootstrap(), modelFile, model.getModelName(), "exactly-once", prefix);
     }
 
     /** Creates the topics, then waits until every partition's leader answers (STACK.md: else records can be lost). */

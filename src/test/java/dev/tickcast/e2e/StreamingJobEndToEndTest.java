@@ -75,7 +75,7 @@ class StreamingJobEndToEndTest {
         JobConfig config = JobConfig.fromArgs("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", "e2e.ticks",
                 "--topic.forecasts", "e2e.forecasts", "--topic.evaluations", "e2e.evaluations", "--topic.models", "e2e.models",
                 "--topic.deadletters", "e2e.deadletters", "--parallelism", String.valueOf(PARALLELISM), "--checkpoint-interval", "1 s",
-                "--starting-offsets", "earliest", "--transactional-id-prefix", "e2e");
+                "--starting-offsets", "earliest", "--transactional-id-prefix", "e2e", "--model-line", "e2e");
         kafka.createTopics(3, config.ticksTopic());
         kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, config.modelsTopic());

@@ -80,14 +80,18 @@ final class UpgradeFixture {
 
     /** The job's options; {@code delivery} differs: the fixture was taken at-least-once (see the writer). */
     static List<String> jobArgs(String bootstrap, Path modelFile, String delivery, String transactionalIdPrefix) {
-        return jobArgs(PREFIX, bootstrap, modelFile, delivery, transactionalIdPrefix);
+        return jobArgs(PREFIX, bootstrap, modelFile, PREFIX, delivery, transactionalIdPrefix);
     }
 
-    /** The job's options as the cluster tests run it: the {@link #topics(String)}, checkpoints every second. */
-    static List<String> jobArgs(String prefix, String bootstrap, Path modelFile, String delivery, String transactionalIdPrefix) {
+    /**
+     * The job's options as the cluster tests run it: the {@link #topics(String)}, checkpoints every second, serving the
+     * model line of the model file.
+     */
+    static List<String> jobArgs(String prefix, String bootstrap, Path modelFile, String modelLine, String delivery,
+            String transactionalIdPrefix) {
         return List.of("--bootstrap", bootstrap, "--topic.ticks", prefix + ".ticks", "--topic.forecasts", prefix + ".forecasts",
                 "--topic.evaluations", prefix + ".evaluations", "--topic.models", prefix + ".models", "--topic.deadletters",
                 prefix + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--delivery", delivery,
-                "--transactional-id-prefix", transactionalIdPrefix, "--model", modelFile.toString());
+                "--transactional-id-prefix", transactionalIdPrefix, "--model", modelFile.toString(), "--model-line", modelLine);
     }
 }

@@ -9,11 +9,19 @@ import java.util.Arrays;
  * (computed by the keyed state on every access) is cached in it. Open addressing over the bytes; bounded: once
  * it holds {@link #MAX_ENTRIES} strings it starts over empty, so a feed of endless new symbols costs memory
  * like a feed of {@code MAX_ENTRIES}. Not thread-safe: one per serializer instance.
+ *
+ * <p>Symbols come from whoever writes the ticks topic, so the table must not be floodable: the hash is seeded per
+ * instance and mixes each byte non-linearly (a polynomial hash such as {@code 31 * h + b} collides for {@code Aa} and
+ * {@code BB} whatever its seed), and a lookup probes at most {@link #MAX_PROBE} slots: past that the String is made
+ * and returned without being kept, which costs what not interning costs.
  */
 final class StringInterner {
 
     /** Most strings kept (the table is twice as large). */
     static final int MAX_ENTRIES = 1 << 17;
+
+    /** Most slots one lookup looks at before it gives up on interning that key. */
+    static final int MAX_PROBE = 32;
 
     /** Key bytes held in the slot itself: a symbol of up to this many bytes is matched without touching its array. */
     private static final int HEAD_BYTES = Long.BYTES;
@@ -28,6 +36,7 @@ final class StringInterner {
     private byte[][] keys = new byte[256][];
     private String[] values = new String[256];
     private int size;
+    private final int seed = java.util.concurrent.ThreadLocalRandom.current().nextInt() | 1;
 
     /** The String for {@code bytes[0, length)}, decoded as UTF-8. */
     String intern(byte[] bytes, int length) {
@@ -35,7 +44,10 @@ final class StringInterner {
         long tag = tag(hash, length);
         long head = head(bytes, length);
         int mask = values.length - 1;
-        for (int i = hash & mask;; i = (i + 1) & mask) {
+        for (int probe = 0, i = hash & mask;; probe++, i = (i + 1) & mask) {
+            if (probe == MAX_PROBE) {
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
             long slotTag = slots[2 * i];
             if (slotTag == 0) {
                 return insert(bytes, length);
@@ -123,11 +135,16 @@ final class StringInterner {
         return head;
     }
 
-    private static int hash(byte[] bytes, int length) {
-        int h = 0;
+    /** Seeded, xor-then-multiply per byte (FNV-1a's shape), then murmur3's finaliser to spread it to the low bits. */
+    private int hash(byte[] bytes, int length) {
+        int h = seed;
         for (int i = 0; i < length; i++) {
-            h = 31 * h + bytes[i];
+            h = (h ^ (bytes[i] & 0xFF)) * 0x01000193;
         }
-        return h ^ (h >>> 16); // spread the high bits into the low ones the mask keeps
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
     }
 }

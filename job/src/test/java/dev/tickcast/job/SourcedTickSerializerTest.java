@@ -137,7 +137,7 @@ class SourcedTickSerializerTest {
         StringInterner interner = new StringInterner();
         byte[] acme = "ACME".getBytes();
         String kept = interner.intern(acme, acme.length);
-        for (int i = 0; i < StringInterner.MAX_ENTRIES + 10; i++) {
+        for (int i = 0; i < 2 * StringInterner.MAX_ENTRIES; i++) { // twice: a key past the probe bound is not kept
             byte[] b = ("S" + i).getBytes();
             assertThat(interner.intern(b, b.length)).isEqualTo("S" + i);
         }
@@ -146,6 +146,29 @@ class SourcedTickSerializerTest {
         assertThat(again).isEqualTo("ACME").isNotSameAs(kept); // started over: a new String, the same text
         byte[] prefix = "ACMEX".getBytes();
         assertThat(interner.intern(prefix, 4)).isSameAs(again); // only the first length bytes count
+    }
+
+    @Test
+    void internerIsNotFloodedBySymbolsThatCollideUnderAPolynomialHash() {
+        // "Aa" and "BB" have the same 31 * h + b hash, so every string of 14 such pairs does: 16,384 symbols that
+        // would share one probe chain. Seeded and mixed, they spread: nearly all are kept, each lookup is short.
+        List<String> colliding = new java.util.ArrayList<>();
+        for (int bits = 0; bits < 1 << 14; bits++) {
+            StringBuilder symbol = new StringBuilder();
+            for (int pair = 0; pair < 14; pair++) {
+                symbol.append((bits >> pair & 1) == 0 ? "Aa" : "BB");
+            }
+            colliding.add(symbol.toString());
+        }
+        assertThat(colliding.stream().map(String::hashCode).distinct().count()).isEqualTo(1);
+        StringInterner interner = new StringInterner();
+        for (String text : colliding) {
+            byte[] b = text.getBytes();
+            assertThat(interner.intern(b, b.length)).isEqualTo(text);
+        }
+        assertThat(interner.size()).isGreaterThan(colliding.size() * 99 / 100);
+        long same = colliding.stream().filter(t -> interner.intern(t.getBytes(), t.length()) == interner.intern(t.getBytes(), t.length())).count();
+        assertThat(same).isEqualTo(interner.size());
     }
 
     @Test
