@@ -68,7 +68,9 @@ final class BackfillCommand implements Callable<Integer> {
         try {
             KafkaConnection kafka = kafkaOptions.connection();
             List<String> args = new ArrayList<>(List.of("--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "2 s",
-                    "--bootstrap", kafka.bootstrap(), "--transactional-id-prefix", "tickcast-backfill", "--trusted-keys",
+                    "--bootstrap", kafka.bootstrap(), "--job-name", "tickcast-backfill",
+                    // a bounded run never restores, so its transactions need no stable name, only one no other run has
+                    "--transactional-id-prefix", "tickcast-backfill-" + java.util.UUID.randomUUID().toString().substring(0, 8), "--trusted-keys",
                     trustedKeys == null ? "" : trustedKeys));
             args.addAll(kafka.asJobOptions());
             config = JobConfig.fromArgs(args.toArray(new String[0]));

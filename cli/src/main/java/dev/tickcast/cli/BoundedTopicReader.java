@@ -1,6 +1,7 @@
 package dev.tickcast.cli;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -24,25 +26,71 @@ final class BoundedTopicReader {
     private BoundedTopicReader() {}
 
     static void read(KafkaConnection kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        read(kafka, topic, null, Long.MAX_VALUE, sink);
+    }
+
+    /**
+     * Reads only the tail of each partition: records with a timestamp at or after {@code since} (null: all), and of those
+     * at most {@code maxRecords} in all, the newest of each partition (shared out so that a partition with fewer records
+     * leaves its share to the others), so a topic kept forever cannot fill the reader's memory.
+     *
+     * @return the records of the range that were left out by either bound
+     */
+    static long read(KafkaConnection kafka, String topic, Instant since, long maxRecords,
+            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         List<TopicPartition> partitions = KafkaTopics.partitions(kafka, topic);
         Properties p = kafka.client();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!done(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new UserException("reading " + topic + " up to offsets " + end + " took over " + TIMEOUT.toMinutes()
-                            + " minutes; is the broker at " + kafka.bootstrap() + " overloaded?", 1);
+            Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, OffsetAndTimestamp> sinceOffsets = new HashMap<>();
+            if (since != null) {
+                Map<TopicPartition, Long> query = new HashMap<>();
+                partitions.forEach(tp -> query.put(tp, since.toEpochMilli()));
+                consumer.offsetsForTimes(query).forEach((tp, found) -> sinceOffsets.put(tp, found));
+            }
+            Map<TopicPartition, Long> start = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                long from = beginning.get(tp);
+                if (since != null) {
+                    OffsetAndTimestamp found = sinceOffsets.get(tp);
+                    from = found == null ? end.get(tp) : Math.max(from, found.offset()); // null: nothing that recent
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    // Records written after the read started are past the end seen then: leave them out.
-                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        sink.accept(r);
-                    }
+                start.put(tp, from);
+            }
+            // Smallest partitions first: each takes what it has up to an even share of what is left.
+            List<TopicPartition> bySize = new java.util.ArrayList<>(partitions);
+            bySize.sort(java.util.Comparator.comparingLong(tp -> end.get(tp) - start.get(tp)));
+            long budget = maxRecords;
+            long leftOut = 0;
+            for (int i = 0; i < bySize.size(); i++) {
+                TopicPartition tp = bySize.get(i);
+                long share = budget / (bySize.size() - i);
+                long from = Math.max(start.get(tp), end.get(tp) - share);
+                budget -= end.get(tp) - from;
+                leftOut += from - beginning.get(tp);
+                consumer.seek(tp, from);
+            }
+            drain(consumer, topic, end, kafka, sink);
+            return leftOut;
+        }
+    }
+
+    private static void drain(KafkaConsumer<byte[], byte[]> consumer, String topic, Map<TopicPartition, Long> end, KafkaConnection kafka,
+            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!done(consumer, end)) {
+            if (System.nanoTime() > deadline) {
+                throw new UserException("reading " + topic + " up to offsets " + end + " took over " + TIMEOUT.toMinutes()
+                        + " minutes; is the broker at " + kafka.bootstrap() + " overloaded?", 1);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                // Records written after the read started are past the end seen then: leave them out.
+                if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    sink.accept(r);
                 }
             }
         }

@@ -44,7 +44,7 @@ final class JobCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("tickcast job: %s -> %s on Kafka %s, %s; Flink web UI at %s (Ctrl-C stops)%n", config.ticksTopic(),
                 config.forecastsTopic(), config.bootstrap(), config.delivery(), LocalFlink.webUi(env));
-        TickcastJob.run(config, env, "tickcast");
+        TickcastJob.run(config, env, config.jobName());
         return 0;
     }
 }

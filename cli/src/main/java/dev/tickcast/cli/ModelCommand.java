@@ -44,12 +44,16 @@ final class ModelCommand implements Runnable {
         @Option(names = "--name", description = "Model name. Default: ${DEFAULT-VALUE}.", defaultValue = "default")
         String name;
 
+        @Mixin
+        ModelTrust trust;
+
         ModelsTopic models() {
             return new ModelsTopic(kafka.connection(), topic);
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the models of a model line on the topic, oldest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the models of a model line on the topic, oldest first,"
+            + " each with what a job with the same --trusted-keys makes of it: 'serves' (admitted) or why it is refused.")
     static final class ListModels implements Callable<Integer> {
         @Mixin
         Target target;
@@ -60,16 +64,23 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var published = target.models().published(target.name);
+            var published = target.models().published(target.trust.admission(target.name, null));
             if (published.isEmpty()) {
                 out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
                 return 0;
             }
-            out.printf("%-8s %-25s %-11s %-12s %10s %10s%n", "version", "created", "cell", "hidden", "val skill", "samples");
-            for (ModelUpdate m : published) {
-                out.printf("v%-7d %-25s %-11s %-12s %10s %10s%n", m.getVersion(), m.getCreatedAt(), m.getCellType(), m.getHiddenSizes(),
-                        m.getValidation() == null ? "-" : String.format("%+.4f", m.getValidation().getSkill()),
-                        m.getValidation() == null ? "-" : m.getValidation().getSamples());
+            out.printf("%-8s %-8s %-25s %-11s %-12s %10s %10s  %s%n", "offset", "version", "created", "cell", "hidden", "val skill",
+                    "samples", "admission");
+            for (ModelsTopic.Published p : published) {
+                ModelUpdate m = p.update();
+                String admission = p.admitted() ? "admitted" : "refused: " + p.refusal();
+                if (m == null) {
+                    out.printf("%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n", p.offset(), "-", "-", "-", "-", "-", "-", admission);
+                    continue;
+                }
+                out.printf("%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n", p.offset(), m.getVersion(), m.getCreatedAt(), m.getCellType(),
+                        m.getHiddenSizes(), m.getValidation() == null ? "-" : String.format("%+.4f", m.getValidation().getSkill()),
+                        m.getValidation() == null ? "-" : m.getValidation().getSamples(), admission);
             }
             return 0;
         }
@@ -117,6 +128,9 @@ final class ModelCommand implements Runnable {
         @Option(names = "--reason", description = "Why, kept in the control record.")
         String reason;
 
+        @Mixin
+        Signing signing;
+
         @Spec
         CommandSpec spec;
 
@@ -125,8 +139,8 @@ final class ModelCommand implements Runnable {
             if (version < 1) {
                 throw new UserException("VERSION must be >= 1");
             }
-            target.models().publish(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.PIN).setVersion(version)
-                    .setIssuedAt(Instant.now()).setReason(reason).build());
+            target.models().publish(signing.apply(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.PIN)
+                    .setVersion(version).setIssuedAt(Instant.now()).setReason(reason).build()));
             spec.commandLine().getOut().printf("pin to v%d sent to %s; the job's dead letters say if it cannot (version not held)%n", version,
                     target.topic);
             return 0;
@@ -138,13 +152,16 @@ final class ModelCommand implements Runnable {
         @Mixin
         Target target;
 
+        @Mixin
+        Signing signing;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            target.models().publish(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.UNPIN)
-                    .setIssuedAt(Instant.now()).build());
+            target.models().publish(signing.apply(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.UNPIN)
+                    .setIssuedAt(Instant.now()).build()));
             spec.commandLine().getOut().printf("unpin sent to %s%n", target.topic);
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.tickcast.cli;
 
 import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code --signing-key} option: a private key from 'tickcast keygen', its public half beside it. */
 final class Signing {
 
-    @Option(names = "--signing-key", paramLabel = "FILE", description = "Sign the model with this Ed25519 private key (from 'tickcast keygen';"
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "Sign with this Ed25519 private key (from 'tickcast keygen';"
             + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs with --trusted-keys serve only signed models.")
     Path key;
 
@@ -24,6 +25,30 @@ final class Signing {
         try {
             PrivateKey privateKey = ModelSigning.readPrivateKey(key);
             return ModelSigning.sign(model, privateKey, publicKey());
+        } catch (IOException e) {
+            throw new UserException("--signing-key: " + e.getMessage());
+        }
+    }
+
+    /** The control, signed if a key was given: a job with --trusted-keys applies only signed pins and unpins. */
+    ModelControl apply(ModelControl control) {
+        if (key == null) {
+            return control;
+        }
+        try {
+            return ModelSigning.sign(control, ModelSigning.readPrivateKey(key), publicKey());
+        } catch (IOException e) {
+            throw new UserException("--signing-key: " + e.getMessage());
+        }
+    }
+
+    /** The public half of the signing key, or null without --signing-key. */
+    PublicKey publicKeyOrNull() {
+        if (key == null) {
+            return null;
+        }
+        try {
+            return publicKey();
         } catch (IOException e) {
             throw new UserException("--signing-key: " + e.getMessage());
         }

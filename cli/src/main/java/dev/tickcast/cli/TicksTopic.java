@@ -6,20 +6,32 @@ import dev.tickcast.model.data.TickRules;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Training data from the ticks topic: everything on it when the read starts (a bounded read). */
+/**
+ * Training data from the ticks topic: what is on it when the read starts (a bounded read), limited to a recent window
+ * and a number of records, because the ticks topic is kept forever and the trainer holds what it reads in memory.
+ */
 final class TicksTopic {
 
     private TicksTopic() {}
 
-    /** Ticks in topic order per partition; records that are not usable ticks come back as bad rows (line = offset). */
-    static TickCsv.Result read(KafkaConnection kafka, String topic) {
+    /** What a read got, and how many records on the topic it left out by its bounds. */
+    record Read(TickCsv.Result result, long leftOut) {}
+
+    /**
+     * Ticks in topic order per partition; records that are not usable ticks come back as bad rows (line = offset).
+     *
+     * @param since only records with a Kafka timestamp at or after this (null: from the beginning)
+     * @param maxRecords at most this many records, the newest of each partition
+     */
+    static Read read(KafkaConnection kafka, String topic, Instant since, long maxRecords) {
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
         List<Tick> ticks = new ArrayList<>();
         List<TickCsv.BadRow> bad = new ArrayList<>();
-        BoundedTopicReader.read(kafka, topic, r -> {
+        long leftOut = BoundedTopicReader.read(kafka, topic, since, maxRecords, r -> {
             try {
                 Tick t = codec.decode(r.value());
                 TickRejection rejection = TickRules.checkFields(t.getSymbol(), t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume(),
@@ -35,6 +47,6 @@ final class TicksTopic {
         });
         // Partitions interleave arbitrarily; per-symbol order is what matters, and a stable sort by time keeps it.
         ticks.sort(java.util.Comparator.comparing(Tick::getEventTime));
-        return new TickCsv.Result(ticks, bad);
+        return new Read(new TickCsv.Result(ticks, bad), leftOut);
     }
 }

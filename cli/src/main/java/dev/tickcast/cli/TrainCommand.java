@@ -103,8 +103,17 @@ final class TrainCommand implements Callable<Integer> {
     String modelsTopic;
 
     @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Train on the ticks on this topic (everything on it when the run"
-            + " starts) instead of --data, e.g. tickcast.ticks.")
+            + " starts) instead of --data, e.g. tickcast.ticks; bounded by --since and --max-ticks.")
     String fromTopic;
+
+    @Option(names = "--since", converter = DurationConverter.class, paramLabel = "DURATION", description = "With --from-topic: only"
+            + " the records of this last stretch of time (by their Kafka timestamps, e.g. 30d). Default: all.")
+    Duration since;
+
+    @Option(names = "--max-ticks", description = "With --from-topic: at most this many records, the newest of each partition; the"
+            + " trainer holds what it reads in memory (about 1 KiB per tick while training). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "2000000")
+    long maxTicks;
 
     @Option(names = "--every", converter = DurationConverter.class, paramLabel = "DURATION", description = "Retrain on this schedule"
             + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the newest published model."
@@ -113,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     Signing signing;
+
+    @picocli.CommandLine.Mixin
+    ModelTrust trust;
 
     @Spec
     CommandSpec spec;
@@ -151,6 +163,12 @@ final class TrainCommand implements Callable<Integer> {
         if (version < 1) {
             throw new UserException("--model-version must be >= 1 (0 is the naive forecast)");
         }
+        if (maxTicks < 1) {
+            throw new UserException("--max-ticks must be >= 1");
+        }
+        if ((since != null || spec.commandLine().getParseResult().hasMatchedOption("--max-ticks")) && fromTopic == null) {
+            throw new UserException("--since and --max-ticks bound --from-topic; with --data, cut the file instead");
+        }
         if (force && !publish) {
             throw new UserException("--force only means something with --publish");
         }
@@ -174,7 +192,13 @@ final class TrainCommand implements Callable<Integer> {
         String source = fromTopic != null ? "kafka:" + fromTopic : data.toString();
         TickCsv.Result input;
         if (fromTopic != null) {
-            input = TicksTopic.read(kafkaOptions.connection(), fromTopic);
+            TicksTopic.Read read = TicksTopic.read(kafkaOptions.connection(), fromTopic, since == null ? null : Instant.now().minus(since),
+                    maxTicks);
+            input = read.result();
+            if (read.leftOut() > 0) {
+                err().printf("%s: %,d older record(s) left out by %s%n", fromTopic, read.leftOut(),
+                        since == null ? "--max-ticks " + maxTicks : "--since " + since + " and --max-ticks " + maxTicks);
+            }
             if (!input.badRows().isEmpty()) {
                 err().printf("%s: %d record(s) that are not usable ticks skipped (first: %s)%n", fromTopic, input.badRows().size(),
                         input.badRows().get(0));
@@ -186,7 +210,8 @@ final class TrainCommand implements Callable<Integer> {
             input = TickFiles.read(data, err());
         }
         ModelsTopic models = publish ? new ModelsTopic(kafkaOptions.connection(), modelsTopic) : null;
-        ModelUpdate published = publish ? models.latest(name) : null;
+        // Only what the job would serve counts: never warm-start from, number after or sign over an unadmitted record.
+        ModelUpdate published = publish ? models.latest(trust.admission(name, signing.publicKeyOrNull()), err()) : null;
         long modelVersion = published == null ? version : Math.max(version, published.getVersion() + 1);
         out().printf("Training %s %s on %,d ticks from %s (seed %d)%s%n", cell.type, Arrays.toString(settings.hiddenSizes()),
                 input.ticks().size(), source, seed, published == null ? "" : "; published: v" + published.getVersion());

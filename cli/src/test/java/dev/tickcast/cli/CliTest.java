@@ -153,14 +153,17 @@ class CliTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(csv));
         lines.add(5, "AAA,not-a-time,1.0,");
         lines.add(9, "BBB,2021-03-01T00:04:00Z,-2,");
-        Files.write(csv, lines);
+        lines.add(12, "SENTINEL");
+        // A Latin-1 line: the CLI and the backfill both make it one bad row (BAD_ROW), not a failed file or a U+FFFD symbol.
+        Files.write(csv, String.join("\n", lines).replace("SENTINEL", "CAF\u00c9,2021-03-01T00:05:00Z,1.0,")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Path model = dir.resolve("model.avro");
         assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", model.toString())
                 .exitCode()).isZero();
 
         CliRun backfill = run("backfill", "--data", csv.toString(), "--model", model.toString(), "--out", dir.resolve("bf").toString());
         assertThat(backfill.exitCode()).as(backfill.err()).isZero();
-        assertThat(backfill.out()).contains("800 forecasts", "BAD_ROW=1", "BAD_PRICE=1", "DUPLICATE=1");
+        assertThat(backfill.out()).contains("800 forecasts", "BAD_ROW=2", "BAD_PRICE=1", "DUPLICATE=1");
 
         List<String> actual = new ArrayList<>();
         try (var reader = new org.apache.avro.file.DataFileReader<>(dir.resolve("bf/forecasts.avro").toFile(),

@@ -3,6 +3,7 @@ package dev.tickcast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
+import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
@@ -71,6 +72,10 @@ class TrainPublishTest {
         return file;
     }
 
+    private static ModelsTopic models(String topic) {
+        return new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic);
+    }
+
     private String[] train(Path data, String topic, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--hidden", "4", "--window", "50", "--batch", "8",
                 "--publish", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--out", dir.resolve("m.avro").toString()));
@@ -87,15 +92,15 @@ class TrainPublishTest {
         assertThat(refused.exitCode()).as(refused.err()).isZero();
         assertThat(refused.out()).contains("Gate: new model MSE", "vs naive", "NOT PUBLISHED (worse than the naive last-price forecast)",
                 "Not published");
-        assertThat(new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default")).isEmpty();
+        assertThat(models(topic).published(ModelAdmission.unsigned("default"))).isEmpty();
 
         CliRun forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(forced.out()).contains("Published v1", "--force overrode the gate");
         CliRun again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(again.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
-        List<ModelUpdate> published = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).published("default");
-        assertThat(published).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L);
+        List<ModelsTopic.Published> published = models(topic).published(ModelAdmission.unsigned("default"));
+        assertThat(published).extracting(p -> p.update().getVersion()).containsExactly(1L, 2L);
         CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
         assertThat(list.out()).contains("v1 ", "v2 ");
     }
@@ -107,7 +112,7 @@ class TrainPublishTest {
         CliRun first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
         assertThat(first.out()).as(first.out()).contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
 
-        ModelUpdate v1 = new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic).latest("default");
+        ModelUpdate v1 = models(topic).latest(ModelAdmission.unsigned("default"), new PrintWriter(new StringWriter()));
         assertThat(v1.getVersion()).isEqualTo(1L);
         assertThat(v1.getValidation().getSkill()).isGreaterThan(0.1);
     }
@@ -127,6 +132,62 @@ class TrainPublishTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("on 800 ticks from kafka:" + ticksTopic);
         assertThat(run.err()).contains("1 record(s) that are not usable ticks skipped", "NOT_AVRO");
+
+        // The topic is kept forever: --max-ticks bounds what the trainer holds, the newest records first.
+        CliRun bounded = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--hidden", "4", "--window",
+                "50", "--epochs", "1", "--max-ticks", "301", "--out", dir.resolve("t2.avro").toString());
+        assertThat(bounded.exitCode()).as(bounded.err()).isZero();
+        assertThat(bounded.out()).contains("on 300 ticks from kafka:" + ticksTopic); // the newest 301 records: 300 ticks, the garbage
+        assertThat(bounded.err()).contains("500 older record(s) left out by --max-ticks 301");
+        CliRun recent = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1h", "--out",
+                dir.resolve("t3.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
+        assertThat(recent.out()).as(recent.err()).contains("on 800 ticks"); // all were written in the last hour
+        CliRun misused = run("train", "--data", dir.resolve("topic.csv").toString(), "--since", "1h");
+        assertThat(misused.exitCode()).isEqualTo(2);
+        assertThat(misused.err()).contains("--since and --max-ticks bound --from-topic");
+    }
+
+    @Test
+    void theTrainerTakesFromTheTopicOnlyWhatTheJobWouldServe() throws Exception {
+        String topic = newTopic();
+        Path keys = dir.resolve("keys");
+        assertThat(run("keygen", "--out", keys.toString()).exitCode()).isZero();
+        String signingKey = keys.resolve("tickcast-signing.key").toString();
+        Path walk = csv("walk.csv", 600, 0.0, 1L);
+        CliRun first = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
+        assertThat(first.out()).as(first.err()).contains("Published v1");
+
+        // A writer without the key publishes v2 (unsigned), and a model of another line under this line's key.
+        ModelUpdate v1 = models(topic).latest(ModelAdmission.unsigned("default"), new PrintWriter(new StringWriter()));
+        models(topic).publish(ModelUpdate.newBuilder(v1).setVersion(2).setSigner(null).setSignature(null).build());
+        CliRun second = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.err()).contains("skipped the record at offset 1 (SIGNATURE");
+        // Warm-started from the signed v1 and numbered after it: the unsigned v2 was neither used nor signed over.
+        assertThat(second.out()).contains("published: v1", "warm-started from published v1", "Published v2");
+
+        CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--trusted-keys",
+                keys.resolve("tickcast-signing.pub").toString());
+        assertThat(list.out()).containsPattern("0 +v1 .* admitted").containsPattern("1 +v2 .* refused: SIGNATURE")
+                .containsPattern("2 +v2 .* admitted");
+        CliRun unsignedList = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        assertThat(unsignedList.out()).containsPattern("2 +v2 .* refused: VERSION"); // without keys the unsigned v2 came first
+
+        // A job with --trusted-keys applies only signed controls: pin and unpin sign with --signing-key.
+        assertThat(run("model", "pin", "1", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--signing-key",
+                signingKey).exitCode()).isZero();
+        List<ModelControl> controls = new ArrayList<>();
+        BoundedTopicReader.read(KafkaConnection.plain(kafka.bootstrapServers()), topic, r -> {
+            if (new String(r.key(), StandardCharsets.UTF_8).endsWith("#control")) {
+                try {
+                    controls.add(WireCodec.of(ModelControl.class).decode(r.value()));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        dev.tickcast.model.file.ModelSigning.verify(controls.get(0), dev.tickcast.model.file.ModelSigning.trusted(List.of(
+                dev.tickcast.model.file.ModelSigning.readPublicKey(keys.resolve("tickcast-signing.pub")).getEncoded())));
     }
 
     @Test

@@ -25,6 +25,7 @@ public record JobConfig(
         String groupId,
         StartingOffsets startingOffsets,
         DeliveryGuarantee delivery,
+        String jobName,
         String transactionalIdPrefix,
         Duration checkpointInterval,
         Duration bufferTimeout,
@@ -103,7 +104,8 @@ public record JobConfig(
                 nonBlank(c, JobOptions.GROUP_ID),
                 choice(c, JobOptions.STARTING_OFFSETS, StartingOffsets.class),
                 delivery(get(c, JobOptions.DELIVERY)),
-                nonBlank(c, JobOptions.TRANSACTIONAL_ID_PREFIX),
+                nonBlank(c, JobOptions.JOB_NAME),
+                transactionalIdPrefix(c),
                 positive(c, JobOptions.CHECKPOINT_INTERVAL),
                 positive(c, JobOptions.BUFFER_TIMEOUT),
                 get(c, JobOptions.PARALLELISM),
@@ -182,6 +184,21 @@ public record JobConfig(
             }
         }
         return java.util.Collections.unmodifiableMap(props);
+    }
+
+    /** The one given, or one derived from what tells this deployment apart: its name, its cluster and its outputs. */
+    private static String transactionalIdPrefix(Configuration c) {
+        if (c.contains(JobOptions.TRANSACTIONAL_ID_PREFIX)) {
+            return nonBlank(c, JobOptions.TRANSACTIONAL_ID_PREFIX);
+        }
+        String outputs = String.join("\n", nonBlank(c, JobOptions.BOOTSTRAP), nonBlank(c, JobOptions.FORECASTS_TOPIC),
+                nonBlank(c, JobOptions.EVALUATIONS_TOPIC), nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(outputs.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return nonBlank(c, JobOptions.JOB_NAME) + "-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static <T> T get(Configuration c, ConfigOption<T> option) {

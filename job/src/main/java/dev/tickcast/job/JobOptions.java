@@ -40,8 +40,15 @@ public final class JobOptions {
     public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery").stringType()
             .defaultValue("exactly-once").withDescription("exactly-once (transactional sinks: read the output topics with isolation.level=read_committed) or at-least-once.");
 
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job-name").stringType()
+            .defaultValue("tickcast").withDescription("The Flink job's name; also the start of the default --transactional-id-prefix.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix").stringType()
-            .defaultValue("tickcast").withDescription("Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+            .noDefaultValue().withDescription("Prefix of the sinks' Kafka transactional ids, which must be unique per job on a Kafka"
+                    + " cluster (two jobs with one prefix fence each other's transactions). Default: the --job-name, '-', and 8 hex"
+                    + " digits of a SHA-256 of the bootstrap servers and the three output topics, so jobs that write different topics"
+                    + " never share it. Keep it across a savepoint upgrade: set it to what the job used before (the log names it at"
+                    + " start) if you change the name or the topics.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval").durationType()
             .defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
@@ -98,7 +105,7 @@ public final class JobOptions {
 
     /** All options, in the order --help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP, TICKS_TOPIC, FORECASTS_TOPIC, EVALUATIONS_TOPIC, MODELS_TOPIC,
-            DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM,
+            DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, JOB_NAME, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM,
             MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, TRUSTED_KEYS, MODEL_LINE, MAX_VERSION_STEP, RING_STEPS, RESIDUAL_WINDOW,
             MAX_RECORD_BYTES);
 }

@@ -1,6 +1,10 @@
 package dev.tickcast.job;
 
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.io.Serializable;
 import java.security.PublicKey;
@@ -8,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which records of the models topic the job lets change what serves.
+ * Which records of the models topic may change what serves: the job's rule, and the trainer's when it picks the model
+ * to warm-start from and the version after it.
  *
  * @param line the one model line the job serves ({@code --model-line}); models and controls of other lines are refused
  * @param trustedKeys X.509-encoded Ed25519 public keys ({@code --trusted-keys}); when not empty, models and controls
@@ -40,11 +45,38 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return new ModelAdmission(line, List.of(), DEFAULT_MAX_VERSION_STEP);
     }
 
-    boolean signaturesRequired() {
+    public boolean signaturesRequired() {
         return !trustedKeys.isEmpty();
     }
 
-    Map<String, PublicKey> keysById() throws IOException {
+    /** The trusted keys by key id, as {@link #admit} takes them (parsed once, not per model). */
+    public Map<String, PublicKey> keysById() throws IOException {
         return ModelSigning.trusted(trustedKeys);
+    }
+
+    /**
+     * The checks of a model, cheap ones first: its line, its version against the newest held ({@code 0} if none),
+     * then {@link Model#verify} (shape before any allocation, checksum, values), then its signature.
+     *
+     * @param trusted {@link #keysById()}
+     */
+    public void admit(ModelUpdate update, long newest, Map<String, PublicKey> trusted) throws ModelRejectedException {
+        if (!line.equals(update.getModelName())) {
+            throw new ModelRejectedException(Check.LINE, "model line '" + update.getModelName() + "' is not served by this job (it serves '"
+                    + line + "', --model-line)");
+        }
+        long version = update.getVersion();
+        if (version <= newest) {
+            throw new ModelRejectedException(Check.VERSION, "version " + version + " is not newer than the newest accepted version " + newest);
+        }
+        if (version > MAX_VERSION || (newest > 0 && version - newest > maxVersionStep)) {
+            throw new ModelRejectedException(Check.VERSION, "version " + version + " jumps more than " + maxVersionStep
+                    + " past the newest accepted version " + newest + " (--max-version-step), or past 2^53; a version that high would"
+                    + " leave no room for the models after it");
+        }
+        Model.verify(update);
+        if (signaturesRequired()) {
+            ModelSigning.verify(update, trusted);
+        }
     }
 }

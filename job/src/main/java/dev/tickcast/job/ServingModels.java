@@ -1,6 +1,5 @@
 package dev.tickcast.job;
 
-import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
@@ -70,7 +69,7 @@ final class ServingModels {
     }
 
     /**
-     * Accepts a model if it passes {@link #admit} and is newer than every candidate.
+     * Accepts a model if it passes {@link ModelAdmission#admit} and is newer than every candidate.
      *
      * @return null if accepted or the newest model delivered again, else why it was refused
      */
@@ -84,38 +83,13 @@ final class ServingModels {
             return null; // the newest model delivered again (e.g. --model and the topic both have it, or a re-timed copy): nothing changes
         }
         try {
-            admit(update, newest, admission, trusted);
+            admission.admit(update, newest, trusted);
         } catch (ModelRejectedException e) {
             return e.getMessage();
         }
         models.put(key(update.getVersion()), update);
         prune(models, control.get(PINNED));
         return null;
-    }
-
-    /**
-     * The checks of a model, cheap ones first: its line, its version against the newest held ({@code 0} if none),
-     * then {@link Model#verify} (shape before any allocation, checksum, values), then its signature.
-     */
-    static void admit(ModelUpdate update, long newest, ModelAdmission admission, Map<String, PublicKey> trusted)
-            throws ModelRejectedException {
-        if (!admission.line().equals(update.getModelName())) {
-            throw new ModelRejectedException(Check.LINE, "model line '" + update.getModelName() + "' is not served by this job (it serves '"
-                    + admission.line() + "', --model-line)");
-        }
-        long version = update.getVersion();
-        if (version <= newest) {
-            throw new ModelRejectedException(Check.VERSION, "version " + version + " is not newer than the newest accepted version " + newest);
-        }
-        if (version > ModelAdmission.MAX_VERSION || (newest > 0 && version - newest > admission.maxVersionStep())) {
-            throw new ModelRejectedException(Check.VERSION, "version " + version + " jumps more than " + admission.maxVersionStep()
-                    + " past the newest accepted version " + newest + " (--max-version-step), or past 2^53; a version that high would"
-                    + " leave no room for the models after it");
-        }
-        Model.verify(update);
-        if (admission.signaturesRequired()) {
-            ModelSigning.verify(update, trusted);
-        }
     }
 
     /**

@@ -1,14 +1,12 @@
 package dev.tickcast.job;
 
+import dev.tickcast.model.data.CsvLines;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -35,27 +33,25 @@ public final class TickCsvFormat extends SimpleStreamFormat<RawRecord> {
 
     @Override
     public Reader<RawRecord> createReader(Configuration config, FSDataInputStream stream) {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        CsvLines lines = new CsvLines(stream);
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
         return new Reader<>() {
-            private long lineNo;
-
             @Override
             public RawRecord read() throws IOException {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    lineNo++;
-                    if (line.isBlank() || (lineNo == 1 && TickCsv.isHeader(line))) {
+                CsvLines.Line line;
+                while ((line = lines.next()) != null) {
+                    String text = line.text();
+                    if (text != null && (text.isBlank() || (line.number() == 1 && TickCsv.isHeader(text)))) {
                         continue;
                     }
-                    TickCsv.Row row = TickCsv.parseStructure(line); // values are checked by the job's decoder, as for Kafka
-                    RawRecord.Builder record = RawRecord.newBuilder().setTopic(sourceName).setPartition(0).setOffset(lineNo);
+                    RawRecord.Builder record = RawRecord.newBuilder().setTopic(sourceName).setPartition(0).setOffset(line.number());
+                    // values are checked by the job's decoder, as for Kafka
+                    TickCsv.Row row = text == null ? new TickCsv.Row(null, line.error()) : TickCsv.parseStructure(text);
                     if (row.tick() != null) {
                         return record.setKey(ByteBuffer.wrap(WireCodec.key(row.tick().getSymbol())))
                                 .setValue(ByteBuffer.wrap(codec.encode(row.tick()))).build();
                     }
-                    return record.setValue(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)))
-                            .setError("line " + lineNo + ": " + row.error()).build();
+                    return record.setValue(ByteBuffer.wrap(line.raw())).setError("line " + line.number() + ": " + row.error()).build();
                 }
                 return null;
             }

@@ -41,7 +41,7 @@ public final class TickcastJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        run(config, env, "tickcast");
+        run(config, env, config.jobName());
     }
 
     /** Configures the environment for the job, attaches it with Kafka connectors, and executes it (blocking). */
@@ -50,7 +50,8 @@ public final class TickcastJob {
         List<byte[]> initial = initialModels(config);
         new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
                 KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initial).attach(env);
-        LOG.info("tickcast job: ticks {} -> forecasts {}, {} delivery", config.ticksTopic(), config.forecastsTopic(), config.delivery());
+        LOG.info("tickcast job {}: ticks {} -> forecasts {}, {} delivery, transactional ids {}-*", config.jobName(), config.ticksTopic(),
+                config.forecastsTopic(), config.delivery(), config.transactionalIdPrefix());
         return env.execute(jobName);
     }
 

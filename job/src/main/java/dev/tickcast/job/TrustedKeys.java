@@ -39,7 +39,7 @@ final class TrustedKeys {
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         for (byte[] bytes : models) {
             try {
-                ServingModels.admit(codec.decode(bytes), 0, admission, admission.keysById());
+                admission.admit(codec.decode(bytes), 0, admission.keysById());
             } catch (ModelRejectedException | IOException | WireException e) {
                 throw new IllegalArgumentException("--model refused: " + e.getMessage(), e);
             }

@@ -38,6 +38,21 @@ class JobConfigTest {
         assertThat(c.initialModel()).isNull();
         assertThat(c.forecastSettings()).isEqualTo(ForecastSettings.DEFAULTS);
         assertThat(c.maxRecordBytes()).isEqualTo(1 << 20);
+        assertThat(c.jobName()).isEqualTo("tickcast");
+        assertThat(c.transactionalIdPrefix()).matches("tickcast-[0-9a-f]{8}");
+    }
+
+    @Test
+    void theDefaultTransactionalIdPrefixDiffersBetweenJobsThatWriteDifferentTopicsOrClusters() {
+        String defaults = JobConfig.fromArgs().transactionalIdPrefix();
+        assertThat(JobConfig.fromArgs("--topic.ticks", "other.ticks").transactionalIdPrefix()).isEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.forecasts", "other.forecasts").transactionalIdPrefix()).isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.evaluations", "other.evaluations").transactionalIdPrefix()).isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.deadletters", "other.deadletters").transactionalIdPrefix()).isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--bootstrap", "kafka:9092").transactionalIdPrefix()).isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--job-name", "fx").transactionalIdPrefix()).startsWith("fx-").endsWith(defaults.substring(9));
+        assertThat(JobConfig.fromArgs("--transactional-id-prefix", " mine ").transactionalIdPrefix()).isEqualTo("mine");
+        assertThat(JobConfig.fromArgs("--job-name", "fx", "--transactional-id-prefix", "mine").jobName()).isEqualTo("fx");
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.tickcast.model.data;
 
 import dev.tickcast.schema.Tick;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,29 +34,36 @@ public final class TickCsv {
     private TickCsv() {}
 
     public static Result read(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(reader);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
         }
     }
 
-    public static Result read(BufferedReader reader) throws IOException {
+    /** Reads line by line ({@link CsvLines}): a line that is not UTF-8 text, or is too long, is a bad row. */
+    public static Result read(InputStream in) throws IOException {
         List<Tick> ticks = new ArrayList<>();
         List<BadRow> bad = new ArrayList<>();
-        String line;
-        long lineNo = 0;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank() || (lineNo == 1 && isHeader(line))) {
-                continue;
-            }
-            Object parsed = parse(line);
-            if (parsed instanceof Tick tick) {
-                ticks.add(tick);
+        CsvLines lines = new CsvLines(in);
+        for (CsvLines.Line line; (line = lines.next()) != null; ) {
+            if (line.text() == null) {
+                bad.add(new BadRow(line.number(), line.error(), new String(line.raw(), StandardCharsets.UTF_8)));
             } else {
-                bad.add(new BadRow(lineNo, (String) parsed, line));
+                accept(line.number(), line.text(), ticks, bad);
             }
         }
         return new Result(ticks, bad);
+    }
+
+    private static void accept(long lineNo, String line, List<Tick> ticks, List<BadRow> bad) {
+        if (line.isBlank() || (lineNo == 1 && isHeader(line))) {
+            return;
+        }
+        Object parsed = parse(line);
+        if (parsed instanceof Tick tick) {
+            ticks.add(tick);
+        } else {
+            bad.add(new BadRow(lineNo, (String) parsed, line));
+        }
     }
 
     /** One line read: a tick, or why it is not one. */
@@ -101,6 +108,8 @@ public final class TickCsv {
             timeMs = ts.chars().allMatch(Character::isDigit) && !ts.isEmpty() ? Long.parseLong(ts) : Instant.parse(ts).toEpochMilli();
         } catch (DateTimeParseException | NumberFormatException e) {
             return "timestamp '" + cols[1] + "' is neither ISO-8601 (2013-11-25T10:00:00Z) nor epoch milliseconds";
+        } catch (ArithmeticException e) {
+            return "timestamp '" + cols[1] + "' is out of range (past the year 292,278,994 in epoch milliseconds)";
         }
         double price;
         Double volume = null;

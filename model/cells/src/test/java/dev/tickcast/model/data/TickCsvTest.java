@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tickcast.model.data.TickCsv.BadRow;
 import dev.tickcast.schema.Tick;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ class TickCsvTest {
     private static final String GOOD = "ACME,2024-03-01T14:30:00Z,101.5,300";
 
     private static TickCsv.Result read(String... lines) throws IOException {
-        return TickCsv.read(new BufferedReader(new StringReader(String.join("\n", lines) + "\n")));
+        return TickCsv.read(new java.io.ByteArrayInputStream((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     static Stream<Arguments> badRows() {
@@ -36,6 +34,8 @@ class TickCsvTest {
                         "timestamp '2024-13-01T14:30:00Z' is neither ISO-8601"),
                 Arguments.of("date without time", "ACME,2024-03-01,101.5,300", "timestamp '2024-03-01' is neither ISO-8601"),
                 Arguments.of("epoch ms too large", "ACME,99999999999999999999,101.5,300", "is neither ISO-8601"),
+                Arguments.of("year past epoch milliseconds", "ACME,+300000000-01-01T00:00:00Z,101.5,300",
+                        "timestamp '+300000000-01-01T00:00:00Z' is out of range"),
                 Arguments.of("empty timestamp", "ACME,,101.5,300", "timestamp '' is neither ISO-8601"),
                 Arguments.of("time before 1900", "ACME,1850-01-01T00:00:00Z,101.5,300", "BAD_TIME: "),
                 Arguments.of("price not a number", "ACME,2024-03-01T14:30:00Z,abc,300", "price 'abc' is not a number"),
@@ -107,6 +107,37 @@ class TickCsvTest {
                         tuple("ACME", Instant.parse("2024-03-01T14:30:00Z"), 101.5, 300.0),
                         tuple("ACME", Instant.parse("2024-03-01T14:30:01Z"), 101.75, null),
                         tuple("BETA", Instant.parse("2024-03-01T14:30:02.250Z"), 7.0, 0.0));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsABadRowWithItsNumberAndTheOthersAreRead() throws IOException {
+        byte[] latin1 = "ACM\u00c9,2024-03-01T14:30:00Z,101.5,300".getBytes(StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.writeBytes((TickCsv.HEADER + "\r\n" + GOOD + "\r\n").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes(latin1);
+        file.writeBytes(("\n" + GOOD.replace("ACME", "ACMÉ")).getBytes(StandardCharsets.UTF_8)); // no newline at the end
+
+        TickCsv.Result result = TickCsv.read(new java.io.ByteArrayInputStream(file.toByteArray()));
+
+        assertThat(result.ticks()).extracting(t -> t.getSymbol()).containsExactly("ACME", "ACMÉ");
+        assertThat(result.badRows()).singleElement().satisfies(bad -> {
+            assertThat(bad.line()).isEqualTo(3);
+            assertThat(bad.reason()).isEqualTo("not UTF-8 text (byte 0xC9 at byte 4 of the line)");
+        });
+    }
+
+    @Test
+    void aLineLongerThanTheBoundIsABadRowAndReadingGoesOn() throws IOException {
+        String huge = "A".repeat(CsvLines.MAX_LINE_BYTES * 3);
+
+        TickCsv.Result result = read(GOOD, huge, GOOD);
+
+        assertThat(result.ticks()).hasSize(2);
+        assertThat(result.badRows()).singleElement().satisfies(bad -> {
+            assertThat(bad.line()).isEqualTo(2);
+            assertThat(bad.reason()).isEqualTo("line longer than 65,536 bytes (196,608 bytes)");
+            assertThat(bad.text()).hasSize(CsvLines.MAX_LINE_BYTES);
+        });
     }
 
     @Test

@@ -1,0 +1,39 @@
+package dev.tickcast.cli;
+
+import dev.tickcast.job.ModelAdmission;
+import dev.tickcast.model.file.ModelSigning;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --trusted-keys} option of the commands that read models from the models topic: they take a record as the
+ * job with the same keys would ({@link ModelAdmission}), so an unsigned or foreign record is never warm-started from,
+ * re-signed or counted as the newest version.
+ */
+final class ModelTrust {
+
+    @Option(names = "--trusted-keys", split = ",", paramLabel = "FILE", description = "Public key file(s) from 'tickcast keygen', as"
+            + " the job's --trusted-keys: models on the models topic count only if signed by one of them (a --signing-key's own"
+            + " public key is trusted too). Without any key, unsigned models count, as in a job without --trusted-keys.")
+    List<Path> keys = new ArrayList<>();
+
+    /** The job's rule for the line, trusting {@link #keys} and {@code ownKey} (null if none). */
+    ModelAdmission admission(String line, PublicKey ownKey) {
+        List<byte[]> encoded = new ArrayList<>();
+        for (Path key : keys) {
+            try {
+                encoded.add(ModelSigning.readPublicKey(key).getEncoded());
+            } catch (IOException e) {
+                throw new UserException("--trusted-keys: " + e.getMessage());
+            }
+        }
+        if (ownKey != null) {
+            encoded.add(ownKey.getEncoded());
+        }
+        return new ModelAdmission(line, encoded, ModelAdmission.DEFAULT_MAX_VERSION_STEP);
+    }
+}
