@@ -109,6 +109,15 @@ class DeploymentArtifactsTest {
         assertThat(deployment.getSpec().getPodTemplate().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName()));
         assertThat(claim.getSpec().getAccessModes()).contains("ReadWriteMany");
+        // Signing is on: the trusted key is a file of a Secret volume mounted in the Flink containers.
+        var pod = deployment.getSpec().getPodTemplate().getSpec();
+        assertThat(config.trustedKeys()).isNotBlank();
+        var keysMount = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> config.trustedKeys().startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(keysMount.getName());
+            assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-model-keys");
+        });
     }
 
     @Test
@@ -134,6 +143,15 @@ class DeploymentArtifactsTest {
         assertThat(train.hasMatchedOption("--publish")).isTrue();
         assertThat((String) train.matchedOptionValue("--from-topic", null)).isEqualTo(env.get("TICKCAST_TICKS_TOPIC"));
         assertThat((String) train.matchedOptionValue("--bootstrap", null)).isEqualTo(env.get("TICKCAST_BOOTSTRAP"));
+        // It signs with a key from a Secret volume, and reads a bounded stretch of the ticks topic.
+        java.nio.file.Path key = train.matchedOptionValue("--signing-key", null);
+        assertThat(key).isNotNull();
+        var keysMount = container.getVolumeMounts().stream().filter(m -> key.startsWith(m.getMountPath())).findFirst().orElseThrow();
+        assertThat(cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(keysMount.getName());
+            assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-signing-key");
+        });
+        assertThat(train.hasMatchedOption("--since")).isTrue();
     }
 
     @Test
