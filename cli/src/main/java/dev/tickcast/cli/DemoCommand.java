@@ -4,6 +4,7 @@ import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
 import dev.tickcast.job.KafkaConnectors;
+import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.feature.Feature;
@@ -103,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                 5e-3, 0.2, 8.0);
         TrainingResult trained;
         try (ConsoleProgress progress = new ConsoleProgress()) {
-            trained = Trainer.train(early, settings, "demo", 1, data.toString(), progress);
+            trained = Trainer.train(early, settings, ModelAdmission.DEFAULT_LINE, 1, data.toString(), progress);
         }
         ModelUpdate model = trained.update();
         ModelFile.write(model, modelOut);

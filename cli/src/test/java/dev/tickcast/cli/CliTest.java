@@ -148,6 +148,18 @@ class CliTest {
     }
 
     @Test
+    void demoRunsEndToEndOnASmallFileWithEveryValidTickForecast() throws Exception {
+        // The README's first command, on a small file: trains, starts Kafka and Flink, replays, reads back, reports.
+        CliRun demo = run("demo", "--data", smallCsv().toString(), "--epochs", "1", "--out", dir.resolve("demo.avro").toString(),
+                "--report", dir.resolve("report/report.html").toString());
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Forecasts: ([0-9,]+) for ([0-9,]+) valid ticks").matcher(demo.out());
+        assertThat(m.find()).as(demo.out()).isTrue();
+        assertThat(m.group(1)).isEqualTo(m.group(2)).isNotEqualTo("0");
+        assertThat(dir.resolve("report/report.html")).isNotEmptyFile();
+    }
+
+    @Test
     void backfillRunsTheJobOverAFileAndEqualsTheBacktestWithBadRowsDeadLettered() throws Exception {
         Path csv = smallCsv();
         List<String> lines = new ArrayList<>(Files.readAllLines(csv));
