@@ -44,19 +44,19 @@ final class ModelCommand implements Runnable {
         @Option(names = "--name", description = "Model name. Default: ${DEFAULT-VALUE}.", defaultValue = "default")
         String name;
 
-        @Mixin
-        ModelTrust trust;
-
         ModelsTopic models() {
             return new ModelsTopic(kafka.connection(), topic);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the models of a model line on the topic, oldest first,"
-            + " each with what a job with the same --trusted-keys makes of it: 'serves' (admitted) or why it is refused.")
+            + " each with what a job with the same --trusted-keys makes of it: 'admitted', or 'refused:' and why.")
     static final class ListModels implements Callable<Integer> {
         @Mixin
         Target target;
+
+        @Mixin
+        ModelTrust trust;
 
         @Spec
         CommandSpec spec;
@@ -64,7 +64,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var published = target.models().published(target.trust.admission(target.name, null));
+            var published = target.models().published(trust.admission(target.name, null));
             if (published.isEmpty()) {
                 out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
                 return 0;
