@@ -34,7 +34,9 @@ final class BoundedTopicReader {
      * at most {@code maxRecords} in all, the newest of each partition (shared out so that a partition with fewer records
      * leaves its share to the others), so a topic kept forever cannot fill the reader's memory.
      *
-     * @return the records of the range that were left out by either bound
+     * A record before {@code since} that the seek still reaches (Kafka timestamps need not grow with offsets) is skipped.
+     *
+     * @return the records at or after {@code since} that {@code maxRecords} left out (the oldest of each partition)
      */
     static long read(KafkaConnection kafka, String topic, Instant since, long maxRecords,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {
@@ -43,13 +45,14 @@ final class BoundedTopicReader {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long sinceMs = since == null ? Long.MIN_VALUE : Math.max(0, since.toEpochMilli());
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
             Map<TopicPartition, OffsetAndTimestamp> sinceOffsets = new HashMap<>();
             if (since != null) {
                 Map<TopicPartition, Long> query = new HashMap<>();
-                partitions.forEach(tp -> query.put(tp, since.toEpochMilli()));
+                partitions.forEach(tp -> query.put(tp, sinceMs));
                 consumer.offsetsForTimes(query).forEach((tp, found) -> sinceOffsets.put(tp, found));
             }
             Map<TopicPartition, Long> start = new HashMap<>();
@@ -71,11 +74,18 @@ final class BoundedTopicReader {
                 long share = budget / (bySize.size() - i);
                 long from = Math.max(start.get(tp), end.get(tp) - share);
                 budget -= end.get(tp) - from;
-                leftOut += from - beginning.get(tp);
+                leftOut += from - start.get(tp);
                 consumer.seek(tp, from);
             }
-            drain(consumer, topic, end, kafka, sink);
+            drain(consumer, topic, end, kafka, r -> {
+                if (r.timestamp() >= sinceMs) {
+                    sink.accept(r);
+                }
+            });
             return leftOut;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new UserException("reading " + topic + " at " + kafka.bootstrap() + " timed out (" + e.getMessage()
+                    + "); is the broker up and reachable?", 1);
         }
     }
 

@@ -64,23 +64,22 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var published = target.models().published(trust.admission(target.name, null));
-            if (published.isEmpty()) {
+            var verdicts = target.models().replay(trust.admission(target.name, null)).verdicts();
+            if (verdicts.isEmpty()) {
                 out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
                 return 0;
             }
             out.printf("%-8s %-8s %-25s %-11s %-12s %10s %10s  %s%n", "offset", "version", "created", "cell", "hidden", "val skill",
                     "samples", "admission");
-            for (ModelsTopic.Published p : published) {
-                ModelUpdate m = p.update();
-                String admission = p.admitted() ? "admitted" : "refused: " + p.refusal();
-                if (m == null) {
-                    out.printf("%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n", p.offset(), "-", "-", "-", "-", "-", "-", admission);
+            for (ModelsTopic.Verdict v : verdicts) {
+                String admission = v.admitted() ? "admitted" : "refused: " + v.refusal();
+                if (v.version() == null) {
+                    out.printf("%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n", v.offset(), "-", "-", "-", "-", "-", "-", admission);
                     continue;
                 }
-                out.printf("%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n", p.offset(), m.getVersion(), m.getCreatedAt(), m.getCellType(),
-                        m.getHiddenSizes(), m.getValidation() == null ? "-" : String.format("%+.4f", m.getValidation().getSkill()),
-                        m.getValidation() == null ? "-" : m.getValidation().getSamples(), admission);
+                out.printf("%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n", v.offset(), v.version(), v.createdAt(), v.cell(),
+                        v.hiddenSizes(), v.validation() == null ? "-" : String.format("%+.4f", v.validation().getSkill()),
+                        v.validation() == null ? "-" : v.validation().getSamples(), admission);
             }
             return 0;
         }

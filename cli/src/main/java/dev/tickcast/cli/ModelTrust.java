@@ -21,6 +21,11 @@ final class ModelTrust {
             + " public key is trusted too). Without any key, unsigned models count, as in a job without --trusted-keys.")
     List<Path> keys = new ArrayList<>();
 
+    @Option(names = "--max-version-step", description = "As the job's --max-version-step: a model whose version jumps more than this"
+            + " past the newest admitted one does not count. Default: ${DEFAULT-VALUE}.", defaultValue = ""
+            + ModelAdmission.DEFAULT_MAX_VERSION_STEP)
+    long maxVersionStep;
+
     /** The job's rule for the line, trusting {@link #keys} and {@code ownKey} (null if none). */
     ModelAdmission admission(String line, PublicKey ownKey) {
         List<byte[]> encoded = new ArrayList<>();
@@ -34,6 +39,10 @@ final class ModelTrust {
         if (ownKey != null) {
             encoded.add(ownKey.getEncoded());
         }
-        return new ModelAdmission(line, encoded, ModelAdmission.DEFAULT_MAX_VERSION_STEP);
+        try {
+            return new ModelAdmission(line, encoded, maxVersionStep);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 }

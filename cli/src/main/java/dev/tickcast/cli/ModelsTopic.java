@@ -2,14 +2,17 @@ package dev.tickcast.cli;
 
 import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,69 +44,102 @@ final class ModelsTopic {
     }
 
     /**
-     * A model record of a line as the job would take it: admitted ({@code refusal} null) or refused, and why. Replayed in
-     * topic order with the job's rule ({@link ModelAdmission#admit}), so a record the job refuses (another line's model,
-     * an unsigned or tampered one, a version that jumps too far) is never warm-started from or counted as the newest.
+     * One record of the models topic as the job judges it, kept as a summary (a model record may be 64 MiB, a topic may
+     * hold many): admitted ({@code refusal} null) or refused, and why.
+     *
+     * @param version null when the record is not a readable model
+     * @param ofLine whether the record is a model of the replayed line (by its {@code model_name}, as the job decides)
      */
-    record Published(ModelUpdate update, long offset, String refusal) {
+    record Verdict(long offset, Long version, Instant createdAt, CellType cell, List<Integer> hiddenSizes, ValidationMetrics validation,
+            boolean ofLine, String refusal) {
         boolean admitted() {
             return refusal == null;
         }
+
+        static Verdict of(ModelUpdate m, long offset, String line, String refusal) {
+            return new Verdict(offset, m.getVersion(), m.getCreatedAt(), m.getCellType(), List.copyOf(m.getHiddenSizes()),
+                    m.getValidation(), line.equals(m.getModelName()), refusal);
+        }
     }
 
-    /** Every record under the line's key on the topic now, in topic order, each with the job's verdict. */
-    List<Published> published(ModelAdmission admission) {
+    /**
+     * The models topic replayed in topic order with the job's rule ({@link ModelAdmission#admit}), so that a record the
+     * job refuses (another line's model, an unsigned or tampered one, a version that jumps too far) is never warm-started
+     * from or counted as the newest.
+     *
+     * @param verdicts the records that concern the line: its models, and whatever else sits under its key
+     * @param newest the newest admitted model of the line, or null
+     */
+    record Replay(List<Verdict> verdicts, ModelUpdate newest) {
+        /** Models of the line that were refused: a job with other keys or an older rule may hold one of them. */
+        List<Verdict> refusedOfLine() {
+            return verdicts.stream().filter(v -> v.ofLine() && !v.admitted()).toList();
+        }
+    }
+
+    /**
+     * Every record on the topic now, judged as the job judges it: by the model's {@code model_name}, whatever its key.
+     * Controls are skipped (the job tells them apart by schema); records of other lines are left out unless they sit
+     * under the line's key.
+     */
+    Replay replay(ModelAdmission admission) {
         Map<String, PublicKey> trusted;
         try {
             trusted = admission.keysById();
         } catch (IOException e) {
             throw new UserException("--trusted-keys: " + e.getMessage());
         }
-        List<Published> found = new ArrayList<>();
-        long[] newest = {0};
-        java.nio.ByteBuffer[] newestSha = {null};
+        String line = admission.line();
+        List<Verdict> verdicts = new ArrayList<>();
+        ModelUpdate[] newest = {null};
         BoundedTopicReader.read(kafka, topic, r -> {
-            if (r.value() == null || r.key() == null || !admission.line().equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                return; // a tombstone, or a record of another line or a control ("line#control")
+            boolean underLineKey = r.key() != null && line.equals(new String(r.key(), StandardCharsets.UTF_8));
+            if (r.value() == null) {
+                return; // a tombstone: the job ignores it and keeps what it holds
             }
             ModelUpdate update;
             try {
                 update = models.decode(r.value());
             } catch (WireException e) {
-                found.add(new Published(null, r.offset(), e.reason() + ": " + e.getMessage()));
-                return;
+                if (underLineKey && e.reason() != WireException.Reason.WRONG_SCHEMA) {
+                    verdicts.add(new Verdict(r.offset(), null, null, null, List.of(), null, false, e.reason() + ": " + e.getMessage()));
+                }
+                return; // a control (another schema), or unreadable bytes under another key
             }
-            if (update.getVersion() == newest[0] && update.getWeightsSha256().equals(newestSha[0])) {
+            boolean ofLine = line.equals(update.getModelName());
+            if (!ofLine && !underLineKey) {
+                return; // another line's model: the job refuses it, and it does not touch this line
+            }
+            ModelUpdate held = newest[0];
+            if (ofLine && held != null && update.getVersion() == held.getVersion()
+                    && update.getWeightsSha256().equals(held.getWeightsSha256())) {
                 return; // the newest model sent again: the job keeps what it has
             }
             try {
-                admission.admit(update, newest[0], trusted);
+                admission.admit(update, held == null ? 0 : held.getVersion(), trusted);
             } catch (ModelRejectedException e) {
-                found.add(new Published(update, r.offset(), e.getMessage()));
+                verdicts.add(Verdict.of(update, r.offset(), line, e.getMessage()));
                 return;
             }
-            newest[0] = update.getVersion();
-            newestSha[0] = update.getWeightsSha256();
-            found.add(new Published(update, r.offset(), null));
+            newest[0] = update;
+            verdicts.add(Verdict.of(update, r.offset(), line, null));
         });
-        return found;
+        return new Replay(verdicts, newest[0]);
     }
 
     /**
-     * The newest admitted model of the line, or null; each refused record is reported to {@code warnings}, which is how
-     * an attacker's record on the topic shows up instead of being warm-started from and signed.
+     * The replay, with each refused record reported to {@code warnings}: that is how an attacker's record on the topic
+     * shows up instead of being warm-started from and signed.
      */
-    ModelUpdate latest(ModelAdmission admission, PrintWriter warnings) {
-        ModelUpdate latest = null;
-        for (Published p : published(admission)) {
-            if (p.admitted()) {
-                latest = p.update();
-            } else {
-                warnings.printf("%s: skipped the record at offset %d (%s)%n", topic, p.offset(), p.refusal());
+    Replay replay(ModelAdmission admission, PrintWriter warnings) {
+        Replay replay = replay(admission);
+        for (Verdict v : replay.verdicts()) {
+            if (!v.admitted()) {
+                warnings.printf("%s: skipped the record at offset %d (%s)%n", topic, v.offset(), v.refusal());
             }
         }
         warnings.flush();
-        return latest;
+        return replay;
     }
 
     void publish(ModelUpdate model) {

@@ -187,17 +187,44 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The start of --since (null: all), the epoch at the earliest: Kafka has no timestamps before it. */
+    private Instant sinceInstant() {
+        if (since == null) {
+            return null;
+        }
+        Instant now = Instant.now();
+        return since.compareTo(Duration.between(Instant.EPOCH, now)) >= 0 ? Instant.EPOCH : now.minus(since);
+    }
+
+    /**
+     * The newest model of the line the job would admit, or null. When the topic holds models of the line and this trainer
+     * admits none of them (e.g. unsigned ones, now that --trusted-keys or --signing-key is on), a job that admitted one
+     * earlier still holds its version and would refuse a v1: the version must then be given.
+     */
+    private ModelUpdate servingModel(ModelsTopic models) {
+        ModelsTopic.Replay replay = models.replay(trust.admission(name, signing.publicKeyOrNull()), err());
+        List<ModelsTopic.Verdict> refused = replay.refusedOfLine();
+        if (replay.newest() == null && !refused.isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--model-version")) {
+            long highest = refused.stream().mapToLong(ModelsTopic.Verdict::version).max().orElseThrow();
+            throw new UserException(models.topic() + " holds " + refused.size() + " model(s) of line '" + name + "' up to v" + highest
+                    + " and this trainer admits none of them (see the warnings above, or 'tickcast model list'). A job that served one"
+                    + " of them still holds its version and would refuse a new v1. Give the version to publish with --model-version,"
+                    + " above the version the job serves (its log and 'tickcast model list' show it); see k8s/README.md, 'Turning"
+                    + " signing on'.");
+        }
+        return replay.newest();
+    }
+
     /** One training run: read, train, write the file, and with --publish gate and publish. */
     private int round(TrainingSettings settings) throws IOException {
         String source = fromTopic != null ? "kafka:" + fromTopic : data.toString();
         TickCsv.Result input;
         if (fromTopic != null) {
-            TicksTopic.Read read = TicksTopic.read(kafkaOptions.connection(), fromTopic, since == null ? null : Instant.now().minus(since),
-                    maxTicks);
+            TicksTopic.Read read = TicksTopic.read(kafkaOptions.connection(), fromTopic, sinceInstant(), maxTicks);
             input = read.result();
             if (read.leftOut() > 0) {
-                err().printf("%s: %,d older record(s) left out by %s%n", fromTopic, read.leftOut(),
-                        since == null ? "--max-ticks " + maxTicks : "--since " + since + " and --max-ticks " + maxTicks);
+                err().printf("%s: the %,d oldest record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n", fromTopic,
+                        read.leftOut(), since == null ? "" : " of the last " + since, maxTicks);
             }
             if (!input.badRows().isEmpty()) {
                 err().printf("%s: %d record(s) that are not usable ticks skipped (first: %s)%n", fromTopic, input.badRows().size(),
@@ -211,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelsTopic models = publish ? new ModelsTopic(kafkaOptions.connection(), modelsTopic) : null;
         // Only what the job would serve counts: never warm-start from, number after or sign over an unadmitted record.
-        ModelUpdate published = publish ? models.latest(trust.admission(name, signing.publicKeyOrNull()), err()) : null;
+        ModelUpdate published = publish ? servingModel(models) : null;
         long modelVersion = published == null ? version : Math.max(version, published.getVersion() + 1);
         out().printf("Training %s %s on %,d ticks from %s (seed %d)%s%n", cell.type, Arrays.toString(settings.hiddenSizes()),
                 input.ticks().size(), source, seed, published == null ? "" : "; published: v" + published.getVersion());

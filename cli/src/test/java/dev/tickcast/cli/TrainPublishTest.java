@@ -10,8 +10,6 @@ import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +74,10 @@ class TrainPublishTest {
         return new ModelsTopic(KafkaConnection.plain(kafka.bootstrapServers()), topic);
     }
 
+    private static ModelUpdate newest(String topic) {
+        return models(topic).replay(ModelAdmission.unsigned("default")).newest();
+    }
+
     private String[] train(Path data, String topic, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--hidden", "4", "--window", "50", "--batch", "8",
                 "--publish", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--out", dir.resolve("m.avro").toString()));
@@ -92,15 +94,15 @@ class TrainPublishTest {
         assertThat(refused.exitCode()).as(refused.err()).isZero();
         assertThat(refused.out()).contains("Gate: new model MSE", "vs naive", "NOT PUBLISHED (worse than the naive last-price forecast)",
                 "Not published");
-        assertThat(models(topic).published(ModelAdmission.unsigned("default"))).isEmpty();
+        assertThat(models(topic).replay(ModelAdmission.unsigned("default")).verdicts()).isEmpty();
 
         CliRun forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(forced.out()).contains("Published v1", "--force overrode the gate");
         CliRun again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(again.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
-        List<ModelsTopic.Published> published = models(topic).published(ModelAdmission.unsigned("default"));
-        assertThat(published).extracting(p -> p.update().getVersion()).containsExactly(1L, 2L);
+        List<ModelsTopic.Verdict> published = models(topic).replay(ModelAdmission.unsigned("default")).verdicts();
+        assertThat(published).extracting(ModelsTopic.Verdict::version).containsExactly(1L, 2L);
         CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
         assertThat(list.out()).contains("v1 ", "v2 ");
     }
@@ -112,7 +114,7 @@ class TrainPublishTest {
         CliRun first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
         assertThat(first.out()).as(first.out()).contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
 
-        ModelUpdate v1 = models(topic).latest(ModelAdmission.unsigned("default"), new PrintWriter(new StringWriter()));
+        ModelUpdate v1 = newest(topic);
         assertThat(v1.getVersion()).isEqualTo(1L);
         assertThat(v1.getValidation().getSkill()).isGreaterThan(0.1);
     }
@@ -138,10 +140,14 @@ class TrainPublishTest {
                 "50", "--epochs", "1", "--max-ticks", "301", "--out", dir.resolve("t2.avro").toString());
         assertThat(bounded.exitCode()).as(bounded.err()).isZero();
         assertThat(bounded.out()).contains("on 300 ticks from kafka:" + ticksTopic); // the newest 301 records: 300 ticks, the garbage
-        assertThat(bounded.err()).contains("500 older record(s) left out by --max-ticks 301");
+        assertThat(bounded.err()).contains("the 500 oldest record(s) left out by --max-ticks 301");
         CliRun recent = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1h", "--out",
                 dir.resolve("t3.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
         assertThat(recent.out()).as(recent.err()).contains("on 800 ticks"); // all were written in the last hour
+        assertThat(recent.err()).doesNotContain("left out");
+        CliRun ancient = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1000000d", "--out",
+                dir.resolve("t4.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
+        assertThat(ancient.out()).as(ancient.err()).contains("on 800 ticks"); // before 1970: everything Kafka has
         CliRun misused = run("train", "--data", dir.resolve("topic.csv").toString(), "--since", "1h");
         assertThat(misused.exitCode()).isEqualTo(2);
         assertThat(misused.err()).contains("--since and --max-ticks bound --from-topic");
@@ -158,7 +164,7 @@ class TrainPublishTest {
         assertThat(first.out()).as(first.err()).contains("Published v1");
 
         // A writer without the key publishes v2 (unsigned), and a model of another line under this line's key.
-        ModelUpdate v1 = models(topic).latest(ModelAdmission.unsigned("default"), new PrintWriter(new StringWriter()));
+        ModelUpdate v1 = newest(topic);
         models(topic).publish(ModelUpdate.newBuilder(v1).setVersion(2).setSigner(null).setSignature(null).build());
         CliRun second = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(second.exitCode()).as(second.err()).isZero();
@@ -188,6 +194,52 @@ class TrainPublishTest {
         });
         dev.tickcast.model.file.ModelSigning.verify(controls.get(0), dev.tickcast.model.file.ModelSigning.trusted(List.of(
                 dev.tickcast.model.file.ModelSigning.readPublicKey(keys.resolve("tickcast-signing.pub")).getEncoded())));
+    }
+
+    @Test
+    void turningSigningOnAfterUnsignedModelsNeedsAnExplicitVersion() throws Exception {
+        String topic = newTopic();
+        Path walk = csv("walk.csv", 600, 0.0, 1L);
+        assertThat(run(train(walk, topic, "--epochs", "1", "--force")).out()).contains("Published v1");
+        assertThat(run(train(walk, topic, "--epochs", "1", "--force")).out()).contains("Published v2");
+        Path keys = dir.resolve("keys");
+        assertThat(run("keygen", "--out", keys.toString()).exitCode()).isZero();
+        String signingKey = keys.resolve("tickcast-signing.key").toString();
+
+        // A job that served the unsigned v2 holds it (in its savepoint): a signed v1 would be refused there, so no guess.
+        CliRun guessed = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
+        assertThat(guessed.exitCode()).isEqualTo(2);
+        assertThat(guessed.err()).contains("holds 2 model(s) of line 'default' up to v2 and this trainer admits none of them",
+                "--model-version");
+        assertThat(newest(topic).getVersion()).isEqualTo(2L);
+
+        CliRun given = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "3"));
+        assertThat(given.out()).as(given.err()).contains("Published v3 ").doesNotContain("warm-started");
+        assertThat(newest(topic).getSigner()).isNotNull();
+    }
+
+    @Test
+    void aModelIsJudgedByItsLineNotItsKeyAsTheJobDoes() throws Exception {
+        String topic = newTopic();
+        Path walk = csv("walk.csv", 600, 0.0, 1L);
+        assertThat(run(train(walk, topic, "--epochs", "1", "--force")).out()).contains("Published v1");
+        ModelUpdate v1 = newest(topic);
+        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
+        // The job serves line 'default' v5 whatever key it came under, and refuses a 'canary' model under the 'default' key.
+        KafkaRecords.produce(kafka.bootstrapServers(), topic, List.of(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "misfiled".getBytes(StandardCharsets.UTF_8),
+                        codec.encode(ModelUpdate.newBuilder(v1).setVersion(5).build())),
+                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "default".getBytes(StandardCharsets.UTF_8),
+                        codec.encode(ModelUpdate.newBuilder(v1).setModelName("canary").setVersion(9).build())),
+                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "canary".getBytes(StandardCharsets.UTF_8),
+                        codec.encode(ModelUpdate.newBuilder(v1).setModelName("canary").setVersion(7).build()))));
+
+        CliRun next = run(train(walk, topic, "--epochs", "1", "--force"));
+        assertThat(next.out()).as(next.err()).contains("published: v5", "Published v6");
+        assertThat(next.err()).contains("offset 2 (LINE").doesNotContain("offset 3");
+        CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--max-version-step", "2");
+        assertThat(list.out()).containsPattern("1 +v5 .* refused: VERSION").containsPattern("2 +v9 .* refused: LINE")
+                .doesNotContainPattern("(?m)^3 ");
     }
 
     @Test

@@ -78,6 +78,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient Long pinned;
     private transient ModelUpdate cachedUpdate;
     private transient Model cachedModel;
+    /** Processing time of the last {@link #sweepUntimedStates} (MIN_VALUE: none yet), and whether one found none left. */
+    private transient long lastSweepMs;
+    private transient boolean untimedStatesGone;
 
     /** One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost ~2% of the peak. */
     static final int LATENCY_SAMPLE_EVERY = 16;
@@ -175,6 +178,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         metrics.gauge("modelVersion", () -> servingVersion);
         metrics.gauge("maeModel", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
         metrics.gauge("maeNaive", () -> evaluations == 0 ? 0.0 : naiveSumAbsError / evaluations);
+        lastSweepMs = Long.MIN_VALUE;
     }
 
     @Override
@@ -227,9 +231,41 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
         ForecastState state = symbolState.value();
-        if (state != null && state.expiryTimerMs() <= timestamp) {
+        if (state != null && state.expiryTimerMs() > 0 && state.expiryTimerMs() <= timestamp) {
             symbolState.clear();
         }
+    }
+
+    /**
+     * Expires the states that have no timer: those restored from a savepoint of state format 2 or older, which kept
+     * no timer (their expiry was Flink's TTL, which the current descriptor does not have). A symbol that ticks again gets
+     * its timer then; one that never does would be kept forever. Keyed state can be walked only from a broadcast element,
+     * so the first records of the models topic after a restore mark each such state with a deadline (a negative expiry:
+     * no timer stands for it) and later ones clear it once the deadline passes. At most one walk per eighth of the TTL,
+     * and none once a walk found nothing left.
+     */
+    private void sweepUntimedStates(Context ctx) throws Exception {
+        long now = ctx.currentProcessingTime();
+        if (untimedStatesGone || (lastSweepMs != Long.MIN_VALUE && now - lastSweepMs < Math.max(1, stateTtl.toMillis() / 8))) {
+            return;
+        }
+        long deadline = expiryTime(now, stateTtl);
+        boolean[] found = {false};
+        ctx.applyToKeyedState(stateDescriptor(settings), (symbol, state) -> {
+            ForecastState s = state.value();
+            if (s == null || s.expiryTimerMs() > 0) {
+                return;
+            }
+            found[0] = true;
+            if (s.expiryTimerMs() == 0) {
+                s.expiryTimerMs(-deadline);
+                state.update(s);
+            } else if (-s.expiryTimerMs() <= now) {
+                state.clear();
+            }
+        });
+        lastSweepMs = now;
+        untimedStatesGone = !found[0];
     }
 
     @Override
@@ -267,6 +303,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                         detectedAt));
             }
         }
+        sweepUntimedStates(ctx);
     }
 
     /** A symbol's first state: new, or converted from the Avro record an older build's savepoint holds. */

@@ -186,12 +186,16 @@ public record JobConfig(
         return java.util.Collections.unmodifiableMap(props);
     }
 
-    /** The one given, or one derived from what tells this deployment apart: its name, its cluster and its outputs. */
+    /**
+     * The one given, or one derived from what tells this deployment apart: its name and its outputs. Not the bootstrap
+     * servers: ids are per cluster anyway, and a broker list written differently after a restore would leave the old
+     * prefix's open transactions unaborted, holding read_committed consumers until they time out.
+     */
     private static String transactionalIdPrefix(Configuration c) {
         if (c.contains(JobOptions.TRANSACTIONAL_ID_PREFIX)) {
             return nonBlank(c, JobOptions.TRANSACTIONAL_ID_PREFIX);
         }
-        String outputs = String.join("\n", nonBlank(c, JobOptions.BOOTSTRAP), nonBlank(c, JobOptions.FORECASTS_TOPIC),
+        String outputs = String.join("\n", nonBlank(c, JobOptions.FORECASTS_TOPIC),
                 nonBlank(c, JobOptions.EVALUATIONS_TOPIC), nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(outputs.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -46,7 +46,7 @@ public final class JobOptions {
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix").stringType()
             .noDefaultValue().withDescription("Prefix of the sinks' Kafka transactional ids, which must be unique per job on a Kafka"
                     + " cluster (two jobs with one prefix fence each other's transactions). Default: the --job-name, '-', and 8 hex"
-                    + " digits of a SHA-256 of the bootstrap servers and the three output topics, so jobs that write different topics"
+                    + " digits of a SHA-256 of the three output topics (not of --bootstrap, which may be written differently after a restore), so jobs that write different topics"
                     + " never share it. Keep it across a savepoint upgrade: set it to what the job used before (the log names it at"
                     + " start) if you change the name or the topics.");
 

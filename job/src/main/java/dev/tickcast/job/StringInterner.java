@@ -84,8 +84,9 @@ final class StringInterner {
         }
         byte[] key = Arrays.copyOf(bytes, length);
         String value = new String(key, StandardCharsets.UTF_8);
-        put(key, value);
-        size++;
+        if (put(key, value)) {
+            size++;
+        }
         return value;
     }
 
@@ -99,27 +100,29 @@ final class StringInterner {
     private void grow() {
         byte[][] oldKeys = keys;
         String[] oldValues = values;
-        int oldSize = size;
         clear(2 * oldKeys.length);
         for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                put(oldKeys[i], oldValues[i]);
+            if (oldKeys[i] != null && put(oldKeys[i], oldValues[i])) {
+                size++;
             }
         }
-        size = oldSize;
     }
 
-    private void put(byte[] key, String value) {
+    /** Keeps the key only within {@link #MAX_PROBE} slots of its home, where a lookup finds it; false if it is not kept. */
+    private boolean put(byte[] key, String value) {
         int hash = hash(key, key.length);
         int mask = values.length - 1;
         int i = hash & mask;
-        while (slots[2 * i] != 0) {
-            i = (i + 1) & mask;
+        for (int probe = 0; slots[2 * i] != 0; probe++, i = (i + 1) & mask) {
+            if (probe + 1 == MAX_PROBE) {
+                return false;
+            }
         }
         slots[2 * i] = tag(hash, key.length);
         slots[2 * i + 1] = head(key, key.length);
         keys[i] = key;
         values[i] = value;
+        return true;
     }
 
     private static long tag(int hash, int length) {

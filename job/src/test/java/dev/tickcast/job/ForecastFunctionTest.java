@@ -554,6 +554,30 @@ class ForecastFunctionTest {
     }
 
     @Test
+    void stateRestoredWithoutATimerExpiresByTheSweepOnLaterModelRecords() throws Exception {
+        ForecastHarness h = open();
+        long ttl = TTL.toMillis();
+        h.setProcessingTime(1000);
+        h.putUntimedState("GONE").putUntimedState("BACK");
+        h.tick(tick("LIVE", t(0)).price(10.0));
+        h.model(V2); // the first models record after the restore: each untimed state gets a deadline
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(1); // LIVE's: the sweep registers none
+
+        h.setProcessingTime(1000 + ttl / 2);
+        h.tick(tick("BACK", t(0)).price(5.0)); // a restored symbol that ticks again gets its timer and stays
+        h.setProcessingTime(1000 + ttl + ttl / 8 + 1); // LIVE's timer fires; GONE has none
+        assertThat(h.state("LIVE")).isNull();
+        assertThat(h.state("GONE")).isNotNull();
+
+        h.model(V3); // a later record: GONE is past its deadline
+        assertThat(h.state("GONE")).isNull();
+        assertThat(h.state("BACK")).isNotNull();
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.serving()).isEqualTo(V3);
+    }
+
+    @Test
     void aSymbolTickingSteadilyRegistersOneExpiryTimerPerEighthOfTheTtl() throws Exception {
         ForecastHarness h = open();
         long eighth = TTL.toMillis() / 8;

@@ -175,6 +175,19 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     /**
+     * Writes a symbol's state without an expiry timer, as a savepoint of state format 2 or older restores it (its expiry
+     * reads as 0 and no timer stands for it).
+     */
+    ForecastHarness putUntimedState(String symbol) throws Exception {
+        AbstractStreamOperator<Forecast> operator = harness.getOperator();
+        operator.setCurrentKey(symbol);
+        ForecastState state = new dev.tickcast.model.forecast.SymbolForecaster(SETTINGS).newState();
+        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                ForecastFunction.stateDescriptor(SETTINGS)).update(state);
+        return this;
+    }
+
+    /**
      * Entries in the heap keyed state backend, expired ones included until cleaned up; the same count
      * {@code KeyedOneInputStreamOperatorTestHarness.numKeyedStateEntries()} gives (the keyed broadcast
      * harness has no such method in Flink 2.2).

@@ -43,13 +43,14 @@ class JobConfigTest {
     }
 
     @Test
-    void theDefaultTransactionalIdPrefixDiffersBetweenJobsThatWriteDifferentTopicsOrClusters() {
+    void theDefaultTransactionalIdPrefixDiffersBetweenJobsThatWriteDifferentTopicsAndSurvivesABootstrapChange() {
         String defaults = JobConfig.fromArgs().transactionalIdPrefix();
         assertThat(JobConfig.fromArgs("--topic.ticks", "other.ticks").transactionalIdPrefix()).isEqualTo(defaults);
         assertThat(JobConfig.fromArgs("--topic.forecasts", "other.forecasts").transactionalIdPrefix()).isNotEqualTo(defaults);
         assertThat(JobConfig.fromArgs("--topic.evaluations", "other.evaluations").transactionalIdPrefix()).isNotEqualTo(defaults);
         assertThat(JobConfig.fromArgs("--topic.deadletters", "other.deadletters").transactionalIdPrefix()).isNotEqualTo(defaults);
-        assertThat(JobConfig.fromArgs("--bootstrap", "kafka:9092").transactionalIdPrefix()).isNotEqualTo(defaults);
+        // Transactional ids live in one cluster; a changed broker list must not orphan a restored job's open transactions.
+        assertThat(JobConfig.fromArgs("--bootstrap", "kafka-1:9092,kafka-2:9092").transactionalIdPrefix()).isEqualTo(defaults);
         assertThat(JobConfig.fromArgs("--job-name", "fx").transactionalIdPrefix()).startsWith("fx-").endsWith(defaults.substring(9));
         assertThat(JobConfig.fromArgs("--transactional-id-prefix", " mine ").transactionalIdPrefix()).isEqualTo("mine");
         assertThat(JobConfig.fromArgs("--job-name", "fx", "--transactional-id-prefix", "mine").jobName()).isEqualTo("fx");

@@ -44,10 +44,12 @@ public final class CsvLines implements Closeable {
     public Line next() throws IOException {
         int length = 0;
         long skipped = 0;
+        int lastSkipped = -1;
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
             if (length == MAX_LINE_BYTES) {
                 skipped++;
+                lastSkipped = b;
                 continue;
             }
             if (length == buffer.length) {
@@ -59,7 +61,9 @@ public final class CsvLines implements Closeable {
             return null;
         }
         number++;
-        if (skipped == 0 && length > 0 && buffer[length - 1] == '\r') {
+        if (skipped == 1 && lastSkipped == '\r') {
+            skipped = 0; // a line of the longest length, ended by \r\n: the \r is not part of it
+        } else if (skipped == 0 && length > 0 && buffer[length - 1] == '\r') {
             length--;
         }
         byte[] raw = Arrays.copyOf(buffer, length);

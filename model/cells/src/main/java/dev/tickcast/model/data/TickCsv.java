@@ -109,7 +109,7 @@ public final class TickCsv {
         } catch (DateTimeParseException | NumberFormatException e) {
             return "timestamp '" + cols[1] + "' is neither ISO-8601 (2013-11-25T10:00:00Z) nor epoch milliseconds";
         } catch (ArithmeticException e) {
-            return "timestamp '" + cols[1] + "' is out of range (past the year 292,278,994 in epoch milliseconds)";
+            return "timestamp '" + cols[1] + "' is outside the epoch-millisecond range (the years -292,275,055 to 292,278,994)";
         }
         double price;
         Double volume = null;

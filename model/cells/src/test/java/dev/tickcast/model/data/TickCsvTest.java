@@ -35,7 +35,7 @@ class TickCsvTest {
                 Arguments.of("date without time", "ACME,2024-03-01,101.5,300", "timestamp '2024-03-01' is neither ISO-8601"),
                 Arguments.of("epoch ms too large", "ACME,99999999999999999999,101.5,300", "is neither ISO-8601"),
                 Arguments.of("year past epoch milliseconds", "ACME,+300000000-01-01T00:00:00Z,101.5,300",
-                        "timestamp '+300000000-01-01T00:00:00Z' is out of range"),
+                        "timestamp '+300000000-01-01T00:00:00Z' is outside the epoch-millisecond range"),
                 Arguments.of("empty timestamp", "ACME,,101.5,300", "timestamp '' is neither ISO-8601"),
                 Arguments.of("time before 1900", "ACME,1850-01-01T00:00:00Z,101.5,300", "BAD_TIME: "),
                 Arguments.of("price not a number", "ACME,2024-03-01T14:30:00Z,abc,300", "price 'abc' is not a number"),
@@ -138,6 +138,18 @@ class TickCsvTest {
             assertThat(bad.reason()).isEqualTo("line longer than 65,536 bytes (196,608 bytes)");
             assertThat(bad.text()).hasSize(CsvLines.MAX_LINE_BYTES);
         });
+    }
+
+    @Test
+    void aLineOfExactlyTheBoundIsReadWithEitherLineEnd() throws IOException {
+        String longest = "A".repeat(CsvLines.MAX_LINE_BYTES);
+        byte[] file = (longest + "\r\n" + longest + "\n" + longest + "A\r\n").getBytes(StandardCharsets.UTF_8);
+        try (CsvLines lines = new CsvLines(new java.io.ByteArrayInputStream(file))) {
+            assertThat(lines.next().text()).isEqualTo(longest);
+            assertThat(lines.next().text()).isEqualTo(longest);
+            assertThat(lines.next().error()).isEqualTo("line longer than 65,536 bytes (65,538 bytes)");
+            assertThat(lines.next()).isNull();
+        }
     }
 
     @Test
