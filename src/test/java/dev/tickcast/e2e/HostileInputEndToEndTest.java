@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.model.forecast.TickOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
@@ -132,14 +133,14 @@ class HostileInputEndToEndTest {
             TickRejection r = TickRules.checkFields(t.getSymbol(), ms, t.getPrice(), t.getVolume(), latest);
             if (r == null) {
                 ForecastState state = states.computeIfAbsent(t.getSymbol(), s -> naive.newState());
-                r = TickRules.checkOrder(state, ms, t.getPrice(), t.getVolume());
+                r = TickOrder.check(state, ms, t.getPrice(), t.getVolume());
                 if (r == null) {
                     naive.onTick(state, null, t.getSymbol(), ms, t.getPrice(), t.getVolume());
                     forecasts.add(t.getSymbol() + "|" + ms + "|" + t.getPrice());
                     continue;
                 }
             }
-            reasons.merge(r.reason(), 1L, Long::sum);
+            reasons.merge(r.reason().name(), 1L, Long::sum);
         }
         return new Expected(reasons, forecasts, validGenerated);
     }

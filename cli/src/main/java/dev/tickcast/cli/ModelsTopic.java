@@ -1,5 +1,6 @@
 package dev.tickcast.cli;
 
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.CellType;
@@ -101,7 +102,7 @@ final class ModelsTopic {
             try {
                 update = models.decode(r.value());
             } catch (WireException e) {
-                if (underLineKey && e.reason() != WireException.Reason.WRONG_SCHEMA) {
+                if (underLineKey && e.reason() != DeadLetterReason.WRONG_SCHEMA) {
                     verdicts.add(new Verdict(r.offset(), null, null, null, List.of(), null, false, e.reason() + ": " + e.getMessage()));
                 }
                 return; // a control (another schema), or unreadable bytes under another key

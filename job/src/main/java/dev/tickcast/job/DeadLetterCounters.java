@@ -1,6 +1,7 @@
 package dev.tickcast.job;
 
-import java.util.HashMap;
+import dev.tickcast.schema.DeadLetterReason;
+import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -9,13 +10,13 @@ import org.apache.flink.metrics.MetricGroup;
 final class DeadLetterCounters {
 
     private final MetricGroup group;
-    private final Map<String, Counter> counters = new HashMap<>();
+    private final Map<DeadLetterReason, Counter> counters = new EnumMap<>(DeadLetterReason.class);
 
     DeadLetterCounters(MetricGroup operatorGroup) {
         this.group = operatorGroup;
     }
 
-    void inc(String reason) {
-        counters.computeIfAbsent(reason, r -> group.addGroup("reason", r).counter("deadLetters")).inc();
+    void inc(DeadLetterReason reason) {
+        counters.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("deadLetters")).inc();
     }
 }

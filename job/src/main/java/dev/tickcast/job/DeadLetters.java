@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.file.Weights;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.internal.RawRecord;
@@ -16,29 +17,26 @@ import java.time.Instant;
  */
 public final class DeadLetters {
 
-    /** Reason codes beyond the wire and tick-rule ones. */
-    public static final String MODEL_REJECTED = "MODEL_REJECTED";
-
     static final int MAX_KEY_BYTES = 4 * 1024;
     static final int MAX_VALUE_BYTES = 64 * 1024;
     static final int MAX_DETAIL_CHARS = 4 * 1024;
 
     private DeadLetters() {}
 
-    public static DeadLetter of(String reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
+    public static DeadLetter of(DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
         return of(reason, detail, raw.getTopic(), raw.getPartition(), raw.getOffset(), raw.getKey(), raw.getValue(), symbol, detectedAtMs);
     }
 
-    public static DeadLetter of(String reason, String detail, String topic, Integer partition, Long offset, byte[] key, byte[] value,
+    public static DeadLetter of(DeadLetterReason reason, String detail, String topic, Integer partition, Long offset, byte[] key, byte[] value,
             String symbol, long detectedAtMs) {
         return of(reason, detail, topic, partition, offset, key == null ? null : ByteBuffer.wrap(key),
                 value == null ? null : ByteBuffer.wrap(value), symbol, detectedAtMs);
     }
 
-    private static DeadLetter of(String reason, String detail, String topic, Integer partition, Long offset, ByteBuffer key,
+    private static DeadLetter of(DeadLetterReason reason, String detail, String topic, Integer partition, Long offset, ByteBuffer key,
             ByteBuffer value, String symbol, long detectedAtMs) {
         DeadLetter.Builder letter = DeadLetter.newBuilder()
-                .setReason(reason)
+                .setReason(reason.name())
                 .setDetail(detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "… (cut)")
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)

@@ -1,7 +1,8 @@
 package dev.tickcast.job;
 
+import dev.tickcast.model.forecast.TickOrder;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.data.TickRejection;
-import dev.tickcast.model.data.TickRules;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -190,7 +191,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             state = stateOfNewOrRestoredSymbol();
         }
 
-        TickRejection rejection = TickRules.checkOrder(state, timeMs, tick.getPrice(), tick.getVolume());
+        TickRejection rejection = TickOrder.check(state, timeMs, tick.getPrice(), tick.getVolume());
         if (rejection != null) {
             deadLetters.inc(rejection.reason());
             ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(rejection.reason(), rejection.detail(), sourced.getTopic(),
@@ -297,8 +298,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                deadLetters.inc(DeadLetters.MODEL_REJECTED);
-                ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetters.MODEL_REJECTED, refusal + "; the serving model (version "
+                deadLetters.inc(DeadLetterReason.MODEL_REJECTED);
+                ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetterReason.MODEL_REJECTED, refusal + "; the serving model (version "
                         + servingVersion + ") keeps serving", event.getTopic(), event.getPartition(), event.getOffset(), WireCodec.key(key), value, null,
                         detectedAt));
             }

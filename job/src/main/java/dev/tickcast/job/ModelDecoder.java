@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.internal.ModelEvent;
@@ -54,7 +55,7 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
         try {
             out.collect(event.setUpdate(updates.decode(bytes)).build());
         } catch (WireException notAModel) {
-            if (notAModel.reason() != WireException.Reason.WRONG_SCHEMA) {
+            if (notAModel.reason() != DeadLetterReason.WRONG_SCHEMA) {
                 reject(ctx, raw, notAModel.reason() + ": " + notAModel.getMessage());
                 return;
             }
@@ -67,7 +68,7 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     }
 
     private void reject(Context ctx, RawRecord raw, String detail) {
-        deadLetters.inc(DeadLetters.MODEL_REJECTED);
-        ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetters.MODEL_REJECTED, detail, raw, null, System.currentTimeMillis()));
+        deadLetters.inc(DeadLetterReason.MODEL_REJECTED);
+        ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetterReason.MODEL_REJECTED, detail, raw, null, System.currentTimeMillis()));
     }
 }

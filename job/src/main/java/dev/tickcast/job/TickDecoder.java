@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.data.TickRules;
 import dev.tickcast.schema.Tick;
@@ -25,7 +26,6 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
     private static final long serialVersionUID = 1L;
 
     /** Reason code of a file row that is not a tick (the file source says why). */
-    public static final String BAD_ROW = "BAD_ROW";
 
     private final int maxRecordBytes;
     private final long futureToleranceMs;
@@ -50,12 +50,12 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
         ticksIn.inc();
         long now = System.currentTimeMillis();
         if (raw.getError() != null) { // a file source could not read the row as a tick
-            reject(ctx, BAD_ROW, raw.getError(), raw, null, now);
+            reject(ctx, DeadLetterReason.BAD_ROW, raw.getError(), raw, null, now);
             return;
         }
         long recordBytes = remaining(raw.getKey()) + remaining(raw.getValue());
         if (recordBytes > maxRecordBytes) { // the key counts too: it is copied into the dead letter and the state's interner
-            reject(ctx, WireException.Reason.OVERSIZED.name(), "key of " + remaining(raw.getKey()) + " and value of " + remaining(raw.getValue())
+            reject(ctx, DeadLetterReason.OVERSIZED, "key of " + remaining(raw.getKey()) + " and value of " + remaining(raw.getValue())
                     + " bytes: over the " + maxRecordBytes + "-byte limit for a tick record (--max-record-bytes)", raw, null, now);
             return;
         }
@@ -63,15 +63,15 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
         try {
             tick = codec.decode(bytes(raw.getValue()));
         } catch (WireException e) {
-            reject(ctx, e.reason().name(), e.getMessage(), raw, null, now);
+            reject(ctx, e.reason(), e.getMessage(), raw, null, now);
             return;
         }
         long timeMs = tick.getEventTime().toEpochMilli();
         TickRejection rejection = TickRules.checkFields(tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume(),
                 now + futureToleranceMs);
         if (rejection != null) {
-            boolean timeUsable = !TickRules.BAD_TIME.equals(rejection.reason());
-            String symbol = TickRules.BAD_SYMBOL.equals(rejection.reason()) ? null : tick.getSymbol();
+            boolean timeUsable = rejection.reason() != DeadLetterReason.BAD_TIME;
+            String symbol = rejection.reason() == DeadLetterReason.BAD_SYMBOL ? null : tick.getSymbol();
             reject(ctx, rejection.reason(), rejection.detail(), raw, symbol, timeUsable ? timeMs : now);
             return;
         }
@@ -84,7 +84,7 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
         out.collect(sourced);
     }
 
-    private void reject(Context ctx, String reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
+    private void reject(Context ctx, DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
         deadLetters.inc(reason);
         ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(reason, detail, raw, symbol, detectedAtMs));
     }

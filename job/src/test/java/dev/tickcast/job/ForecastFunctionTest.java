@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.ForecastHarness.MODELS_TOPIC;
 import static dev.tickcast.job.ForecastHarness.SETTINGS;
 import static dev.tickcast.job.ForecastHarness.TTL;
@@ -398,7 +399,7 @@ class ForecastFunctionTest {
 
         assertThat(h.deadLetters()).hasSize(1);
         DeadLetter dl = h.deadLetters().get(0);
-        assertThat(dl.getReason()).isEqualTo(DeadLetters.MODEL_REJECTED);
+        assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
         assertThat(dl.getDetail()).startsWith(check + ":").contains("serving model (version 2) keeps serving");
         assertThat(dl.getSourceTopic()).isEqualTo(MODELS_TOPIC);
         assertThat(dl.getSourcePartition()).isZero();
@@ -423,7 +424,7 @@ class ForecastFunctionTest {
         h.tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
 
         assertThat(h.deadLetters()).singleElement().satisfies(dl -> {
-            assertThat(dl.getReason()).isEqualTo(DeadLetters.MODEL_REJECTED);
+            assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
             assertThat(dl.getDetail()).startsWith("CHECKSUM:").contains("version 0");
         });
         assertThat(h.forecasts()).extracting(Forecast::getModelVersion).containsExactly(0L, 0L);
@@ -441,7 +442,7 @@ class ForecastFunctionTest {
             h.model(V2).model(refused);
         }
 
-        assertThat(zero.deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetters.MODEL_REJECTED);
+        assertThat(zero.deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.MODEL_REJECTED.name());
         assertThat(one.deadLetters()).isEmpty();
         assertThat(one.serving()).isEqualTo(V2);
         assertThat(zero.serving()).isEqualTo(V2);

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,7 +82,7 @@ class ModelDecoderTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         List<DeadLetter> dls = deadLetters();
-        assertThat(dls).extracting(DeadLetter::getReason).containsOnly(DeadLetters.MODEL_REJECTED).hasSize(3);
+        assertThat(dls).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.MODEL_REJECTED.name()).hasSize(3);
         assertThat(dls).extracting(DeadLetter::getSourceOffset).containsExactly(10L, 11L, 12L);
         assertThat(dls).allSatisfy(dl -> {
             assertThat(dl.getSourceTopic()).isEqualTo(MODELS_TOPIC);

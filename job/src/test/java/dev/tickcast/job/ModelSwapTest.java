@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,7 +142,7 @@ class ModelSwapTest {
         h.control(pin(7)).tick(tick("AAA", t(1)).price(101));
 
         assertThat(h.deadLetters()).singleElement().satisfies(dl -> {
-            assertThat(dl.getReason()).isEqualTo(DeadLetters.MODEL_REJECTED);
+            assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
             assertThat(dl.getDetail()).startsWith("PIN: version 7 is not held by the job (it holds [2])")
                     .contains("serving model (version 2) keeps serving");
         });

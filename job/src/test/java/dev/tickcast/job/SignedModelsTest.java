@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +55,7 @@ class SignedModelsTest {
         h.tick(tick("A", t(1)).price(11));
 
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(1L);
-        assertThat(h.deadLetters()).extracting(DeadLetter::getReason).containsOnly(DeadLetters.MODEL_REJECTED).hasSize(3);
+        assertThat(h.deadLetters()).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.MODEL_REJECTED.name()).hasSize(3);
         assertThat(h.deadLetters()).extracting(DeadLetter::getDetail).satisfiesExactly(
                 d -> assertThat(d).startsWith("SIGNATURE: model v2 is not signed"),
                 d -> assertThat(d).startsWith("SIGNATURE: the signature of model v4 does not verify"),

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,7 +145,7 @@ class StreamsTypeTest {
             forecast = h.lastForecast();
             evaluation = h.evaluations().get(0);
         }
-        DeadLetter deadLetter = DeadLetters.of("EMPTY", "empty value", TickBuilder.raw(null, 1, 2), null, 5L);
+        DeadLetter deadLetter = DeadLetters.of(DeadLetterReason.EMPTY, "empty value", TickBuilder.raw(null, 1, 2), null, 5L);
         RawRecord raw = tick("ACME", t(0)).raw();
 
         assertThat(roundTrip(Streams.FORECASTS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), forecast)).isEqualTo(forecast);

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.T0;
 import static dev.tickcast.job.TickBuilder.TICKS_TOPIC;
 import static dev.tickcast.job.TickBuilder.tick;
@@ -95,7 +96,7 @@ class TickDecoderTest {
         byte[] random = new byte[40];
         new Random(7).nextBytes(random);
         random[0] = 0x11; // anything but the C3 01 marker
-        DeadLetter other = DeadLetters.of("X", "y", TickBuilder.raw(null, 0, 0), null, 0L);
+        DeadLetter other = DeadLetters.of(DeadLetterReason.BAD_ROW, "y", TickBuilder.raw(null, 0, 0), null, 0L);
         return Stream.of(
                 Arguments.of("EMPTY", new byte[0]),
                 Arguments.of("NOT_AVRO", random),

@@ -1,6 +1,6 @@
 package dev.tickcast.trainer;
 
-import dev.tickcast.model.data.TickRules;
+import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.feature.FeatureScaler;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -146,7 +146,7 @@ public final class TrainingData {
         for (Tick t : ticks) {
             ForecastState state = states.computeIfAbsent(t.getSymbol(), s -> naive.newState());
             long ms = t.getEventTime().toEpochMilli();
-            if (TickRules.checkOrder(state, ms, t.getPrice(), t.getVolume()) != null) {
+            if (TickOrder.check(state, ms, t.getPrice(), t.getVolume()) != null) {
                 continue;
             }
             naive.onTick(state, null, t.getSymbol(), ms, t.getPrice(), t.getVolume());

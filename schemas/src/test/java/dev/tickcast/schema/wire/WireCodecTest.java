@@ -1,5 +1,6 @@
 package dev.tickcast.schema.wire;
 
+import dev.tickcast.schema.DeadLetterReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,14 +83,14 @@ class WireCodecTest {
     @Test
     void emptyValueIsRefusedAsEmpty() {
         assertThatThrownBy(() -> ticks.decode(new byte[0]))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(WireException.Reason.EMPTY));
+                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.EMPTY));
     }
 
     @Test
     void plainTextIsRefusedAsNotAvro() {
         assertThatThrownBy(() -> ticks.decode("BTC,812.5".getBytes()))
                 .isInstanceOfSatisfying(WireException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(WireException.Reason.NOT_AVRO);
+                    assertThat(e.reason()).isEqualTo(DeadLetterReason.NOT_AVRO);
                     assertThat(e.getMessage()).contains("C3 01");
                 });
     }
@@ -99,7 +100,7 @@ class WireCodecTest {
         byte[] deadLetter = WireCodec.of(DeadLetter.class).encode(DeadLetter.newBuilder().setReason("X").setDetail("d")
                 .setDetectedAt(T0).build());
         assertThatThrownBy(() -> ticks.decode(deadLetter))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(WireException.Reason.WRONG_SCHEMA));
+                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA));
     }
 
     @Test
@@ -107,7 +108,7 @@ class WireCodecTest {
         byte[] bytes = ticks.encode(tick("BITSTAMP:BTCUSD", 812.5));
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 5);
         assertThatThrownBy(() -> ticks.decode(truncated))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(WireException.Reason.UNDECODABLE));
+                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
     }
 
     @Test
@@ -116,7 +117,7 @@ class WireCodecTest {
         byte[] bytes = ticks.encode(tick("BITSTAMP:BTCUSD", 812.5));
         assertThatThrownBy(() -> small.decode(bytes))
                 .isInstanceOfSatisfying(WireException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(WireException.Reason.OVERSIZED);
+                    assertThat(e.reason()).isEqualTo(DeadLetterReason.OVERSIZED);
                     assertThat(e.getMessage()).contains("16-byte limit");
                 });
     }
@@ -203,7 +204,7 @@ class WireCodecTest {
 
     private static void assertRefusedByBounds(WireCodec<?> codec, byte[] bytes, String detail) {
         assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOfSatisfying(WireException.class, e -> {
-            assertThat(e.reason()).isEqualTo(WireException.Reason.UNDECODABLE);
+            assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
             assertThat(e.getMessage()).contains(detail);
         });
     }

@@ -1,12 +1,13 @@
 package dev.tickcast.model.data;
 
+import dev.tickcast.schema.DeadLetterReason;
 /**
  * Why a tick was not used.
  *
- * @param reason dead-letter reason code (see {@link TickRules})
+ * @param reason the dead letter's reason
  * @param detail what was wrong, for people
  */
-public record TickRejection(String reason, String detail) {
+public record TickRejection(DeadLetterReason reason, String detail) {
 
     @Override
     public String toString() {

@@ -1,21 +1,14 @@
 package dev.tickcast.model.data;
 
-import dev.tickcast.model.forecast.ForecastState;
+import dev.tickcast.schema.DeadLetterReason;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * What makes a tick usable, decided in one place for the CSV reader, the backtest and the Flink job.
- * Each rule returns a {@link TickRejection} with its reason code, or null when the tick passes.
+ * Each rule returns a {@link TickRejection} with its reason code, or null when the tick passes. The checks against a
+ * symbol's last tick (order, duplicates) need its state and are {@code model.forecast.TickOrder}'s.
  */
 public final class TickRules {
-
-    public static final String BAD_SYMBOL = "BAD_SYMBOL";
-    public static final String BAD_PRICE = "BAD_PRICE";
-    public static final String BAD_VOLUME = "BAD_VOLUME";
-    public static final String BAD_TIME = "BAD_TIME";
-    public static final String OUT_OF_ORDER = "OUT_OF_ORDER";
-    public static final String DUPLICATE = "DUPLICATE";
 
     public static final int MAX_SYMBOL_LENGTH = 64;
     /**
@@ -36,23 +29,23 @@ public final class TickRules {
      */
     public static TickRejection checkFields(String symbol, long timeMs, double price, Double volume, long latestTimeMs) {
         if (symbol == null || symbol.isBlank()) {
-            return new TickRejection(BAD_SYMBOL, "symbol is empty");
+            return new TickRejection(DeadLetterReason.BAD_SYMBOL, "symbol is empty");
         }
         if (symbol.length() > MAX_SYMBOL_LENGTH) {
-            return new TickRejection(BAD_SYMBOL, "symbol is " + symbol.length() + " characters, over the limit of " + MAX_SYMBOL_LENGTH);
+            return new TickRejection(DeadLetterReason.BAD_SYMBOL, "symbol is " + symbol.length() + " characters, over the limit of " + MAX_SYMBOL_LENGTH);
         }
         String badCharacter = symbolCharacterProblem(symbol);
         if (badCharacter != null) {
-            return new TickRejection(BAD_SYMBOL, badCharacter);
+            return new TickRejection(DeadLetterReason.BAD_SYMBOL, badCharacter);
         }
         if (!(price >= MIN_PRICE && price <= MAX_PRICE)) {
-            return new TickRejection(BAD_PRICE, "price " + price + " is not a finite number in [" + MIN_PRICE + ", " + MAX_PRICE + "]");
+            return new TickRejection(DeadLetterReason.BAD_PRICE, "price " + price + " is not a finite number in [" + MIN_PRICE + ", " + MAX_PRICE + "]");
         }
         if (volume != null && (!Double.isFinite(volume) || volume < 0)) {
-            return new TickRejection(BAD_VOLUME, "volume " + volume + " is not a finite number >= 0");
+            return new TickRejection(DeadLetterReason.BAD_VOLUME, "volume " + volume + " is not a finite number >= 0");
         }
         if (timeMs < EARLIEST_TIME_MS || timeMs > latestTimeMs) {
-            return new TickRejection(BAD_TIME, "event time " + timeMs + " ms is outside [" + Instant.ofEpochMilli(EARLIEST_TIME_MS)
+            return new TickRejection(DeadLetterReason.BAD_TIME, "event time " + timeMs + " ms is outside [" + Instant.ofEpochMilli(EARLIEST_TIME_MS)
                     + ", " + Instant.ofEpochMilli(latestTimeMs) + "]");
         }
         return null;
@@ -79,25 +72,6 @@ public final class TickRules {
                 return String.format("symbol has a control or invisible character U+%04X at index %d", c, i);
             }
             i += Character.charCount(c);
-        }
-        return null;
-    }
-
-    /**
-     * Order checks against the symbol's state: a tick older than the last accepted one is out of order;
-     * one equal to it in time, price and volume is a duplicate. Several different ticks in the same
-     * millisecond are real (several trades) and pass.
-     */
-    public static TickRejection checkOrder(ForecastState state, long timeMs, double price, Double volume) {
-        if (state.ticks() == 0) {
-            return null;
-        }
-        if (timeMs < state.lastTimeMs()) {
-            return new TickRejection(OUT_OF_ORDER, "event time " + Instant.ofEpochMilli(timeMs) + " is before the symbol's last tick at "
-                    + Instant.ofEpochMilli(state.lastTimeMs()));
-        }
-        if (timeMs == state.lastTimeMs() && price == state.lastPrice() && Objects.equals(volume, state.lastVolume())) {
-            return new TickRejection(DUPLICATE, "same time, price and volume as the symbol's last tick");
         }
         return null;
     }
