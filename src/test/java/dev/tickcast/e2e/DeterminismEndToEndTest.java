@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
@@ -97,7 +98,7 @@ class DeterminismEndToEndTest {
         kafka.createTopics(3, config.ticksTopic());
         kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
-        WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, 64 << 20);
+        WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         KafkaIo.produce(kafka.bootstrapServers(), List.of(
                 new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v1)),
                 new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v2))));
@@ -119,7 +120,7 @@ class DeterminismEndToEndTest {
 
     private Map<String, List<String>> fileBackfill(ModelUpdate v1, ModelUpdate v2) throws Exception {
         JobConfig config = JobConfig.fromArgs("--parallelism", "2", "--checkpoint-interval", "1 s");
-        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
+        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         Backfill.Result result = Backfill.toFiles(config, BundledData.path(), dir.resolve("backfill"), List.of(codec.encode(v1), codec.encode(v2)),
                 StreamExecutionEnvironment.getExecutionEnvironment(), Backfill.Listener.NONE);
         List<Forecast> forecasts = new ArrayList<>();

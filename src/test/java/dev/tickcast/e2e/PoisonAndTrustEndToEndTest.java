@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.cli.FlinkRest;
@@ -61,7 +62,7 @@ class PoisonAndTrustEndToEndTest {
 
     private final KeyPair key = ModelSigning.generate();
     private final WireCodec<Tick> ticks = WireCodec.of(Tick.class);
-    private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, 64 << 20);
+    private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
     private final WireCodec<ModelControl> controls = WireCodec.of(ModelControl.class);
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +72,7 @@ class SecureKafkaEndToEndTest {
             job.forEach((k, v) -> args.addAll(List.of("--kafka." + k, v.toString())));
             JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
 
-            WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, 64 << 20);
+            WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
             ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {4}, 1L);
             KafkaIo.produce(kafka.bootstrapServers(), admin, List.of(new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(v1))));
             List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
@@ -97,7 +98,7 @@ class StreamingJobEndToEndTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TickcastJob.configure(env, config);
-        byte[] initialModel = WireCodec.of(ModelUpdate.class, 64 << 20).encode(modelUpdate);
+        byte[] initialModel = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(modelUpdate);
         new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
                 KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), List.of(initialModel)).attach(env);
         JobClient job = env.executeAsync("tickcast-e2e");

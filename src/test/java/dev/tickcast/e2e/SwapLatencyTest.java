@@ -1,5 +1,6 @@
 package dev.tickcast.e2e;
 
+import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
@@ -57,7 +58,7 @@ class SwapLatencyTest {
                     KafkaProducer<byte[], byte[]> models = producer(kafka.bootstrapServers())) {
                 feeder.start();
                 KafkaIo.await(() -> collector.count(f -> true) > 2000, java.time.Duration.ofMinutes(1), "ticks flowing");
-                WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, 64 << 20);
+                WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
                 for (int version = 1; version <= SWAPS; version++) {
                     ModelUpdate model = E2eData.randomModel("default", version, CellType.LSTM, new int[] {32}, version);
                     models.send(new ProducerRecord<>(config.modelsTopic(), WireCodec.key("default"), codec.encode(model))).get();

@@ -36,7 +36,8 @@ final class BoundedTopicReader {
      *
      * A record before {@code since} that the seek still reaches (Kafka timestamps need not grow with offsets) is skipped.
      *
-     * @return the records at or after {@code since} that {@code maxRecords} left out (the oldest of each partition)
+     * @return about how many records at or after {@code since} {@code maxRecords} left out, the oldest of each partition (in
+     *     offsets, which transaction markers take too)
      */
     static long read(KafkaConnection kafka, String topic, Instant since, long maxRecords,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {

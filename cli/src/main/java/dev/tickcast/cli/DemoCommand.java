@@ -1,5 +1,6 @@
 package dev.tickcast.cli;
 
+import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
@@ -127,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
             // The model is also given as the job's initial model, so every forecast of the replay uses it.
             new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
                     KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config),
-                    List.of(WireCodec.of(ModelUpdate.class, 64 << 20).encode(model))).attach(env);
+                    List.of(WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(model))).attach(env);
             JobClient job = env.executeAsync("tickcast-demo");
             console.printf("    Kafka at %s, model v1 published to %s, job %s running: web UI at %s%n%n", kafka.bootstrapServers(),
                     MODELS, job.getJobID(), LocalFlink.webUi(env));
@@ -189,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
         p.put("enable.idempotence", "true");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(MODELS, WireCodec.key(model.getModelName()),
-                    WireCodec.of(ModelUpdate.class, 64 << 20).encode(model)));
+                    WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(model)));
             producer.flush();
         }
     }

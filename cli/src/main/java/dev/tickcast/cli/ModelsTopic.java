@@ -1,9 +1,11 @@
 package dev.tickcast.cli;
 
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.job.ModelAdmission;
+import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
@@ -28,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ModelsTopic {
 
-    static final int MAX_MODEL_BYTES = 64 << 20;
+    static final int MAX_MODEL_BYTES = ModelDecoder.MAX_MODEL_BYTES;
 
     private final KafkaConnection kafka;
     private final String topic;
@@ -50,16 +52,22 @@ final class ModelsTopic {
      *
      * @param version null when the record is not a readable model
      * @param ofLine whether the record is a model of the replayed line (by its {@code model_name}, as the job decides)
+     * @param check the check a model failed (null: admitted, or not a model)
      */
-    record Verdict(long offset, Long version, Instant createdAt, CellType cell, List<Integer> hiddenSizes, ValidationMetrics validation,
-            boolean ofLine, String refusal) {
+    record Verdict(int partition, long offset, Long version, Instant createdAt, CellType cell, List<Integer> hiddenSizes,
+            ValidationMetrics validation, boolean ofLine, Check check, String refusal) {
         boolean admitted() {
             return refusal == null;
         }
 
-        static Verdict of(ModelUpdate m, long offset, String line, String refusal) {
-            return new Verdict(offset, m.getVersion(), m.getCreatedAt(), m.getCellType(), List.copyOf(m.getHiddenSizes()),
-                    m.getValidation(), line.equals(m.getModelName()), refusal);
+        static Verdict of(ModelUpdate m, int partition, long offset, String line, ModelRejectedException refusal) {
+            return new Verdict(partition, offset, m.getVersion(), m.getCreatedAt(), m.getCellType(), List.copyOf(m.getHiddenSizes()),
+                    m.getValidation(), line.equals(m.getModelName()), refusal == null ? null : refusal.check(),
+                    refusal == null ? null : refusal.getMessage());
+        }
+
+        static Verdict unreadable(int partition, long offset, String refusal) {
+            return new Verdict(partition, offset, null, null, null, List.of(), null, false, null, refusal);
         }
     }
 
@@ -72,9 +80,18 @@ final class ModelsTopic {
      * @param newest the newest admitted model of the line, or null
      */
     record Replay(List<Verdict> verdicts, ModelUpdate newest) {
-        /** Models of the line that were refused: a job with other keys or an older rule may hold one of them. */
-        List<Verdict> refusedOfLine() {
-            return verdicts.stream().filter(v -> v.ofLine() && !v.admitted()).toList();
+        /**
+         * The highest version of the line, above the newest admitted one, that a job with another rule may hold: refused
+         * here only for its signature (a job without --trusted-keys admits it) or its version step (a job with a larger
+         * --max-version-step does); 0 if none. A job holding it would refuse the version after {@link #newest}.
+         */
+        long highestHeldElsewhere() {
+            long newestVersion = newest == null ? 0 : newest.getVersion();
+            return verdicts.stream()
+                    .filter(v -> v.ofLine() && (v.check() == Check.SIGNATURE || v.check() == Check.VERSION))
+                    .mapToLong(Verdict::version)
+                    .filter(version -> version > newestVersion && version <= ModelAdmission.MAX_VERSION)
+                    .max().orElse(0);
         }
     }
 
@@ -98,34 +115,52 @@ final class ModelsTopic {
             if (r.value() == null) {
                 return; // a tombstone: the job ignores it and keeps what it holds
             }
+            if (r.key() != null && r.key().length > ModelDecoder.MAX_KEY_BYTES) {
+                return; // the job dead-letters it unread (and it cannot be under the line's key)
+            }
             ModelUpdate update;
             try {
                 update = models.decode(r.value());
             } catch (WireException e) {
-                if (underLineKey && e.reason() != DeadLetterReason.WRONG_SCHEMA) {
-                    verdicts.add(new Verdict(r.offset(), null, null, null, List.of(), null, false, e.reason() + ": " + e.getMessage()));
+                if (underLineKey) {
+                    String refusal = notAControl(e, r.value());
+                    if (refusal != null) {
+                        verdicts.add(Verdict.unreadable(r.partition(), r.offset(), refusal));
+                    }
                 }
-                return; // a control (another schema), or unreadable bytes under another key
+                return; // a control, or unreadable bytes under another line's key
             }
             boolean ofLine = line.equals(update.getModelName());
             if (!ofLine && !underLineKey) {
                 return; // another line's model: the job refuses it, and it does not touch this line
             }
             ModelUpdate held = newest[0];
-            if (ofLine && held != null && update.getVersion() == held.getVersion()
-                    && update.getWeightsSha256().equals(held.getWeightsSha256())) {
+            if (held != null && ModelAdmission.isResent(update, held)) {
                 return; // the newest model sent again: the job keeps what it has
             }
             try {
                 admission.admit(update, held == null ? 0 : held.getVersion(), trusted);
             } catch (ModelRejectedException e) {
-                verdicts.add(Verdict.of(update, r.offset(), line, e.getMessage()));
+                verdicts.add(Verdict.of(update, r.partition(), r.offset(), line, e));
                 return;
             }
             newest[0] = update;
-            verdicts.add(Verdict.of(update, r.offset(), line, null));
+            verdicts.add(Verdict.of(update, r.partition(), r.offset(), line, null));
         });
         return new Replay(verdicts, newest[0]);
+    }
+
+    /** Why bytes that are not a model are refused, as the job's ModelDecoder says it; null for a control. */
+    private String notAControl(WireException notAModel, byte[] value) {
+        if (notAModel.reason() != DeadLetterReason.WRONG_SCHEMA) {
+            return notAModel.reason() + ": " + notAModel.getMessage();
+        }
+        try {
+            controls.decode(value);
+            return null;
+        } catch (WireException notAControl) {
+            return notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: " + notAControl.getMessage();
+        }
     }
 
     /**
@@ -136,7 +171,7 @@ final class ModelsTopic {
         Replay replay = replay(admission);
         for (Verdict v : replay.verdicts()) {
             if (!v.admitted()) {
-                warnings.printf("%s: skipped the record at offset %d (%s)%n", topic, v.offset(), v.refusal());
+                warnings.printf("%s: skipped the record at partition %d offset %d (%s)%n", topic, v.partition(), v.offset(), v.refusal());
             }
         }
         warnings.flush();

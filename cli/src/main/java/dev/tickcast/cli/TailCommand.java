@@ -1,5 +1,6 @@
 package dev.tickcast.cli;
 
+import dev.tickcast.job.ModelDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -126,7 +127,7 @@ final class TailCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         // A models-topic record holds a whole model; let one fetch carry it.
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(64 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(ModelDecoder.MAX_MODEL_BYTES));
         return p;
     }
 

@@ -197,20 +197,27 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The newest model of the line the job would admit, or null. When the topic holds models of the line and this trainer
-     * admits none of them (e.g. unsigned ones, now that --trusted-keys or --signing-key is on), a job that admitted one
-     * earlier still holds its version and would refuse a v1: the version must then be given.
+     * The newest model of the line the job would admit, or null. A model of the line refused here only for its signature
+     * or its version step may still be held by a job with another rule (e.g. one that ran without --trusted-keys before
+     * signing was turned on); such a job refuses every version up to it. With nothing admitted, the trainer then does not
+     * guess a v1 but asks for --model-version; with something admitted, it warns.
      */
     private ModelUpdate servingModel(ModelsTopic models) {
         ModelsTopic.Replay replay = models.replay(trust.admission(name, signing.publicKeyOrNull()), err());
-        List<ModelsTopic.Verdict> refused = replay.refusedOfLine();
-        if (replay.newest() == null && !refused.isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--model-version")) {
-            long highest = refused.stream().mapToLong(ModelsTopic.Verdict::version).max().orElseThrow();
-            throw new UserException(models.topic() + " holds " + refused.size() + " model(s) of line '" + name + "' up to v" + highest
-                    + " and this trainer admits none of them (see the warnings above, or 'tickcast model list'). A job that served one"
-                    + " of them still holds its version and would refuse a new v1. Give the version to publish with --model-version,"
-                    + " above the version the job serves (its log and 'tickcast model list' show it); see k8s/README.md, 'Turning"
-                    + " signing on'.");
+        long held = replay.highestHeldElsewhere();
+        if (held == 0) {
+            return replay.newest();
+        }
+        boolean versionGiven = spec.commandLine().getParseResult().hasMatchedOption("--model-version");
+        String why = models.topic() + " holds v" + held + " of line '" + name + "', refused here for its signature or version step"
+                + " (see the warnings above, or 'tickcast model list'); a job that admitted it before (e.g. before --trusted-keys)"
+                + " still holds it and refuses every version up to v" + held;
+        if (replay.newest() == null && !versionGiven) {
+            throw new UserException(why + ". Give the version to publish with --model-version, above the version the job serves"
+                    + " (its log shows it), e.g. --model-version " + (held + 1) + "; see k8s/README.md, 'Turning signing on'.");
+        }
+        if (!versionGiven || version <= held) {
+            err().printf("warning: %s. If the job serves it, publish with --model-version %d or higher.%n", why, held + 1);
         }
         return replay.newest();
     }
@@ -223,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
             TicksTopic.Read read = TicksTopic.read(kafkaOptions.connection(), fromTopic, sinceInstant(), maxTicks);
             input = read.result();
             if (read.leftOut() > 0) {
-                err().printf("%s: the %,d oldest record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n", fromTopic,
+                err().printf("%s: about %,d older record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n", fromTopic,
                         read.leftOut(), since == null ? "" : " of the last " + since, maxTicks);
             }
             if (!input.badRows().isEmpty()) {

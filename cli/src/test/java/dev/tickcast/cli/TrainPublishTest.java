@@ -140,7 +140,7 @@ class TrainPublishTest {
                 "50", "--epochs", "1", "--max-ticks", "301", "--out", dir.resolve("t2.avro").toString());
         assertThat(bounded.exitCode()).as(bounded.err()).isZero();
         assertThat(bounded.out()).contains("on 300 ticks from kafka:" + ticksTopic); // the newest 301 records: 300 ticks, the garbage
-        assertThat(bounded.err()).contains("the 500 oldest record(s) left out by --max-ticks 301");
+        assertThat(bounded.err()).contains("about 500 older record(s) left out by --max-ticks 301");
         CliRun recent = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1h", "--out",
                 dir.resolve("t3.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
         assertThat(recent.out()).as(recent.err()).contains("on 800 ticks"); // all were written in the last hour
@@ -168,7 +168,7 @@ class TrainPublishTest {
         models(topic).publish(ModelUpdate.newBuilder(v1).setVersion(2).setSigner(null).setSignature(null).build());
         CliRun second = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.err()).contains("skipped the record at offset 1 (SIGNATURE");
+        assertThat(second.err()).contains("skipped the record at partition 0 offset 1 (SIGNATURE");
         // Warm-started from the signed v1 and numbered after it: the unsigned v2 was neither used nor signed over.
         assertThat(second.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
@@ -209,13 +209,24 @@ class TrainPublishTest {
         // A job that served the unsigned v2 holds it (in its savepoint): a signed v1 would be refused there, so no guess.
         CliRun guessed = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(guessed.exitCode()).isEqualTo(2);
-        assertThat(guessed.err()).contains("holds 2 model(s) of line 'default' up to v2 and this trainer admits none of them",
-                "--model-version");
+        assertThat(guessed.err()).contains("holds v2 of line 'default', refused here for its signature", "--model-version 3");
         assertThat(newest(topic).getVersion()).isEqualTo(2L);
 
+        // A version given, but not above the one a job may hold: published (the operator decides), with a warning.
+        CliRun tooLow = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "2"));
+        assertThat(tooLow.out()).as(tooLow.err()).contains("Published v2 ").doesNotContain("warm-started");
+        assertThat(tooLow.err()).contains("warning: ", "publish with --model-version 3 or higher");
         CliRun given = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "3"));
-        assertThat(given.out()).as(given.err()).contains("Published v3 ").doesNotContain("warm-started");
+        assertThat(given.out()).as(given.err()).contains("warm-started from published v2", "Published v3 ");
+        assertThat(given.err()).doesNotContain("warning: ");
         assertThat(newest(topic).getSigner()).isNotNull();
+
+        // Signed from here on, but someone without the key slips in an unsigned v9 (a job with keys refuses it too): the
+        // trainer warns, and numbers after its own newest.
+        models(topic).publish(ModelUpdate.newBuilder(newest(topic)).setVersion(9).setSigner(null).setSignature(null).build());
+        CliRun after = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
+        assertThat(after.out()).as(after.err()).contains("published: v3", "Published v4");
+        assertThat(after.err()).contains("holds v9 of line 'default'", "--model-version 10 or higher");
     }
 
     @Test
@@ -236,7 +247,7 @@ class TrainPublishTest {
 
         CliRun next = run(train(walk, topic, "--epochs", "1", "--force"));
         assertThat(next.out()).as(next.err()).contains("published: v5", "Published v6");
-        assertThat(next.err()).contains("offset 2 (LINE").doesNotContain("offset 3");
+        assertThat(next.err()).contains("offset 2 (LINE").doesNotContain("offset 3 ");
         CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--max-version-step", "2");
         assertThat(list.out()).containsPattern("1 +v5 .* refused: VERSION").containsPattern("2 +v9 .* refused: LINE")
                 .doesNotContainPattern("(?m)^3 ");

@@ -25,11 +25,17 @@ import java.util.Map;
 import java.security.PublicKey;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -56,7 +62,8 @@ import org.apache.flink.util.Collector;
  * <p>Outputs: forecasts (main), {@link Streams#EVALUATION_TAG evaluations} of the previous forecast, and
  * {@link Streams#DEAD_LETTER_TAG dead letters} for ticks out of order or duplicated per symbol.
  */
-public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast> {
+public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -82,6 +89,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     /** Processing time of the last {@link #sweepUntimedStates} (MIN_VALUE: none yet), and whether one found none left. */
     private transient long lastSweepMs;
     private transient boolean untimedStatesGone;
+    /** {@link #untimedStatesGone} of every subtask, checkpointed, so that a restore walks the keyed state only while needed. */
+    private transient ListState<Boolean> untimedSweepDone;
 
     /** One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost ~2% of the peak. */
     static final int LATENCY_SAMPLE_EVERY = 16;
@@ -155,6 +164,28 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                 .cleanupInRocksdbCompactFilter(1000)
                 .build());
         return descriptor;
+    }
+
+    /**
+     * Whether states without a timer may be held: not on a fresh start, nor after a restore of a snapshot whose every
+     * subtask had found none left; yes after a restore of an older build's savepoint (which has no such flag).
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        untimedSweepDone = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("untimed-states-swept",
+                Types.BOOLEAN));
+        boolean any = false;
+        boolean all = true;
+        for (Boolean done : untimedSweepDone.get()) {
+            any = true;
+            all &= done;
+        }
+        untimedStatesGone = !context.isRestored() || (any && all);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        untimedSweepDone.update(List.of(untimedStatesGone));
     }
 
     @Override
@@ -241,9 +272,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      * Expires the states that have no timer: those restored from a savepoint of state format 2 or older, which kept
      * no timer (their expiry was Flink's TTL, which the current descriptor does not have). A symbol that ticks again gets
      * its timer then; one that never does would be kept forever. Keyed state can be walked only from a broadcast element,
-     * so the first records of the models topic after a restore mark each such state with a deadline (a negative expiry:
-     * no timer stands for it) and later ones clear it once the deadline passes. At most one walk per eighth of the TTL,
-     * and none once a walk found nothing left.
+     * so the first record of the models topic after such a restore marks each such state with a deadline a TTL ahead (a
+     * negative expiry: no timer stands for it), and the first record after the deadline clears it. At most one walk per
+     * eighth of the TTL, and none once a walk found nothing left ({@link #initializeState}).
      */
     private void sweepUntimedStates(Context ctx) throws Exception {
         long now = ctx.currentProcessingTime();

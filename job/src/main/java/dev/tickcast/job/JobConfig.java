@@ -188,8 +188,8 @@ public record JobConfig(
 
     /**
      * The one given, or one derived from what tells this deployment apart: its name and its outputs. Not the bootstrap
-     * servers: ids are per cluster anyway, and a broker list written differently after a restore would leave the old
-     * prefix's open transactions unaborted, holding read_committed consumers until they time out.
+     * servers: ids are per cluster anyway, and one cluster may be named by another broker list (a broker added), which
+     * should not change what the job's transactions are called.
      */
     private static String transactionalIdPrefix(Configuration c) {
         if (c.contains(JobOptions.TRANSACTIONAL_ID_PREFIX)) {

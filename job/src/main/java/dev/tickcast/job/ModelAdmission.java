@@ -55,6 +55,15 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
     }
 
     /**
+     * Whether {@code update} is the newest held model delivered again (e.g. by {@code --model} and the topic both, or a
+     * re-timed copy): nothing changes, and it is not refused either.
+     */
+    public static boolean isResent(ModelUpdate update, ModelUpdate newestHeld) {
+        return newestHeld.getVersion() == update.getVersion() && newestHeld.getWeightsSha256().equals(update.getWeightsSha256())
+                && newestHeld.getModelName().equals(update.getModelName());
+    }
+
+    /**
      * The checks of a model, cheap ones first: its line, its version against the newest held ({@code 0} if none),
      * then {@link Model#verify} (shape before any allocation, checksum, values), then its signature.
      *

@@ -20,9 +20,9 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
 
     private static final long serialVersionUID = 1L;
     /** Models are small (a 3-layer hidden-256 LSTM is ~6 MB); anything far bigger is not one. */
-    static final int MAX_MODEL_BYTES = 64 << 20;
+    public static final int MAX_MODEL_BYTES = 64 << 20;
     /** Keys are a model line's name, or it with "#control". */
-    static final int MAX_KEY_BYTES = 1024;
+    public static final int MAX_KEY_BYTES = 1024;
 
     private transient WireCodec<ModelUpdate> updates;
     private transient WireCodec<ModelControl> controls;

@@ -77,10 +77,8 @@ final class ServingModels {
             List<ModelUpdate> initial, ModelAdmission admission, Map<String, PublicKey> trusted) throws Exception {
         List<ModelUpdate> candidates = candidates(models, initial);
         long newest = newest(candidates);
-        if (!candidates.isEmpty() && candidates.get(0).getVersion() == update.getVersion()
-                && candidates.get(0).getWeightsSha256().equals(update.getWeightsSha256())
-                && update.getModelName().equals(candidates.get(0).getModelName())) {
-            return null; // the newest model delivered again (e.g. --model and the topic both have it, or a re-timed copy): nothing changes
+        if (!candidates.isEmpty() && ModelAdmission.isResent(update, candidates.get(0))) {
+            return null;
         }
         try {
             admission.admit(update, newest, trusted);

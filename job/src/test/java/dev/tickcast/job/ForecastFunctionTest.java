@@ -556,26 +556,44 @@ class ForecastFunctionTest {
 
     @Test
     void stateRestoredWithoutATimerExpiresByTheSweepOnLaterModelRecords() throws Exception {
-        ForecastHarness h = open();
         long ttl = TTL.toMillis();
+        ForecastHarness old = open();
+        old.setProcessingTime(1000);
+        old.putUntimedState("GONE").putUntimedState("BACK");
+        // A savepoint of a build before state format 3: keyed states without timers, and no sweep flag.
+        OperatorSubtaskState snapshot = old.snapshot(1L);
+        OperatorSubtaskState olderBuild = OperatorSubtaskState.builder().setManagedKeyedState(snapshot.getManagedKeyedState()).build();
+
+        ForecastHarness h = ForecastHarness.restore(olderBuild, null);
+        opened.add(h);
         h.setProcessingTime(1000);
-        h.putUntimedState("GONE").putUntimedState("BACK");
-        h.tick(tick("LIVE", t(0)).price(10.0));
-        h.model(V2); // the first models record after the restore: each untimed state gets a deadline
-        assertThat(h.numKeyedStateEntries()).isEqualTo(3);
-        assertThat(h.harness.numProcessingTimeTimers()).isEqualTo(1); // LIVE's: the sweep registers none
+        h.model(V2); // the first models record after the restore: each untimed state gets a deadline, no timer
+        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(h.harness.numProcessingTimeTimers()).isZero();
 
         h.setProcessingTime(1000 + ttl / 2);
         h.tick(tick("BACK", t(0)).price(5.0)); // a restored symbol that ticks again gets its timer and stays
-        h.setProcessingTime(1000 + ttl + ttl / 8 + 1); // LIVE's timer fires; GONE has none
-        assertThat(h.state("LIVE")).isNull();
-        assertThat(h.state("GONE")).isNotNull();
+        h.setProcessingTime(1000 + ttl + ttl / 8 + 1);
+        assertThat(h.state("GONE")).isNotNull(); // no timer stands for it
 
-        h.model(V3); // a later record: GONE is past its deadline
+        h.model(V3); // the first record past its deadline
         assertThat(h.state("GONE")).isNull();
         assertThat(h.state("BACK")).isNotNull();
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         assertThat(h.serving()).isEqualTo(V3);
+
+        // The next walk finds none left, and the snapshot says so: restored from it, an untimed state (there can be none
+        // after that) is not looked for.
+        h.setProcessingTime(1000 + ttl + ttl / 4 + 2);
+        h.model(V3); // the serving model sent again: harmless, and a models record all the same
+        ForecastHarness again = ForecastHarness.restore(h.snapshot(2L), null);
+        opened.add(again);
+        again.setProcessingTime(1000 + ttl + ttl / 4 + 2);
+        again.putUntimedState("NEVER");
+        again.model(V3);
+        again.setProcessingTime(1000 + 3 * ttl);
+        again.model(V3);
+        assertThat(again.state("NEVER")).isNotNull();
     }
 
     @Test

@@ -68,7 +68,8 @@ public final class CsvLines implements Closeable {
         }
         byte[] raw = Arrays.copyOf(buffer, length);
         if (skipped > 0) {
-            return new Line(number, null, raw, String.format("line longer than %,d bytes (%,d bytes)", MAX_LINE_BYTES, length + skipped));
+            long whole = length + skipped - (lastSkipped == '\r' ? 1 : 0); // a \r\n ending is not part of the line
+            return new Line(number, null, raw, String.format("line longer than %,d bytes (%,d bytes)", MAX_LINE_BYTES, whole));
         }
         ByteBuffer input = ByteBuffer.wrap(raw);
         CharBuffer text = CharBuffer.allocate(raw.length); // UTF-8 never has more chars than bytes

@@ -1,6 +1,5 @@
 package dev.tickcast.model.forecast;
 
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.schema.Forecast;
@@ -20,7 +19,7 @@ import java.util.function.ToLongFunction;
 public final class Backtest {
 
     /** Errors per symbol and overall (only evaluations realised at or after the symbol's cut-off), and refusals. */
-    public record Summary(Map<String, ErrorStats> perSymbol, ErrorStats overall, Map<DeadLetterReason, Long> rejected, long forecasts) {}
+    public record Summary(Map<String, ErrorStats> perSymbol, ErrorStats overall, Map<String, Long> rejected, long forecasts) {}
 
     private Backtest() {}
 
@@ -46,7 +45,7 @@ public final class Backtest {
         SymbolForecaster forecaster = new SymbolForecaster(settings);
         Map<String, ForecastState> states = new HashMap<>();
         Map<String, ErrorStats> perSymbol = new TreeMap<>();
-        Map<DeadLetterReason, Long> rejected = new java.util.EnumMap<>(DeadLetterReason.class);
+        Map<String, Long> rejected = new TreeMap<>(); // by reason name, as dead letters and metrics say it
         ErrorStats overall = new ErrorStats();
         long count = 0;
         int index = -1;
@@ -56,7 +55,7 @@ public final class Backtest {
             ForecastState state = states.computeIfAbsent(tick.getSymbol(), s -> forecaster.newState());
             TickRejection rejection = TickOrder.check(state, timeMs, tick.getPrice(), tick.getVolume());
             if (rejection != null) {
-                rejected.merge(rejection.reason(), 1L, Long::sum);
+                rejected.merge(rejection.reason().name(), 1L, Long::sum);
                 continue;
             }
             TickOutcome outcome = forecaster.onTick(state, modelAt.apply(index), tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());

@@ -147,7 +147,7 @@ class TickCsvTest {
         try (CsvLines lines = new CsvLines(new java.io.ByteArrayInputStream(file))) {
             assertThat(lines.next().text()).isEqualTo(longest);
             assertThat(lines.next().text()).isEqualTo(longest);
-            assertThat(lines.next().error()).isEqualTo("line longer than 65,536 bytes (65,538 bytes)");
+            assertThat(lines.next().error()).isEqualTo("line longer than 65,536 bytes (65,537 bytes)");
             assertThat(lines.next()).isNull();
         }
     }

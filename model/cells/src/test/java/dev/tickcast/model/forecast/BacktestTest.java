@@ -47,7 +47,7 @@ class BacktestTest {
             forecasts.add(forecast);
         });
 
-        assertThat(summary.rejected()).containsOnly(entry(DeadLetterReason.DUPLICATE, 2L), entry(DeadLetterReason.OUT_OF_ORDER, 2L));
+        assertThat(summary.rejected()).containsOnly(entry(DeadLetterReason.DUPLICATE.name(), 2L), entry(DeadLetterReason.OUT_OF_ORDER.name(), 2L));
         assertThat(summary.forecasts()).isEqualTo(8);
         assertThat(forecastTicks).containsExactly(TICKS.get(0), TICKS.get(1), TICKS.get(2), TICKS.get(5), TICKS.get(6),
                 TICKS.get(8), TICKS.get(9), TICKS.get(10));
