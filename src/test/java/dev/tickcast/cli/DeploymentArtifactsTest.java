@@ -111,9 +111,9 @@ class DeploymentArtifactsTest {
         assertThat(claim.getSpec().getAccessModes()).contains("ReadWriteMany");
         // Signing is on: the trusted key is a file of a Secret volume mounted in the Flink containers.
         var pod = deployment.getSpec().getPodTemplate().getSpec();
-        assertThat(config.trustedKeys()).isNotBlank();
+        assertThat(config.trustedKeys()).hasSize(1);
         var keysMount = pod.getContainers().get(0).getVolumeMounts().stream()
-                .filter(m -> config.trustedKeys().startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
+                .filter(m -> config.trustedKeys().get(0).startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
         assertThat(pod.getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo(keysMount.getName());
             assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-model-keys");

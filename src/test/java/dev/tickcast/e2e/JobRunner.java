@@ -2,7 +2,6 @@ package dev.tickcast.e2e;
 
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.KafkaConnectors;
 import dev.tickcast.job.TickcastJob;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -20,8 +19,7 @@ final class JobRunner {
     static JobClient start(JobConfig config, Configuration flinkConfig, java.util.List<byte[]> initialModels, String name) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         TickcastJob.configure(env, config);
-        new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initialModels).attach(env);
+        ForecastJob.onKafka(config).initialModels(initialModels).build().attach(env);
         return env.executeAsync(name);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.KafkaConnectors;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
@@ -99,8 +98,7 @@ class StreamingJobEndToEndTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TickcastJob.configure(env, config);
         byte[] initialModel = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(modelUpdate);
-        new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), List.of(initialModel)).attach(env);
+        ForecastJob.onKafka(config).initialModels(List.of(initialModel)).build().attach(env);
         JobClient job = env.executeAsync("tickcast-e2e");
         List<ConsumerRecord<byte[], byte[]>> forecasts;
         List<ConsumerRecord<byte[], byte[]>> deadLetters;

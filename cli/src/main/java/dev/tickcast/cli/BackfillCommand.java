@@ -2,6 +2,7 @@ package dev.tickcast.cli;
 
 import dev.tickcast.job.Backfill;
 import dev.tickcast.job.JobConfig;
+import dev.tickcast.job.ModelSpec;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.ModelUpdate;
@@ -76,7 +77,7 @@ final class BackfillCommand implements Callable<Integer> {
             config = JobConfig.fromArgs(args.toArray(new String[0]));
             WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
             for (String model : models) {
-                served.add(codec.encode(TickcastJob.modelSpec(model.trim())));
+                served.add(codec.encode(TickcastJob.load(ModelSpec.parse(model.trim()))));
             }
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());

@@ -4,7 +4,6 @@ import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.KafkaConnectors;
 import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.model.data.TickCsv;
@@ -126,9 +125,8 @@ final class DemoCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = LocalFlink.environment(webUiPort, 2);
             TickcastJob.configure(env, config);
             // The model is also given as the job's initial model, so every forecast of the replay uses it.
-            new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                    KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config),
-                    List.of(WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(model))).attach(env);
+            ForecastJob.onKafka(config).initialModels(List.of(WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(model)))
+                    .build().attach(env);
             JobClient job = env.executeAsync("tickcast-demo");
             console.printf("    Kafka at %s, model v1 published to %s, job %s running: web UI at %s%n%n", kafka.bootstrapServers(),
                     MODELS, job.getJobID(), LocalFlink.webUi(env));

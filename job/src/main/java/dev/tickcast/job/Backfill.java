@@ -43,9 +43,11 @@ public final class Backfill {
         }
         Path parts = Files.createDirectories(out.resolve("parts"));
         TickcastJob.configure(env, config);
-        new ForecastJob(config, FileConnectors.ticks(csv), null, FileConnectors.avro(parts, Forecast.class, "forecasts"),
-                FileConnectors.avro(parts, Evaluation.class, "evaluations"), FileConnectors.avro(parts, DeadLetter.class, "deadletters"), models)
-                .attach(env);
+        ForecastJob.builder(config).ticks(FileConnectors.ticks(csv)).withoutModelsTopic()
+                .forecasts(FileConnectors.avro(parts, Forecast.class, "forecasts"))
+                .evaluations(FileConnectors.avro(parts, Evaluation.class, "evaluations"))
+                .deadLetters(FileConnectors.avro(parts, DeadLetter.class, "deadletters"))
+                .initialModels(models).build().attach(env);
         env.execute("tickcast-backfill " + csv.getFileName());
 
         Map<String, Long> reasons = new TreeMap<>();
@@ -65,8 +67,7 @@ public final class Backfill {
             throw new IllegalArgumentException("no tick CSV at " + csv.toAbsolutePath());
         }
         TickcastJob.configure(env, config);
-        new ForecastJob(config, FileConnectors.ticks(csv), null, KafkaConnectors.forecasts(config), KafkaConnectors.evaluations(config),
-                KafkaConnectors.deadLetters(config), models).attach(env);
+        ForecastJob.onKafka(config).ticks(FileConnectors.ticks(csv)).withoutModelsTopic().initialModels(models).build().attach(env);
         env.execute("tickcast-backfill " + csv.getFileName());
     }
 

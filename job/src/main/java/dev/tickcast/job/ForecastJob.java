@@ -41,22 +41,105 @@ public final class ForecastJob {
     private final List<byte[]> initialModels;
     private final ModelAdmission admission;
 
-    /**
-     * @param models the models topic, or null for a bounded feed without one (backfill)
-     * @param initialModels ModelUpdates in wire encoding served from the start (each from its effective time)
-     *     until the models topic brings newer ones; may be empty
-     */
-    public ForecastJob(JobConfig config, Source<RawRecord, ?, ?> ticks, Source<RawRecord, ?, ?> models, Sink<Forecast> forecasts,
-            Sink<Evaluation> evaluations, Sink<DeadLetter> deadLetters, List<byte[]> initialModels) {
-        this.config = config;
-        this.ticks = ticks;
-        this.models = models;
-        this.forecasts = forecasts;
-        this.evaluations = evaluations;
-        this.deadLetters = deadLetters;
-        this.initialModels = initialModels;
-        this.admission = config.modelAdmission();
-        TrustedKeys.checkInitialModels(initialModels, admission);
+    private ForecastJob(Builder b, ModelAdmission admission) {
+        this.config = b.config;
+        this.ticks = b.ticks;
+        this.models = b.models;
+        this.forecasts = b.forecasts;
+        this.evaluations = b.evaluations;
+        this.deadLetters = b.deadLetters;
+        this.initialModels = List.copyOf(b.initialModels);
+        this.admission = admission;
+    }
+
+    /** A job to be given its sources and sinks (tests, the bench and the backfill give their own). */
+    public static Builder builder(JobConfig config) {
+        return new Builder(config);
+    }
+
+    /** The job on the Kafka topics of {@code config}: ticks and models in, forecasts, evaluations and dead letters out. */
+    public static Builder onKafka(JobConfig config) {
+        return builder(config).ticks(KafkaConnectors.ticks(config)).models(KafkaConnectors.models(config))
+                .forecasts(KafkaConnectors.forecasts(config)).evaluations(KafkaConnectors.evaluations(config))
+                .deadLetters(KafkaConnectors.deadLetters(config));
+    }
+
+    /** What the job reads and writes. Ticks and the three sinks are required; a models topic and initial models are not. */
+    public static final class Builder {
+        private final JobConfig config;
+        private Source<RawRecord, ?, ?> ticks;
+        private Source<RawRecord, ?, ?> models;
+        private Sink<Forecast> forecasts;
+        private Sink<Evaluation> evaluations;
+        private Sink<DeadLetter> deadLetters;
+        private List<byte[]> initialModels = List.of();
+
+        private Builder(JobConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        public Builder ticks(Source<RawRecord, ?, ?> source) {
+            this.ticks = source;
+            return this;
+        }
+
+        /** The models topic; without one (a bounded backfill) only the initial models serve. */
+        public Builder models(Source<RawRecord, ?, ?> source) {
+            this.models = source;
+            return this;
+        }
+
+        /** Without a models topic: only the initial models serve. */
+        public Builder withoutModelsTopic() {
+            this.models = null;
+            return this;
+        }
+
+        public Builder forecasts(Sink<Forecast> sink) {
+            this.forecasts = sink;
+            return this;
+        }
+
+        public Builder evaluations(Sink<Evaluation> sink) {
+            this.evaluations = sink;
+            return this;
+        }
+
+        public Builder deadLetters(Sink<DeadLetter> sink) {
+            this.deadLetters = sink;
+            return this;
+        }
+
+        /**
+         * ModelUpdates in wire encoding served from the start (each from its effective time) until the models topic
+         * brings newer ones.
+         */
+        public Builder initialModels(List<byte[]> models) {
+            this.initialModels = List.copyOf(models);
+            return this;
+        }
+
+        /**
+         * The job, its initial models checked against the job's admission rule (so a bad {@code --model} fails the
+         * submission, not the running job); reads the {@code --trusted-keys} files.
+         *
+         * @throws IllegalArgumentException a missing source or sink, or a refused initial model
+         */
+        public ForecastJob build() {
+            require(ticks, "ticks source");
+            require(forecasts, "forecasts sink");
+            require(evaluations, "evaluations sink");
+            require(deadLetters, "dead letters sink");
+            ModelAdmission admission = config.modelAdmission();
+            TrustedKeys.checkInitialModels(initialModels, admission);
+            return new ForecastJob(this, admission);
+        }
+
+        private static void require(Object part, String name) {
+            if (part == null) {
+                throw new IllegalArgumentException("the job needs a " + name);
+            }
+        }
     }
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */

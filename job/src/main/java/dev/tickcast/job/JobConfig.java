@@ -34,8 +34,8 @@ public record JobConfig(
         Duration outOfOrderness,
         Duration stateTtl,
         Duration futureTolerance,
-        String initialModel,
-        String trustedKeys,
+        List<ModelSpec> initialModels,
+        List<String> trustedKeys,
         String modelLine,
         long maxVersionStep,
         ForecastSettings forecastSettings,
@@ -92,6 +92,12 @@ public record JobConfig(
         return from(Configuration.fromMap(values));
     }
 
+    /** A comma-separated list of file paths, trimmed; empty for none. */
+    private static List<String> paths(String value) {
+        return value == null || value.isBlank() ? List.of()
+                : java.util.Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+    }
+
     /** Reads and checks every option from a Flink configuration. */
     public static JobConfig from(Configuration c) {
         JobConfig config = new JobConfig(
@@ -113,8 +119,8 @@ public record JobConfig(
                 positive(c, JobOptions.OUT_OF_ORDERNESS),
                 positive(c, JobOptions.STATE_TTL),
                 positive(c, JobOptions.FUTURE_TOLERANCE),
-                c.get(JobOptions.INITIAL_MODEL),
-                c.get(JobOptions.TRUSTED_KEYS),
+                ModelSpec.parseList(c.get(JobOptions.INITIAL_MODEL)),
+                paths(c.get(JobOptions.TRUSTED_KEYS)),
                 nonBlank(c, JobOptions.MODEL_LINE),
                 get(c, JobOptions.MAX_VERSION_STEP),
                 forecastSettings(c),

@@ -13,7 +13,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The job's Kafka sources and sinks, built from its configuration. */
-public final class KafkaConnectors {
+final class KafkaConnectors {
 
     /** Below the broker's default transaction.max.timeout.ms (15 minutes), or transactions are refused. */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);

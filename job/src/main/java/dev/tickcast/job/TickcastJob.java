@@ -48,8 +48,7 @@ public final class TickcastJob {
     public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName) throws Exception {
         configure(env, config);
         List<byte[]> initial = initialModels(config);
-        new ForecastJob(config, KafkaConnectors.ticks(config), KafkaConnectors.models(config), KafkaConnectors.forecasts(config),
-                KafkaConnectors.evaluations(config), KafkaConnectors.deadLetters(config), initial).attach(env);
+        ForecastJob.onKafka(config).initialModels(initial).build().attach(env);
         LOG.info("tickcast job {}: ticks {} -> forecasts {}, {} delivery, transactional ids {}-*", config.jobName(), config.ticksTopic(),
                 config.forecastsTopic(), config.delivery(), config.transactionalIdPrefix());
         return env.execute(jobName);
@@ -72,41 +71,26 @@ public final class TickcastJob {
         }
     }
 
-    /**
-     * One {@code --model} entry: {@code FILE} or {@code FILE@TIME}, where TIME (ISO-8601, e.g.
-     * 2013-11-28T00:00:00Z) sets the model's effective time: it serves ticks from that event time on.
-     */
-    public static ModelUpdate modelSpec(String spec) {
-        int at = spec.lastIndexOf('@');
-        String file = at > 0 ? spec.substring(0, at) : spec;
-        Instant effective = null;
-        if (at > 0) {
-            try {
-                effective = Instant.parse(spec.substring(at + 1));
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException("--model " + spec + ": '" + spec.substring(at + 1)
-                        + "' is not an ISO-8601 time such as 2013-11-28T00:00:00Z");
-            }
-        }
+    /** The model of one {@code --model} entry, with the entry's effective time. */
+    public static ModelUpdate load(ModelSpec spec) {
         try {
-            Model model = ModelFile.load(Path.of(file));
-            ModelUpdate update = effective == null ? model.update() : ModelUpdate.newBuilder(model.update()).setEffectiveTime(effective).build();
-            LOG.info("serving {} from {}{}", model.describe(), file, update.getEffectiveTime() == null ? "" : " for ticks from " + effective);
+            Model model = ModelFile.load(spec.path());
+            ModelUpdate update = spec.effectiveTime() == null ? model.update()
+                    : ModelUpdate.newBuilder(model.update()).setEffectiveTime(spec.effectiveTime()).build();
+            LOG.info("serving {} from {}{}", model.describe(), spec.file(),
+                    update.getEffectiveTime() == null ? "" : " for ticks from " + spec.effectiveTime());
             return update;
         } catch (ModelRejectedException e) {
-            throw new IllegalArgumentException("--model " + file + " refused: " + e.getMessage(), e);
+            throw new IllegalArgumentException("--model " + spec.file() + " refused: " + e.getMessage(), e);
         }
     }
 
     /** The --model files, verified here so that a bad file fails the submission, not the running job. */
     public static List<byte[]> initialModels(JobConfig config) {
         List<byte[]> models = new ArrayList<>();
-        if (config.initialModel() == null || config.initialModel().isBlank()) {
-            return models;
-        }
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
-        for (String spec : config.initialModel().split(",")) {
-            models.add(codec.encode(modelSpec(spec.trim())));
+        for (ModelSpec spec : config.initialModels()) {
+            models.add(codec.encode(load(spec)));
         }
         return models;
     }

@@ -16,14 +16,11 @@ final class TrustedKeys {
     private TrustedKeys() {}
 
     /** The encoded keys, or an empty list when no key is configured (signatures are then not required). */
-    static List<byte[]> load(String paths) {
+    static List<byte[]> load(List<String> paths) {
         List<byte[]> keys = new ArrayList<>();
-        if (paths == null || paths.isBlank()) {
-            return keys;
-        }
-        for (String path : paths.split(",")) {
+        for (String path : paths) {
             try {
-                keys.add(ModelSigning.readPublicKey(Path.of(path.trim())).getEncoded());
+                keys.add(ModelSigning.readPublicKey(Path.of(path)).getEncoded());
             } catch (IOException e) {
                 throw new IllegalArgumentException("--trusted-keys: " + e.getMessage(), e);
             }

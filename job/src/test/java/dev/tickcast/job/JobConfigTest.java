@@ -35,7 +35,8 @@ class JobConfigTest {
         assertThat(c.futureTolerance()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.modelLine()).isEqualTo("default");
         assertThat(c.maxVersionStep()).isEqualTo(1000);
-        assertThat(c.initialModel()).isNull();
+        assertThat(c.initialModels()).isEmpty();
+        assertThat(c.trustedKeys()).isEmpty();
         assertThat(c.forecastSettings()).isEqualTo(ForecastSettings.DEFAULTS);
         assertThat(c.maxRecordBytes()).isEqualTo(1 << 20);
         assertThat(c.jobName()).isEqualTo("tickcast");
@@ -70,9 +71,18 @@ class JobConfigTest {
         assertThat(c.stateTtl()).isEqualTo(Duration.ofHours(2));
         assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
         assertThat(c.ticksTopic()).isEqualTo("t1");
-        assertThat(c.initialModel()).isEqualTo("/models/v3.avro");
+        assertThat(c.initialModels()).containsExactly(new ModelSpec("/models/v3.avro", null));
         assertThat(c.forecastSettings().ringSteps()).isEqualTo(16);
         assertThat(c.forecastSettings().residualWindow()).isEqualTo(ForecastSettings.DEFAULTS.residualWindow());
+    }
+
+    @Test
+    void modelsAndKeysAreListsParsedOnce() {
+        JobConfig c = JobConfig.fromArgs("--model", "a.avro, b.avro@2020-01-01T00:00:00Z", "--trusted-keys", " k1.pub ,k2.pub");
+        assertThat(c.initialModels()).containsExactly(new ModelSpec("a.avro", null),
+                new ModelSpec("b.avro", java.time.Instant.parse("2020-01-01T00:00:00Z")));
+        assertThat(c.initialModels().get(1)).hasToString("b.avro@2020-01-01T00:00:00Z");
+        assertThat(c.trustedKeys()).containsExactly("k1.pub", "k2.pub");
     }
 
     @Test
@@ -97,6 +107,8 @@ class JobConfigTest {
         "--bootstrap|' '|--bootstrap must not be empty",
         "--max-record-bytes|10|--max-record-bytes must be >= 64",
         "--ring-steps|0|--ring-steps must be >= 1",
+        "--model|v3.avro@yesterday|'yesterday' is not an ISO-8601 time",
+        "--model|@2020-01-01T00:00:00Z|an entry without a file name",
     })
     void badOptionIsRefusedNamingIt(String option, String value, String message) {
         assertThatThrownBy(() -> JobConfig.fromArgs(option, value))

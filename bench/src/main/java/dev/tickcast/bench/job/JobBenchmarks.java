@@ -149,8 +149,10 @@ public final class JobBenchmarks {
             JobConfig config = JobConfig.fromArgs("--delivery", "at-least-once", "--parallelism", "1");
             TickcastJob.configure(env, config);
             List<byte[]> models = List.of(WireCodec.of(ModelUpdate.class).encode(model(cell, hidden, 7)));
-            ForecastJob job = new ForecastJob(config, new DataGeneratorSource<RawRecord>(new TickGenerator(symbols, rate), Long.MAX_VALUE,
-                    Streams.RAW), null, new BenchSink(id, symbols, rate), new DiscardingSink<>(), new DiscardingSink<>(), models);
+            ForecastJob job = ForecastJob.builder(config)
+                    .ticks(new DataGeneratorSource<RawRecord>(new TickGenerator(symbols, rate), Long.MAX_VALUE, Streams.RAW))
+                    .forecasts(new BenchSink(id, symbols, rate)).evaluations(new DiscardingSink<>()).deadLetters(new DiscardingSink<>())
+                    .initialModels(models).build();
             if (kind == Kind.FORECAST) {
                 job.attach(env);
             } else {
