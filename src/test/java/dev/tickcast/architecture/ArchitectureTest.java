@@ -1,8 +1,8 @@
 package dev.tickcast.architecture;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -22,35 +22,58 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tickcast");
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.tickcast");
         // Every module is on this classpath: a rule over nothing would pass.
-        for (String module : List.of("dev.tickcast.schema.Tick", "dev.tickcast.model.cell.RecurrentNetwork", "dev.tickcast.trainer.Trainer",
-                "dev.tickcast.job.ForecastFunction", "dev.tickcast.cli.TickcastCli")) {
+        for (String module : List.of(
+                "dev.tickcast.schema.Tick",
+                "dev.tickcast.model.cell.RecurrentNetwork",
+                "dev.tickcast.trainer.Trainer",
+                "dev.tickcast.job.ForecastFunction",
+                "dev.tickcast.cli.TickcastCli")) {
             assertThat(classes.contain(module)).as(module).isTrue();
         }
     }
 
     @Test
     void inferenceImportsNoFlinkAndNoDl4j() {
-        noClasses().that().resideInAPackage("dev.tickcast.model..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.deeplearning4j..", "org.nd4j..",
-                        "dev.tickcast.trainer..", "dev.tickcast.job..", "dev.tickcast.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tickcast.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.flink..",
+                        "org.deeplearning4j..",
+                        "org.nd4j..",
+                        "dev.tickcast.trainer..",
+                        "dev.tickcast.job..",
+                        "dev.tickcast.cli..")
                 .check(classes);
     }
 
     @Test
     void theJobImportsNoTrainerAndNoNd4j() {
-        noClasses().that().resideInAPackage("dev.tickcast.job..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.tickcast.trainer..", "dev.tickcast.cli..", "org.deeplearning4j..",
-                        "org.nd4j..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tickcast.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.tickcast.trainer..", "dev.tickcast.cli..", "org.deeplearning4j..", "org.nd4j..")
                 .check(classes);
     }
 
     @Test
     void theSchemasImportNothingOfOurs() {
-        noClasses().that().resideInAPackage("dev.tickcast.schema..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.tickcast.model..", "dev.tickcast.job..", "dev.tickcast.trainer..",
-                        "dev.tickcast.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tickcast.schema..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.tickcast.model..", "dev.tickcast.job..", "dev.tickcast.trainer..", "dev.tickcast.cli..")
                 .check(classes);
     }
 

@@ -52,9 +52,16 @@ class DeploymentArtifactsTest {
         String main = word(only(lines, "CMD "), "--job-classname");
         assertThat(main).isEqualTo(JobSpecs.ENTRY_CLASS);
         try (JarFile j = new JarFile(jar.toFile())) {
-            assertThat(j.getEntry(main.replace('.', '/') + ".class")).as("%s in %s", main, jar).isNotNull();
-            assertThat(j.stream().map(e -> e.getName()).filter(n -> n.startsWith("org/nd4j/") || n.startsWith("org/deeplearning4j/")
-                    || n.startsWith("org/bytedeco/"))).as("DL4J/ND4J in the job jar").isEmpty();
+            assertThat(j.getEntry(main.replace('.', '/') + ".class"))
+                    .as("%s in %s", main, jar)
+                    .isNotNull();
+            assertThat(j.stream()
+                            .map(e -> e.getName())
+                            .filter(n -> n.startsWith("org/nd4j/")
+                                    || n.startsWith("org/deeplearning4j/")
+                                    || n.startsWith("org/bytedeco/")))
+                    .as("DL4J/ND4J in the job jar")
+                    .isEmpty();
         }
     }
 
@@ -62,17 +69,28 @@ class DeploymentArtifactsTest {
     void trainerImageCopiesTheCliJarWithItsMainClassAndItsRuntimeJars() throws IOException {
         List<String> lines = instructions(ROOT.resolve("deploy/Dockerfile.trainer"));
         String build = only(lines, "RUN mvn");
-        assertThat(build).contains("package").contains("-pl cli").contains("dependency:copy-dependencies")
-                .contains("-DincludeScope=runtime").contains("-DoutputDirectory=target/lib");
-        List<String> copies = lines.stream().filter(l -> l.startsWith("COPY --from=build")).toList();
+        assertThat(build)
+                .contains("package")
+                .contains("-pl cli")
+                .contains("dependency:copy-dependencies")
+                .contains("-DincludeScope=runtime")
+                .contains("-DoutputDirectory=target/lib");
+        List<String> copies =
+                lines.stream().filter(l -> l.startsWith("COPY --from=build")).toList();
         assertThat(copies).anySatisfy(c -> assertThat(c).contains("/src/cli/target/lib/ /opt/tickcast/lib/"));
-        String jarCopy = copies.stream().filter(c -> c.contains(".jar")).findFirst().orElseThrow();
+        String jarCopy =
+                copies.stream().filter(c -> c.contains(".jar")).findFirst().orElseThrow();
         Path cliJar = onlyMatch(jarCopy.split("\\s+")[2].replaceFirst("^/src/", ""));
         String entrypoint = only(lines, "ENTRYPOINT ");
-        Matcher m = Pattern.compile("\"-cp\", \"/opt/tickcast/lib/\\*\", \"([\\w.]+)\"").matcher(entrypoint);
-        assertThat(m.find()).as("ENTRYPOINT with -cp /opt/tickcast/lib/* and a main class: %s", entrypoint).isTrue();
+        Matcher m = Pattern.compile("\"-cp\", \"/opt/tickcast/lib/\\*\", \"([\\w.]+)\"")
+                .matcher(entrypoint);
+        assertThat(m.find())
+                .as("ENTRYPOINT with -cp /opt/tickcast/lib/* and a main class: %s", entrypoint)
+                .isTrue();
         try (JarFile j = new JarFile(cliJar.toFile())) {
-            assertThat(j.getEntry(m.group(1).replace('.', '/') + ".class")).as("%s in %s", m.group(1), cliJar).isNotNull();
+            assertThat(j.getEntry(m.group(1).replace('.', '/') + ".class"))
+                    .as("%s in %s", m.group(1), cliJar)
+                    .isNotNull();
         }
         assertThat(m.group(1)).isEqualTo(TickcastCli.class.getName());
     }
@@ -98,22 +116,34 @@ class DeploymentArtifactsTest {
         assertThat(config.modelsTopic()).isEqualTo(settings.get("TICKCAST_MODELS_TOPIC"));
 
         Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
-        assertThat(flink).containsEntry("state.backend.type", "rocksdb").containsEntry("execution.checkpointing.incremental", "true")
-                .containsKeys("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "high-availability.type",
+        assertThat(flink)
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("execution.checkpointing.incremental", "true")
+                .containsKeys(
+                        "execution.checkpointing.dir",
+                        "execution.checkpointing.savepoint-dir",
+                        "high-availability.type",
                         "high-availability.storageDir");
-        assertThat(MemorySize.parse(flink.get("taskmanager.memory.segment-size"))).isEqualTo(ClusterTuning.NETWORK_BUFFER_SIZE);
-        assertThat(deployment.getSpec().getJobManager().getResource().getMemory()).isNotBlank();
-        assertThat(deployment.getSpec().getTaskManager().getResource().getMemory()).isNotBlank();
+        assertThat(MemorySize.parse(flink.get("taskmanager.memory.segment-size")))
+                .isEqualTo(ClusterTuning.NETWORK_BUFFER_SIZE);
+        assertThat(deployment.getSpec().getJobManager().getResource().getMemory())
+                .isNotBlank();
+        assertThat(deployment.getSpec().getTaskManager().getResource().getMemory())
+                .isNotBlank();
         // The volume holding those directories is the claim of storage.yaml.
-        PersistentVolumeClaim claim = K8S.unmarshal(Files.readString(ROOT.resolve("k8s/storage.yaml")), PersistentVolumeClaim.class);
+        PersistentVolumeClaim claim =
+                K8S.unmarshal(Files.readString(ROOT.resolve("k8s/storage.yaml")), PersistentVolumeClaim.class);
         assertThat(deployment.getSpec().getPodTemplate().getSpec().getVolumes())
-                .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName()));
+                .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo(claim.getMetadata().getName()));
         assertThat(claim.getSpec().getAccessModes()).contains("ReadWriteMany");
         // Signing is on: the trusted key is a file of a Secret volume mounted in the Flink containers.
         var pod = deployment.getSpec().getPodTemplate().getSpec();
         assertThat(config.trustedKeys()).hasSize(1);
         var keysMount = pod.getContainers().get(0).getVolumeMounts().stream()
-                .filter(m -> config.trustedKeys().get(0).startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
+                .filter(m -> config.trustedKeys().get(0).startsWith(m.getMountPath() + "/"))
+                .findFirst()
+                .orElseThrow();
         assertThat(pod.getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo(keysMount.getName());
             assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-model-keys");
@@ -124,20 +154,32 @@ class DeploymentArtifactsTest {
     void standaloneClusterUsesTheNetworkBufferSizeTheMiniClustersUse() throws IOException {
         Matcher m = Pattern.compile("(?m)^taskmanager\\.memory\\.segment-size:\\s*(\\S+)\\s*$")
                 .matcher(Files.readString(ROOT.resolve("deploy/conf/config.yaml")));
-        assertThat(m.find()).as("taskmanager.memory.segment-size in deploy/conf/config.yaml").isTrue();
+        assertThat(m.find())
+                .as("taskmanager.memory.segment-size in deploy/conf/config.yaml")
+                .isTrue();
         assertThat(MemorySize.parse(m.group(1))).isEqualTo(ClusterTuning.NETWORK_BUFFER_SIZE);
     }
 
     @Test
     void trainerCronJobPassesOnlyOptionsTheTrainCommandKnows() throws IOException {
         CronJob cron = K8S.unmarshal(Files.readString(ROOT.resolve("k8s/trainer-cronjob.yaml")), CronJob.class);
-        var container = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getEnvFrom()).anySatisfy(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo(configMap().getMetadata().getName()));
+        var container = cron.getSpec()
+                .getJobTemplate()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(container.getEnvFrom())
+                .anySatisfy(e -> assertThat(e.getConfigMapRef().getName())
+                        .isEqualTo(configMap().getMetadata().getName()));
         assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
         // Kubernetes expands $(NAME) from the container's environment before the program sees its arguments.
         Map<String, String> env = configMap().getData();
-        List<String> args = container.getArgs().stream().map(a -> expand(a, env)).toList();
-        CommandLine.ParseResult parsed = TickcastCli.commandLine().parseArgs(args.toArray(new String[0])); // throws on unknown options
+        List<String> args =
+                container.getArgs().stream().map(a -> expand(a, env)).toList();
+        CommandLine.ParseResult parsed =
+                TickcastCli.commandLine().parseArgs(args.toArray(new String[0])); // throws on unknown options
         CommandLine.ParseResult train = parsed.subcommand();
         assertThat(train.commandSpec().name()).isEqualTo("train");
         assertThat(train.hasMatchedOption("--publish")).isTrue();
@@ -146,11 +188,20 @@ class DeploymentArtifactsTest {
         // It signs with a key from a Secret volume, and reads a bounded stretch of the ticks topic.
         java.nio.file.Path key = train.matchedOptionValue("--signing-key", null);
         assertThat(key).isNotNull();
-        var keysMount = container.getVolumeMounts().stream().filter(m -> key.startsWith(m.getMountPath())).findFirst().orElseThrow();
-        assertThat(cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
-            assertThat(v.getName()).isEqualTo(keysMount.getName());
-            assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-signing-key");
-        });
+        var keysMount = container.getVolumeMounts().stream()
+                .filter(m -> key.startsWith(m.getMountPath()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cron.getSpec()
+                        .getJobTemplate()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getVolumes())
+                .anySatisfy(v -> {
+                    assertThat(v.getName()).isEqualTo(keysMount.getName());
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("tickcast-signing-key");
+                });
         assertThat(train.hasMatchedOption("--since")).isTrue();
     }
 
@@ -165,18 +216,33 @@ class DeploymentArtifactsTest {
             assertThat(t.getKind()).isEqualTo("KafkaTopic");
             assertThat(t.getMetadata().getLabels()).containsKey("strimzi.io/cluster");
         });
-        Map<String, Map<String, Object>> configs = topics.stream().collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> config(t)));
-        assertThat(configs.keySet()).containsExactlyInAnyOrderElementsOf(Stream.of(JobOptions.TICKS_TOPIC, JobOptions.MODELS_TOPIC,
-                JobOptions.FORECASTS_TOPIC, JobOptions.EVALUATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC).map(o -> o.defaultValue()).toList());
+        Map<String, Map<String, Object>> configs =
+                topics.stream().collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> config(t)));
+        assertThat(configs.keySet())
+                .containsExactlyInAnyOrderElementsOf(Stream.of(
+                                JobOptions.TICKS_TOPIC,
+                                JobOptions.MODELS_TOPIC,
+                                JobOptions.FORECASTS_TOPIC,
+                                JobOptions.EVALUATIONS_TOPIC,
+                                JobOptions.DEAD_LETTERS_TOPIC)
+                        .map(o -> o.defaultValue())
+                        .toList());
         assertThat(configs.get(JobOptions.MODELS_TOPIC.defaultValue())).containsEntry("cleanup.policy", "compact");
-        for (var option : List.of(JobOptions.TICKS_TOPIC, JobOptions.FORECASTS_TOPIC, JobOptions.EVALUATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC)) {
-            assertThat(configs.get(option.defaultValue())).as(option.defaultValue()).containsEntry("retention.ms", -1);
+        for (var option : List.of(
+                JobOptions.TICKS_TOPIC,
+                JobOptions.FORECASTS_TOPIC,
+                JobOptions.EVALUATIONS_TOPIC,
+                JobOptions.DEAD_LETTERS_TOPIC)) {
+            assertThat(configs.get(option.defaultValue()))
+                    .as(option.defaultValue())
+                    .containsEntry("retention.ms", -1);
         }
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> config(GenericKubernetesResource topic) {
-        return (Map<String, Object>) ((Map<String, Object>) topic.getAdditionalProperties().get("spec")).get("config");
+        return (Map<String, Object>)
+                ((Map<String, Object>) topic.getAdditionalProperties().get("spec")).get("config");
     }
 
     private static ConfigMap configMap() throws IOException {
@@ -195,8 +261,12 @@ class DeploymentArtifactsTest {
 
     /** Dockerfile instructions, continuation lines joined, comments dropped. */
     private static List<String> instructions(Path dockerfile) throws IOException {
-        String text = Files.readString(dockerfile).replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n\\s*", " ");
-        return Arrays.stream(text.split("\\n")).map(String::trim).filter(l -> !l.isEmpty()).toList();
+        String text =
+                Files.readString(dockerfile).replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n\\s*", " ");
+        return Arrays.stream(text.split("\\n"))
+                .map(String::trim)
+                .filter(l -> !l.isEmpty())
+                .toList();
     }
 
     private static String only(List<String> lines, String prefix) {
@@ -206,7 +276,8 @@ class DeploymentArtifactsTest {
     }
 
     private static String word(String line, String after) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(after) + "\", \"([^\"]+)\"").matcher(line);
+        Matcher m = Pattern.compile("\"" + Pattern.quote(after) + "\", \"([^\"]+)\"")
+                .matcher(line);
         assertThat(m.find()).as("%s in %s", after, line).isTrue();
         return m.group(1);
     }
@@ -214,10 +285,14 @@ class DeploymentArtifactsTest {
     /** The one file of the build output matching a Dockerfile source path (globs allowed). */
     private static Path onlyMatch(String glob) throws IOException {
         Path dir = ROOT.resolve(glob).getParent();
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + ROOT.resolve(glob).getFileName());
+        PathMatcher matcher = FileSystems.getDefault()
+                .getPathMatcher("glob:" + ROOT.resolve(glob).getFileName());
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> found = files.filter(f -> matcher.matches(f.getFileName())).toList();
-            assertThat(found).as("build output matching %s ('mvn package' makes it)", glob).hasSize(1);
+            List<Path> found =
+                    files.filter(f -> matcher.matches(f.getFileName())).toList();
+            assertThat(found)
+                    .as("build output matching %s ('mvn package' makes it)", glob)
+                    .hasSize(1);
             return found.get(0);
         }
     }

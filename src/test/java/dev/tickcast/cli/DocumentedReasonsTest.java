@@ -16,15 +16,22 @@ import org.junit.jupiter.api.Test;
 class DocumentedReasonsTest {
 
     private static final Path ROOT = Files.isDirectory(Path.of("../schemas")) ? Path.of("..") : Path.of(".");
-    private static final List<String> REASONS = Arrays.stream(DeadLetterReason.values()).map(Enum::name).toList();
+    private static final List<String> REASONS =
+            Arrays.stream(DeadLetterReason.values()).map(Enum::name).toList();
 
     @Test
     void theReadmeTableListsEveryReasonOnce() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
         int table = readme.indexOf("| reason | when |");
         assertThat(table).as("the README's dead-letter table").isPositive();
-        List<String> rows = readme.substring(table).lines().skip(2).takeWhile(l -> l.startsWith("|")).toList();
-        List<String> listed = rows.stream().flatMap(row -> codes(row.substring(0, row.indexOf('|', 1))).stream()).toList();
+        List<String> rows = readme.substring(table)
+                .lines()
+                .skip(2)
+                .takeWhile(l -> l.startsWith("|"))
+                .toList();
+        List<String> listed = rows.stream()
+                .flatMap(row -> codes(row.substring(0, row.indexOf('|', 1))).stream())
+                .toList();
         assertThat(listed).containsExactlyInAnyOrderElementsOf(REASONS);
     }
 
@@ -36,6 +43,9 @@ class DocumentedReasonsTest {
 
     private static List<String> codes(String text) {
         Matcher m = Pattern.compile("\\b[A-Z][A-Z_]{2,}\\b").matcher(text);
-        return m.results().map(r -> r.group()).filter(code -> !code.equals("README")).toList();
+        return m.results()
+                .map(r -> r.group())
+                .filter(code -> !code.equals("README"))
+                .toList();
     }
 }

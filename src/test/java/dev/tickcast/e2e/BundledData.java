@@ -16,7 +16,8 @@ final class BundledData {
                 return candidate;
             }
         }
-        throw new IllegalStateException("data/ticks.csv not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "data/ticks.csv not found from " + Path.of("").toAbsolutePath());
     }
 
     static TickCsv.Result read() throws IOException {

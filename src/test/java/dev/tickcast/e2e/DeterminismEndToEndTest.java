@@ -1,11 +1,11 @@
 package dev.tickcast.e2e;
 
-import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.Backfill;
 import dev.tickcast.job.JobConfig;
+import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -45,7 +45,9 @@ class DeterminismEndToEndTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static EmbeddedKafka kafka;
 
@@ -68,7 +70,8 @@ class DeterminismEndToEndTest {
         Instant swapAt = ticks.get(ticks.size() * 3 / 5).getEventTime();
         ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {8}, 11L);
         ModelUpdate v2 = ModelUpdate.newBuilder(E2eData.randomModel("default", 2, CellType.GRU, new int[] {8}, 12L))
-                .setEffectiveTime(swapAt).build();
+                .setEffectiveTime(swapAt)
+                .build();
 
         Map<String, List<String>> first = kafkaReplay("run1", ticks, v1, v2, swapAt);
         Map<String, List<String>> second = kafkaReplay("run2", ticks, v1, v2, swapAt);
@@ -77,42 +80,79 @@ class DeterminismEndToEndTest {
         Model m1 = Model.verify(v1);
         Model m2 = Model.verify(v2);
         Map<String, List<String>> offline = new TreeMap<>();
-        Backtest.runWithModels(i -> ticks.get(i).getEventTime().isBefore(swapAt) ? m1 : m2, ticks, ForecastSettings.DEFAULTS,
-                s -> Long.MIN_VALUE, (t, f) -> offline.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f)));
+        Backtest.runWithModels(
+                i -> ticks.get(i).getEventTime().isBefore(swapAt) ? m1 : m2,
+                ticks,
+                ForecastSettings.DEFAULTS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> offline.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>())
+                        .add(E2eData.describe(f)));
 
         assertThat(first).isEqualTo(second);
         assertThat(backfill).isEqualTo(first);
         assertThat(first).isEqualTo(offline);
-        long v2Count = first.values().stream().flatMap(List::stream).filter(d -> d.endsWith("v2 GRU")).count();
-        System.out.printf("determinism: %d symbols, %d forecasts identical across 2 Kafka replays, a file backfill and the backtest; %d by v2 from %s%n",
+        long v2Count = first.values().stream()
+                .flatMap(List::stream)
+                .filter(d -> d.endsWith("v2 GRU"))
+                .count();
+        System.out.printf(
+                "determinism: %d symbols, %d forecasts identical across 2 Kafka replays, a file backfill and the backtest; %d by v2 from %s%n",
                 first.size(), first.values().stream().mapToInt(List::size).sum(), v2Count, swapAt);
         assertThat(v2Count).isPositive();
     }
 
     /** One replay through fresh topics: models published first, then the feed once the job serves v2 for probes past the swap time. */
-    private Map<String, List<String>> kafkaReplay(String run, List<Tick> ticks, ModelUpdate v1, ModelUpdate v2, Instant swapAt) throws Exception {
-        JobConfig config = JobConfig.fromArgs("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", run + ".ticks", "--topic.forecasts",
-                run + ".forecasts", "--topic.evaluations", run + ".evaluations", "--topic.models", run + ".models", "--topic.deadletters",
-                run + ".deadletters", "--parallelism", "2", "--checkpoint-interval", "500 ms", "--starting-offsets", "earliest",
-                "--transactional-id-prefix", run);
+    private Map<String, List<String>> kafkaReplay(
+            String run, List<Tick> ticks, ModelUpdate v1, ModelUpdate v2, Instant swapAt) throws Exception {
+        JobConfig config = JobConfig.fromArgs(
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--topic.ticks",
+                run + ".ticks",
+                "--topic.forecasts",
+                run + ".forecasts",
+                "--topic.evaluations",
+                run + ".evaluations",
+                "--topic.models",
+                run + ".models",
+                "--topic.deadletters",
+                run + ".deadletters",
+                "--parallelism",
+                "2",
+                "--checkpoint-interval",
+                "500 ms",
+                "--starting-offsets",
+                "earliest",
+                "--transactional-id-prefix",
+                run);
         kafka.createTopics(3, config.ticksTopic());
         kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
         WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
-        KafkaIo.produce(kafka.bootstrapServers(), List.of(
-                new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v1)),
-                new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v2))));
+        KafkaIo.produce(
+                kafka.bootstrapServers(),
+                List.of(
+                        new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v1)),
+                        new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v2))));
         JobClient job = JobRunner.start(config, new Configuration(), List.of(), run);
-        try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
+        try (ForecastCollector collector =
+                new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             Probes.awaitServing(kafka.bootstrapServers(), collector, config.ticksTopic(), 2, swapAt.plusSeconds(1));
             WireCodec<Tick> codec = WireCodec.of(Tick.class);
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-            ticks.forEach(t -> records.add(new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t))));
+            ticks.forEach(t -> records.add(
+                    new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t))));
             KafkaIo.produce(kafka.bootstrapServers(), records);
-            long expected = Backtest.run(null, ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {}).forecasts();
-            KafkaIo.await(() -> collector.count(f -> !Probes.isProbe(f)) >= expected, Duration.ofMinutes(3), run + " forecasts");
+            long expected = Backtest.run(null, ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {})
+                    .forecasts();
+            KafkaIo.await(
+                    () -> collector.count(f -> !Probes.isProbe(f)) >= expected,
+                    Duration.ofMinutes(3),
+                    run + " forecasts");
             Thread.sleep(1500); // a few more commits: nothing may arrive twice
-            return bySymbol(collector.forecasts().stream().filter(f -> !Probes.isProbe(f)).toList());
+            return bySymbol(collector.forecasts().stream()
+                    .filter(f -> !Probes.isProbe(f))
+                    .toList());
         } finally {
             job.cancel().get();
         }
@@ -121,10 +161,16 @@ class DeterminismEndToEndTest {
     private Map<String, List<String>> fileBackfill(ModelUpdate v1, ModelUpdate v2) throws Exception {
         JobConfig config = JobConfig.fromArgs("--parallelism", "2", "--checkpoint-interval", "1 s");
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
-        Backfill.Result result = Backfill.toFiles(config, BundledData.path(), dir.resolve("backfill"), List.of(codec.encode(v1), codec.encode(v2)),
-                StreamExecutionEnvironment.getExecutionEnvironment(), Backfill.Listener.NONE);
+        Backfill.Result result = Backfill.toFiles(
+                config,
+                BundledData.path(),
+                dir.resolve("backfill"),
+                List.of(codec.encode(v1), codec.encode(v2)),
+                StreamExecutionEnvironment.getExecutionEnvironment(),
+                Backfill.Listener.NONE);
         List<Forecast> forecasts = new ArrayList<>();
-        try (DataFileReader<Forecast> reader = new DataFileReader<>(result.forecasts().toFile(), new SpecificDatumReader<>(Forecast.class))) {
+        try (DataFileReader<Forecast> reader =
+                new DataFileReader<>(result.forecasts().toFile(), new SpecificDatumReader<>(Forecast.class))) {
             reader.forEach(forecasts::add);
         }
         assertThat(result.forecastCount()).isEqualTo(forecasts.size());

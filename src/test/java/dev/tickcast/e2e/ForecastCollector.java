@@ -31,19 +31,22 @@ final class ForecastCollector implements AutoCloseable {
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         WireCodec<Forecast> codec = WireCodec.of(Forecast.class);
-        thread = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                // Assigned, not subscribed: a group would read records twice after a broker restart.
-                KafkaIo.assignFromBeginning(consumer, topic);
-                while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                        seen.add(new Seen(codec.decode(r.value()), System.nanoTime()));
+        thread = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> consumer =
+                            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                        // Assigned, not subscribed: a group would read records twice after a broker restart.
+                        KafkaIo.assignFromBeginning(consumer, topic);
+                        while (running.get()) {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                                seen.add(new Seen(codec.decode(r.value()), System.nanoTime()));
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException("forecast collector failed", e);
                     }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("forecast collector failed", e);
-            }
-        }, "forecast-collector");
+                },
+                "forecast-collector");
         thread.setDaemon(true);
         thread.start();
     }

@@ -1,6 +1,5 @@
 package dev.tickcast.e2e;
 
-import dev.tickcast.model.forecast.TickOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
@@ -10,6 +9,7 @@ import dev.tickcast.model.data.TickRules;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.model.forecast.SymbolForecaster;
+import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
@@ -48,7 +48,9 @@ class HostileInputEndToEndTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private final Random random = new Random(20261126L);
     private final WireCodec<Tick> ticks = WireCodec.of(Tick.class);
@@ -58,10 +60,29 @@ class HostileInputEndToEndTest {
     void everyHostileRecordIsAccountedForAndTheJobStaysUp() throws Exception {
         List<byte[]> values = generate();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            JobConfig config = JobConfig.fromArgs("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", "fuzz.ticks", "--topic.forecasts",
-                    "fuzz.forecasts", "--topic.evaluations", "fuzz.evaluations", "--topic.models", "fuzz.models", "--topic.deadletters",
-                    "fuzz.deadletters", "--parallelism", "2", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest",
-                    "--transactional-id-prefix", "fuzz", "--max-record-bytes", String.valueOf(MAX_RECORD_BYTES));
+            JobConfig config = JobConfig.fromArgs(
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--topic.ticks",
+                    "fuzz.ticks",
+                    "--topic.forecasts",
+                    "fuzz.forecasts",
+                    "--topic.evaluations",
+                    "fuzz.evaluations",
+                    "--topic.models",
+                    "fuzz.models",
+                    "--topic.deadletters",
+                    "fuzz.deadletters",
+                    "--parallelism",
+                    "2",
+                    "--checkpoint-interval",
+                    "1 s",
+                    "--starting-offsets",
+                    "earliest",
+                    "--transactional-id-prefix",
+                    "fuzz",
+                    "--max-record-bytes",
+                    String.valueOf(MAX_RECORD_BYTES));
             // One partition: a total order, so that a sequential reading is the exact reference even for
             // mutated records whose decoded symbol differs from their key.
             kafka.createTopics(1, config.ticksTopic(), config.modelsTopic());
@@ -78,11 +99,19 @@ class HostileInputEndToEndTest {
             List<ConsumerRecord<byte[], byte[]>> forecasts;
             List<ConsumerRecord<byte[], byte[]>> deadLetters;
             try {
-                forecasts = KafkaIo.readCommitted(kafka.bootstrapServers(), config.forecastsTopic(), Duration.ofMinutes(4),
+                forecasts = KafkaIo.readCommitted(
+                        kafka.bootstrapServers(),
+                        config.forecastsTopic(),
+                        Duration.ofMinutes(4),
                         all -> all.size() >= expected.forecasts.size());
-                deadLetters = KafkaIo.readCommitted(kafka.bootstrapServers(), config.deadLettersTopic(), Duration.ofMinutes(2),
+                deadLetters = KafkaIo.readCommitted(
+                        kafka.bootstrapServers(),
+                        config.deadLettersTopic(),
+                        Duration.ofMinutes(2),
                         all -> all.size() >= expected.deadLetterCount());
-                assertThat(job.getJobStatus().get().isTerminalState()).as("the job is still running").isFalse();
+                assertThat(job.getJobStatus().get().isTerminalState())
+                        .as("the job is still running")
+                        .isFalse();
             } finally {
                 job.cancel().get();
             }
@@ -98,8 +127,9 @@ class HostileInputEndToEndTest {
                 Forecast f = fc.decode(r.value());
                 forecastKeys.add(f.getSymbol() + "|" + f.getEventTime().toEpochMilli() + "|" + f.getLastPrice());
             }
-            System.out.printf("fuzz: %,d records in -> %,d forecasts + %,d dead letters %s%n", values.size(), forecasts.size(),
-                    deadLetters.size(), reasons);
+            System.out.printf(
+                    "fuzz: %,d records in -> %,d forecasts + %,d dead letters %s%n",
+                    values.size(), forecasts.size(), deadLetters.size(), reasons);
             assertThat(reasons).isEqualTo(expected.reasons);
             assertThat(forecastKeys).containsExactlyInAnyOrderElementsOf(expected.forecasts);
             assertThat(forecasts.size() + deadLetters.size()).isEqualTo(values.size());
@@ -120,7 +150,8 @@ class HostileInputEndToEndTest {
         Map<String, ForecastState> states = new HashMap<>();
         Map<String, Long> reasons = new TreeMap<>();
         List<String> forecasts = new ArrayList<>();
-        long latest = System.currentTimeMillis() + JobConfig.defaults().futureTolerance().toMillis();
+        long latest = System.currentTimeMillis()
+                + JobConfig.defaults().futureTolerance().toMillis();
         for (byte[] v : values) {
             Tick t;
             try {
@@ -197,14 +228,39 @@ class HostileInputEndToEndTest {
         WireCodec<Forecast> forecasts = WireCodec.of(Forecast.class);
         WireCodec<Evaluation> evaluations = WireCodec.of(Evaluation.class);
         for (int i = 0; i < 5_000; i++) { // valid Avro of other schemas
-            out.add(i % 2 == 0
-                    ? forecasts.encode(Forecast.newBuilder().setSymbol("SYM1").setEventTime(t0).setLastPrice(1).setForecastPrice(1)
-                            .setForecastLogReturn(0).setIntervalLow(1).setIntervalHigh(1).setModelVersion(0).build())
-                    : evaluations.encode(Evaluation.newBuilder().setSymbol("SYM1").setForecastTime(t0).setActualTime(t0).setActualPrice(1)
-                            .setForecastPrice(1).setNaivePrice(1).setModelVersion(0).setError(0).setNaiveError(0).setCount(1).setMae(0)
-                            .setRmse(0).setNaiveMae(0).setNaiveRmse(0).setSkill(0).build()));
+            out.add(
+                    i % 2 == 0
+                            ? forecasts.encode(Forecast.newBuilder()
+                                    .setSymbol("SYM1")
+                                    .setEventTime(t0)
+                                    .setLastPrice(1)
+                                    .setForecastPrice(1)
+                                    .setForecastLogReturn(0)
+                                    .setIntervalLow(1)
+                                    .setIntervalHigh(1)
+                                    .setModelVersion(0)
+                                    .build())
+                            : evaluations.encode(Evaluation.newBuilder()
+                                    .setSymbol("SYM1")
+                                    .setForecastTime(t0)
+                                    .setActualTime(t0)
+                                    .setActualPrice(1)
+                                    .setForecastPrice(1)
+                                    .setNaivePrice(1)
+                                    .setModelVersion(0)
+                                    .setError(0)
+                                    .setNaiveError(0)
+                                    .setCount(1)
+                                    .setMae(0)
+                                    .setRmse(0)
+                                    .setNaiveMae(0)
+                                    .setNaiveRmse(0)
+                                    .setSkill(0)
+                                    .build()));
         }
-        double[] badPrices = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.5, -Double.MAX_VALUE};
+        double[] badPrices = {
+            Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.5, -Double.MAX_VALUE
+        };
         for (int i = 0; i < 5_000; i++) {
             out.add(ticks.encode(tick("BAD" + i, 1, badPrices[i % badPrices.length], null)));
         }
@@ -213,8 +269,12 @@ class HostileInputEndToEndTest {
         }
         long[] badTimes = {Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, -2_208_988_800_001L};
         for (int i = 0; i < 2_000; i++) {
-            out.add(ticks.encode(Tick.newBuilder().setSymbol("T" + i).setEventTime(Instant.ofEpochMilli(badTimes[i % badTimes.length]))
-                    .setPrice(10).setVolume(null).build()));
+            out.add(ticks.encode(Tick.newBuilder()
+                    .setSymbol("T" + i)
+                    .setEventTime(Instant.ofEpochMilli(badTimes[i % badTimes.length]))
+                    .setPrice(10)
+                    .setVolume(null)
+                    .build()));
         }
         for (int i = 0; i < 1_000; i++) {
             out.add(ticks.encode(tick("VOL" + i, 1, 10, i % 2 == 0 ? -1.0 : Double.NaN)));
@@ -230,6 +290,11 @@ class HostileInputEndToEndTest {
     }
 
     private Tick tick(String symbol, long offsetMs, double price, Double volume) {
-        return Tick.newBuilder().setSymbol(symbol).setEventTime(t0.plusMillis(offsetMs)).setPrice(price).setVolume(volume).build();
+        return Tick.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(t0.plusMillis(offsetMs))
+                .setPrice(price)
+                .setVolume(volume)
+                .build();
     }
 }

@@ -16,7 +16,9 @@ final class JobRunner {
      * @param flinkConfig extra Flink configuration (e.g. a savepoint to restore), may be empty
      * @param initialModels wire-encoded ModelUpdates served from the start, may be empty
      */
-    static JobClient start(JobConfig config, Configuration flinkConfig, java.util.List<byte[]> initialModels, String name) throws Exception {
+    static JobClient start(
+            JobConfig config, Configuration flinkConfig, java.util.List<byte[]> initialModels, String name)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         TickcastJob.configure(env, config);
         ForecastJob.onKafka(config).initialModels(initialModels).build().attach(env);

@@ -34,7 +34,8 @@ final class KafkaIo {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> r : records) {
                 producer.send(r, (meta, e) -> {
                     if (e != null) {
@@ -50,13 +51,20 @@ final class KafkaIo {
      * Reads a topic from the beginning with read_committed (only what the job committed) until
      * {@code done} says enough, or the timeout passes; returns everything read.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout,
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String bootstrap,
+            String topic,
+            Duration timeout,
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         return readCommitted(bootstrap, new Properties(), topic, timeout, done);
     }
 
     /** As {@link #readCommitted(String, String, Duration, java.util.function.Predicate)} with extra client properties. */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, Properties extra, String topic, Duration timeout,
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String bootstrap,
+            Properties extra,
+            String topic,
+            Duration timeout,
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Properties p = new Properties();
         p.putAll(extra);
@@ -67,7 +75,8 @@ final class KafkaIo {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             while (System.nanoTime() < deadline && !done.test(all)) {
                 consumer.poll(Duration.ofMillis(500)).forEach(all::add);
@@ -86,13 +95,15 @@ final class KafkaIo {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets, read_committed
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + " in 2 minutes");
+                    throw new AssertionError(
+                            "could not read " + topic + " to its end offsets " + end + " in 2 minutes");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
@@ -109,7 +120,8 @@ final class KafkaIo {
      */
     static List<TopicPartition> assignFromBeginning(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
         if (partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist: create it before reading it");
         }
@@ -128,5 +140,4 @@ final class KafkaIo {
             Thread.sleep(200);
         }
     }
-
 }

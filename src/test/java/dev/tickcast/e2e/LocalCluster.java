@@ -32,14 +32,25 @@ final class LocalCluster implements AutoCloseable {
         this.home = home;
         this.kafkaPort = ports[0];
         this.restPort = ports[2];
-        this.env = Map.of("TICKCAST_HOME", home.toString(), "TICKCAST_KAFKA_PORT", String.valueOf(ports[0]),
-                "TICKCAST_KAFKA_CONTROLLER_PORT", String.valueOf(ports[1]), "TICKCAST_FLINK_REST_PORT", String.valueOf(ports[2]),
-                "TICKCAST_FLINK_RPC_PORT", String.valueOf(ports[3]), "TICKCAST_FLINK_SLOTS", "2");
+        this.env = Map.of(
+                "TICKCAST_HOME",
+                home.toString(),
+                "TICKCAST_KAFKA_PORT",
+                String.valueOf(ports[0]),
+                "TICKCAST_KAFKA_CONTROLLER_PORT",
+                String.valueOf(ports[1]),
+                "TICKCAST_FLINK_REST_PORT",
+                String.valueOf(ports[2]),
+                "TICKCAST_FLINK_RPC_PORT",
+                String.valueOf(ports[3]),
+                "TICKCAST_FLINK_SLOTS",
+                "2");
     }
 
     /** Starts Kafka, a JobManager and {@code taskManagers} TaskManagers with 2 slots each. */
     static LocalCluster start(int taskManagers) throws Exception {
-        LocalCluster cluster = new LocalCluster(projectRoot(), Files.createTempDirectory("tickcast-cluster-"), freePorts(4));
+        LocalCluster cluster =
+                new LocalCluster(projectRoot(), Files.createTempDirectory("tickcast-cluster-"), freePorts(4));
         Runtime.getRuntime().addShutdownHook(cluster.cleanup);
         try {
             cluster.run("cluster.sh", "start", "--taskmanagers", String.valueOf(taskManagers));
@@ -79,7 +90,8 @@ final class LocalCluster implements AutoCloseable {
 
     /** Runs a deploy/bin script with this cluster's settings; fails with its output if it fails. */
     String run(String script, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("deploy/bin").resolve(script).toString()));
+        List<String> command = new ArrayList<>(
+                List.of("bash", root.resolve("deploy/bin").resolve(script).toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -120,12 +132,15 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private static Path projectRoot() {
-        for (Path candidate : new Path[] {Path.of("..").toAbsolutePath().normalize(), Path.of("").toAbsolutePath()}) {
+        for (Path candidate : new Path[] {
+            Path.of("..").toAbsolutePath().normalize(), Path.of("").toAbsolutePath()
+        }) {
             if (Files.isRegularFile(candidate.resolve("deploy/bin/cluster.sh"))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("deploy/bin/cluster.sh not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "deploy/bin/cluster.sh not found from " + Path.of("").toAbsolutePath());
     }
 
     private static int[] freePorts(int n) throws IOException {

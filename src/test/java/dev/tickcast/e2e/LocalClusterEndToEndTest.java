@@ -70,8 +70,14 @@ class LocalClusterEndToEndTest {
         ticks = BundledData.read().ticks();
         model = E2eData.randomModel("cluster", 1, CellType.LSTM, new int[] {16}, 7);
         expected = new HashMap<>();
-        expectedForecasts = Backtest.run(Model.verify(model), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f))).forecasts();
+        expectedForecasts = Backtest.run(
+                        Model.verify(model),
+                        ticks,
+                        ForecastSettings.DEFAULTS,
+                        s -> Long.MIN_VALUE,
+                        (t, f) -> expected.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>())
+                                .add(E2eData.describe(f)))
+                .forecasts();
         cluster = LocalCluster.start(2);
     }
 
@@ -83,7 +89,8 @@ class LocalClusterEndToEndTest {
     }
 
     @Test
-    @Order(1) // first: on the fresh 2-TaskManager cluster each TaskManager runs one of the job's 2 subtasks, so the kill hits it
+    @Order(1) // first: on the fresh 2-TaskManager cluster each TaskManager runs one of the job's 2 subtasks, so the
+    // kill hits it
     void killedTaskManagerAndRestartedBrokerLeaveTheForecastsOfAnUncrashedRun() throws Exception {
         String prefix = "crash";
         createTopics(UpgradeFixture.topics(prefix));
@@ -94,25 +101,41 @@ class LocalClusterEndToEndTest {
             // The feed goes on at ~2,000 ticks/s through both failures, as a live feed would.
             PacedProducer feed = PacedProducer.start(cluster.bootstrap(), records(prefix + ".ticks", ticks));
 
-            KafkaIo.await(() -> collector.seen().size() >= 15_000, Duration.ofMinutes(2), "15,000 committed forecasts before the crash");
+            KafkaIo.await(
+                    () -> collector.seen().size() >= 15_000,
+                    Duration.ofMinutes(2),
+                    "15,000 committed forecasts before the crash");
             // Kill a TaskManager that runs a forecast subtask (its resource id is its script name, taskmanager-N).
-            String victim = flink.taskManagersOf(job, "forecast").stream().filter(id -> id.startsWith("taskmanager-")).findFirst()
+            String victim = flink.taskManagersOf(job, "forecast").stream()
+                    .filter(id -> id.startsWith("taskmanager-"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no TaskManager of the job found over REST"));
             cluster.killTaskManager(Integer.parseInt(victim.substring("taskmanager-".length())));
             cluster.addTaskManager();
-            System.out.printf("cluster e2e: %s killed with %d forecasts committed, %d ticks sent%n", victim,
-                    collector.seen().size(), feed.sent());
+            System.out.printf(
+                    "cluster e2e: %s killed with %d forecasts committed, %d ticks sent%n",
+                    victim, collector.seen().size(), feed.sent());
             // The crash must have hit the job: half its subtasks ran there (slots are spread over TaskManagers).
             KafkaIo.await(() -> restarts(flink, job) >= 1, Duration.ofMinutes(1), "the job restarting after the crash");
 
-            KafkaIo.await(() -> collector.seen().size() >= 50_000, Duration.ofMinutes(2), "50,000 committed forecasts before the broker restart");
+            KafkaIo.await(
+                    () -> collector.seen().size() >= 50_000,
+                    Duration.ofMinutes(2),
+                    "50,000 committed forecasts before the broker restart");
             cluster.restartKafka();
-            System.out.printf("cluster e2e: Kafka restarted with %d forecasts committed, %d ticks sent%n", collector.seen().size(), feed.sent());
+            System.out.printf(
+                    "cluster e2e: Kafka restarted with %d forecasts committed, %d ticks sent%n",
+                    collector.seen().size(), feed.sent());
 
             feed.await(Duration.ofMinutes(2));
-            KafkaIo.await(() -> collector.seen().size() >= expectedForecasts, Duration.ofMinutes(3), "every forecast committed");
+            KafkaIo.await(
+                    () -> collector.seen().size() >= expectedForecasts,
+                    Duration.ofMinutes(3),
+                    "every forecast committed");
             Thread.sleep(4000); // a few more checkpoints: nothing may arrive twice
-            System.out.printf("cluster e2e: %d forecasts, job restarted %d times%n", collector.seen().size(), restarts(flink, job));
+            System.out.printf(
+                    "cluster e2e: %d forecasts, job restarted %d times%n",
+                    collector.seen().size(), restarts(flink, job));
             assertEqualToTheBacktest(committed(prefix + ".forecasts")); // the topic itself, read afresh
         } finally {
             flink.cancel(job);
@@ -127,7 +150,8 @@ class LocalClusterEndToEndTest {
      */
     @Test
     @Order(2)
-    void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun() throws Exception {
+    void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun()
+            throws Exception {
         String fixture = UpgradeFixture.V1;
         ModelUpdate oldModel = UpgradeFixture.model(fixture);
         List<Tick> firstHalf = UpgradeFixture.firstHalf(ticks);
@@ -141,34 +165,48 @@ class LocalClusterEndToEndTest {
         AtomicLong expectedThirdQuarter = new AtomicLong();
         Backtest.run(Model.verify(oldModel), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {
             if (afterRestore.contains(t)) {
-                expectedAfter.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f));
+                expectedAfter
+                        .computeIfAbsent(f.getSymbol(), s -> new ArrayList<>())
+                        .add(E2eData.describe(f));
             }
             expectedThirdQuarter.addAndGet(thirdQuarter.contains(t) ? 1 : 0);
         });
-        long expectedAfterCount = expectedAfter.values().stream().mapToLong(List::size).sum();
+        long expectedAfterCount =
+                expectedAfter.values().stream().mapToLong(List::size).sum();
 
         createTopics(UpgradeFixture.topics());
         // The restored source resumes at the older run's offsets: the same records must sit there.
         KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", firstHalf));
         FlinkRest flink = new FlinkRest(cluster.rest());
-        List<String> args = UpgradeFixture.jobArgs(cluster.bootstrap(), UpgradeFixture.modelFile(fixture).toAbsolutePath(), "exactly-once",
-                "upgrade");
+        List<String> args = UpgradeFixture.jobArgs(
+                cluster.bootstrap(), UpgradeFixture.modelFile(fixture).toAbsolutePath(), "exactly-once", "upgrade");
         String oldSavepoint = "file:" + UpgradeFixture.savepoint(fixture).toAbsolutePath();
         String job = flink.submit(jobJar(), TickcastJob.class.getName(), args, 3, oldSavepoint);
-        try (ForecastCollector collector = new ForecastCollector(cluster.bootstrap(), UpgradeFixture.PREFIX + ".forecasts", true)) {
+        try (ForecastCollector collector =
+                new ForecastCollector(cluster.bootstrap(), UpgradeFixture.PREFIX + ".forecasts", true)) {
             assertThat(flink.parallelism(job)).isEqualTo(3);
-            KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(0, quarter)));
-            KafkaIo.await(() -> collector.seen().size() >= expectedThirdQuarter.get(), Duration.ofMinutes(2), "the third quarter's forecasts");
+            KafkaIo.produce(
+                    cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(0, quarter)));
+            KafkaIo.await(
+                    () -> collector.seen().size() >= expectedThirdQuarter.get(),
+                    Duration.ofMinutes(2),
+                    "the third quarter's forecasts");
 
             String savepoint = flink.stopWithSavepoint(job, null, Duration.ofMinutes(2));
             assertThat(savepoint).startsWith("file:" + cluster.home());
             job = flink.submit(jobJar(), TickcastJob.class.getName(), args, 2, savepoint);
             assertThat(flink.parallelism(job)).isEqualTo(2);
-            System.out.printf("cluster e2e: %s savepoint restored at parallelism 3, %d forecasts, stopped with savepoint %s, restored at 2%n",
+            System.out.printf(
+                    "cluster e2e: %s savepoint restored at parallelism 3, %d forecasts, stopped with savepoint %s, restored at 2%n",
                     fixture, collector.seen().size(), savepoint);
 
-            KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(quarter, secondHalf.size())));
-            KafkaIo.await(() -> collector.seen().size() >= expectedAfterCount, Duration.ofMinutes(3), "every forecast committed");
+            KafkaIo.produce(
+                    cluster.bootstrap(),
+                    records(UpgradeFixture.PREFIX + ".ticks", secondHalf.subList(quarter, secondHalf.size())));
+            KafkaIo.await(
+                    () -> collector.seen().size() >= expectedAfterCount,
+                    Duration.ofMinutes(3),
+                    "every forecast committed");
             Thread.sleep(4000);
             assertEqualTo(expectedAfter, expectedAfterCount, committed(UpgradeFixture.PREFIX + ".forecasts"));
         } finally {
@@ -191,21 +229,31 @@ class LocalClusterEndToEndTest {
         assertEqualTo(expected, expectedForecasts, forecasts);
     }
 
-    private static void assertEqualTo(Map<String, List<String>> expected, long expectedForecasts, List<Forecast> forecasts) {
+    private static void assertEqualTo(
+            Map<String, List<String>> expected, long expectedForecasts, List<Forecast> forecasts) {
         Map<String, List<String>> actual = forecasts.stream()
-                .collect(Collectors.groupingBy(Forecast::getSymbol, Collectors.mapping(E2eData::describe, Collectors.toList())));
-        long distinct = forecasts.stream().map(f -> f.getSymbol() + "@" + f.getEventTime()).distinct().count();
-        assertThat(forecasts).as("%d forecasts, %d of distinct ticks", forecasts.size(), distinct).hasSize((int) expectedForecasts);
+                .collect(Collectors.groupingBy(
+                        Forecast::getSymbol, Collectors.mapping(E2eData::describe, Collectors.toList())));
+        long distinct = forecasts.stream()
+                .map(f -> f.getSymbol() + "@" + f.getEventTime())
+                .distinct()
+                .count();
+        assertThat(forecasts)
+                .as("%d forecasts, %d of distinct ticks", forecasts.size(), distinct)
+                .hasSize((int) expectedForecasts);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         for (String symbol : expected.keySet()) {
-            assertThat(actual.get(symbol)).as("forecasts of %s, in order", symbol).containsExactlyElementsOf(expected.get(symbol));
+            assertThat(actual.get(symbol))
+                    .as("forecasts of %s, in order", symbol)
+                    .containsExactlyElementsOf(expected.get(symbol));
         }
     }
 
     private List<String> jobArgs(String prefix) throws IOException {
         Path modelFile = temp.resolve(prefix + "-model.avro");
         ModelFile.write(model, modelFile);
-        return UpgradeFixture.jobArgs(prefix, cluster.bootstrap(), modelFile, model.getModelName(), "exactly-once", prefix);
+        return UpgradeFixture.jobArgs(
+                prefix, cluster.bootstrap(), modelFile, model.getModelName(), "exactly-once", prefix);
     }
 
     /** Creates the topics, then waits until every partition's leader answers (STACK.md: else records can be lost). */
@@ -218,25 +266,31 @@ class LocalClusterEndToEndTest {
                     partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
                 }
             }
-            KafkaIo.await(() -> {
-                try {
-                    admin.listOffsets(partitions).all().get();
-                    return true;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(30), "leaders of the new topics");
+            KafkaIo.await(
+                    () -> {
+                        try {
+                            admin.listOffsets(partitions).all().get();
+                            return true;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(30),
+                    "leaders of the new topics");
         }
     }
 
     private static void awaitCheckpoint(FlinkRest flink, String job) throws InterruptedException {
-        KafkaIo.await(() -> {
-            try {
-                return flink.completedCheckpoints(job) > 0;
-            } catch (IOException e) {
-                return false;
-            }
-        }, Duration.ofMinutes(2), "the job running with a first completed checkpoint");
+        KafkaIo.await(
+                () -> {
+                    try {
+                        return flink.completedCheckpoints(job) > 0;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                },
+                Duration.ofMinutes(2),
+                "the job running with a first completed checkpoint");
     }
 
     private static long restarts(FlinkRest flink, String job) {
@@ -249,14 +303,17 @@ class LocalClusterEndToEndTest {
 
     private static Path jobJar() throws IOException {
         try (Stream<Path> jars = Files.list(Path.of("../job/target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("tickcast-job-.*-flink\\.jar")).findFirst()
+            return jars.filter(p -> p.getFileName().toString().matches("tickcast-job-.*-flink\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no shaded job jar in job/target: 'mvn package' builds it"));
         }
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<Tick> ticks) {
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
-        return ticks.stream().map(t -> new ProducerRecord<>(topic, WireCodec.key(t.getSymbol()), codec.encode(t))).toList();
+        return ticks.stream()
+                .map(t -> new ProducerRecord<>(topic, WireCodec.key(t.getSymbol()), codec.encode(t)))
+                .toList();
     }
 
     /**
@@ -269,31 +326,34 @@ class LocalClusterEndToEndTest {
         private volatile int sent;
 
         private PacedProducer(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
-            thread = new Thread(() -> {
-                Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-                p.put(ProducerConfig.ACKS_CONFIG, "all");
-                p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-                p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-                p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    for (int i = 0; i < records.size(); i++) {
-                        producer.send(records.get(i), (meta, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
+            thread = new Thread(
+                    () -> {
+                        Properties p = new Properties();
+                        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+                        p.put(ProducerConfig.ACKS_CONFIG, "all");
+                        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+                        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+                        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+                        try (KafkaProducer<byte[], byte[]> producer =
+                                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                            for (int i = 0; i < records.size(); i++) {
+                                producer.send(records.get(i), (meta, e) -> {
+                                    if (e != null) {
+                                        failure.compareAndSet(null, e);
+                                    }
+                                });
+                                sent = i + 1;
+                                if (i % 500 == 499) {
+                                    Thread.sleep(250);
+                                }
                             }
-                        });
-                        sent = i + 1;
-                        if (i % 500 == 499) {
-                            Thread.sleep(250);
+                            producer.flush();
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
                         }
-                    }
-                    producer.flush();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "paced-producer");
+                    },
+                    "paced-producer");
             thread.setDaemon(true);
         }
 
@@ -309,7 +369,9 @@ class LocalClusterEndToEndTest {
 
         void await(Duration timeout) throws InterruptedException {
             thread.join(timeout.toMillis());
-            assertThat(thread.isAlive()).as("feed still sending after %s", timeout).isFalse();
+            assertThat(thread.isAlive())
+                    .as("feed still sending after %s", timeout)
+                    .isFalse();
             assertThat(failure.get()).as("feed failure").isNull();
         }
     }

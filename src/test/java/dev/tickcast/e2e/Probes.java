@@ -25,8 +25,8 @@ final class Probes {
     }
 
     /** Sends rounds of probe ticks at {@code from} + round seconds until every probe's forecast carries the version. */
-    static synchronized void awaitServing(String bootstrap, ForecastCollector collector, String topic, long version, Instant from)
-            throws Exception {
+    static synchronized void awaitServing(
+            String bootstrap, ForecastCollector collector, String topic, long version, Instant from) throws Exception {
         WireCodec<Tick> codec = WireCodec.of(Tick.class);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         int sent = 0;
@@ -36,13 +36,21 @@ final class Probes {
             Instant time = from.plusSeconds(round);
             List<ProducerRecord<byte[], byte[]>> probes = new ArrayList<>();
             for (int p = 0; p < COUNT; p++) {
-                Tick t = Tick.newBuilder().setSymbol("PROBE-" + p).setEventTime(time).setPrice(100 + round * 0.01 + p).setVolume(null).build();
+                Tick t = Tick.newBuilder()
+                        .setSymbol("PROBE-" + p)
+                        .setEventTime(time)
+                        .setPrice(100 + round * 0.01 + p)
+                        .setVolume(null)
+                        .build();
                 probes.add(new ProducerRecord<>(topic, WireCodec.key(t.getSymbol()), codec.encode(t)));
             }
             KafkaIo.produce(bootstrap, probes);
-            KafkaIo.await(() -> collector.count(f -> isProbe(f) && f.getEventTime().equals(time)) >= COUNT, Duration.ofMinutes(1),
+            KafkaIo.await(
+                    () -> collector.count(f -> isProbe(f) && f.getEventTime().equals(time)) >= COUNT,
+                    Duration.ofMinutes(1),
                     "probe round " + round);
-            boolean all = collector.forecasts().stream().filter(f -> isProbe(f) && f.getEventTime().equals(time))
+            boolean all = collector.forecasts().stream()
+                    .filter(f -> isProbe(f) && f.getEventTime().equals(time))
                     .allMatch(f -> f.getModelVersion() == version);
             if (all && sent > 1) {
                 return;

@@ -1,11 +1,11 @@
 package dev.tickcast.e2e;
 
-import dev.tickcast.job.ModelDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
+import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -46,7 +46,9 @@ class SecureKafkaEndToEndTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static Properties credentials(String user, String password) {
         Properties p = new Properties();
@@ -57,7 +59,8 @@ class SecureKafkaEndToEndTest {
     @Test
     void jobWithCredentialsWorksAndOthersCannotWriteModels() throws Exception {
         Properties admin = credentials("admin", "admin-secret");
-        try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(Map.of("admin", "admin-secret", "job", "job-secret", "mallory", "mallory-secret"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain(
+                Map.of("admin", "admin-secret", "job", "job-secret", "mallory", "mallory-secret"))) {
             kafka.createTopics(2, "sec.ticks", "sec.forecasts", "sec.evaluations", "sec.deadletters");
             kafka.createTopics(1, Map.of("cleanup.policy", "compact"), "sec.models");
             try (Admin acls = kafka.newAdmin()) {
@@ -65,28 +68,58 @@ class SecureKafkaEndToEndTest {
             }
 
             Properties job = credentials("job", "job-secret");
-            List<String> args = new ArrayList<>(List.of("--bootstrap", kafka.bootstrapServers(), "--topic.ticks", "sec.ticks", "--topic.forecasts",
-                    "sec.forecasts", "--topic.evaluations", "sec.evaluations", "--topic.models", "sec.models", "--topic.deadletters",
-                    "sec.deadletters", "--parallelism", "2", "--checkpoint-interval", "500 ms", "--starting-offsets", "earliest",
-                    "--group.id", "tickcast-sec", "--transactional-id-prefix", "tickcast-sec"));
+            List<String> args = new ArrayList<>(List.of(
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--topic.ticks",
+                    "sec.ticks",
+                    "--topic.forecasts",
+                    "sec.forecasts",
+                    "--topic.evaluations",
+                    "sec.evaluations",
+                    "--topic.models",
+                    "sec.models",
+                    "--topic.deadletters",
+                    "sec.deadletters",
+                    "--parallelism",
+                    "2",
+                    "--checkpoint-interval",
+                    "500 ms",
+                    "--starting-offsets",
+                    "earliest",
+                    "--group.id",
+                    "tickcast-sec",
+                    "--transactional-id-prefix",
+                    "tickcast-sec"));
             job.forEach((k, v) -> args.addAll(List.of("--kafka." + k, v.toString())));
             JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
 
             WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
             ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {4}, 1L);
-            KafkaIo.produce(kafka.bootstrapServers(), admin, List.of(new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(v1))));
+            KafkaIo.produce(
+                    kafka.bootstrapServers(),
+                    admin,
+                    List.of(new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(v1))));
             List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();
             WireCodec<Tick> codec = WireCodec.of(Tick.class);
             for (int i = 0; i < 2000; i++) {
-                Tick t = Tick.newBuilder().setSymbol("S" + (i % 10)).setEventTime(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i))
-                        .setPrice(100 + Math.sin(i / 10.0)).setVolume(null).build();
+                Tick t = Tick.newBuilder()
+                        .setSymbol("S" + (i % 10))
+                        .setEventTime(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i))
+                        .setPrice(100 + Math.sin(i / 10.0))
+                        .setVolume(null)
+                        .build();
                 ticks.add(new ProducerRecord<>("sec.ticks", WireCodec.key(t.getSymbol()), codec.encode(t)));
             }
             KafkaIo.produce(kafka.bootstrapServers(), admin, ticks);
 
             JobClient running = JobRunner.start(config, new Configuration(), List.of(), "secure");
             try {
-                var forecasts = KafkaIo.readCommitted(kafka.bootstrapServers(), admin, "sec.forecasts", Duration.ofMinutes(2),
+                var forecasts = KafkaIo.readCommitted(
+                        kafka.bootstrapServers(),
+                        admin,
+                        "sec.forecasts",
+                        Duration.ofMinutes(2),
                         all -> all.size() >= 2000);
                 assertThat(forecasts).hasSize(2000);
                 assertThat(running.getJobStatus().get().isTerminalState()).isFalse();
@@ -95,29 +128,36 @@ class SecureKafkaEndToEndTest {
             }
 
             ModelUpdate evil = E2eData.randomModel("default", 99, CellType.LSTM, new int[] {4}, 99L);
-            ProducerRecord<byte[], byte[]> evilRecord = new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(evil));
+            ProducerRecord<byte[], byte[]> evilRecord =
+                    new ProducerRecord<>("sec.models", WireCodec.key("m"), models.encode(evil));
             Properties none = new Properties();
             none.put("max.block.ms", "3000");
             none.put("delivery.timeout.ms", "3000");
             none.put("request.timeout.ms", "2000");
             none.put("enable.idempotence", "false");
-            assertThatThrownBy(() -> send(kafka.bootstrapServers(), none, evilRecord)).as("no credentials").isNotNull();
+            assertThatThrownBy(() -> send(kafka.bootstrapServers(), none, evilRecord))
+                    .as("no credentials")
+                    .isNotNull();
             Properties mallory = credentials("mallory", "mallory-secret");
             mallory.put("enable.idempotence", "false");
-            assertThatThrownBy(() -> send(kafka.bootstrapServers(), mallory, evilRecord)).as("credentials without ACLs")
+            assertThatThrownBy(() -> send(kafka.bootstrapServers(), mallory, evilRecord))
+                    .as("credentials without ACLs")
                     .hasRootCauseInstanceOf(TopicAuthorizationException.class);
 
-            var onModelsTopic = KafkaIo.readCommitted(kafka.bootstrapServers(), admin, "sec.models", Duration.ofSeconds(10), all -> false);
+            var onModelsTopic = KafkaIo.readCommitted(
+                    kafka.bootstrapServers(), admin, "sec.models", Duration.ofSeconds(10), all -> false);
             assertThat(onModelsTopic).hasSize(1);
             assertThat(models.decode(onModelsTopic.get(0).value()).getVersion()).isEqualTo(1L);
         }
     }
 
-    private static void send(String bootstrap, Properties extra, ProducerRecord<byte[], byte[]> record) throws Exception {
+    private static void send(String bootstrap, Properties extra, ProducerRecord<byte[], byte[]> record)
+            throws Exception {
         Properties p = new Properties();
         p.putAll(extra);
         p.put("bootstrap.servers", bootstrap);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(record).get();
         } catch (ExecutionException e) {
             throw e;
@@ -129,16 +169,20 @@ class SecureKafkaEndToEndTest {
         String principal = "User:job";
         List<AclBinding> acls = new ArrayList<>();
         for (AclOperation op : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)) {
-            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "sec.", PatternType.PREFIXED),
+            acls.add(new AclBinding(
+                    new ResourcePattern(ResourceType.TOPIC, "sec.", PatternType.PREFIXED),
                     new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
         }
-        acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, "tickcast-sec", PatternType.PREFIXED),
+        acls.add(new AclBinding(
+                new ResourcePattern(ResourceType.GROUP, "tickcast-sec", PatternType.PREFIXED),
                 new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)));
         for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
-            acls.add(new AclBinding(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, "tickcast-sec", PatternType.PREFIXED),
+            acls.add(new AclBinding(
+                    new ResourcePattern(ResourceType.TRANSACTIONAL_ID, "tickcast-sec", PatternType.PREFIXED),
                     new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
         }
-        acls.add(new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+        acls.add(new AclBinding(
+                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
                 new AccessControlEntry(principal, "*", AclOperation.IDEMPOTENT_WRITE, AclPermissionType.ALLOW)));
         return acls;
     }

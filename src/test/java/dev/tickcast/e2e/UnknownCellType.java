@@ -6,7 +6,6 @@ import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -31,7 +30,9 @@ final class UnknownCellType {
         encoder.flush();
         GenericRecord record = new GenericDatumReader<GenericRecord>(ModelUpdate.getClassSchema(), newer)
                 .read(null, DecoderFactory.get().binaryDecoder(buffer.toByteArray(), null));
-        record.put("cell_type", new GenericData.EnumSymbol(newer.getField("cell_type").schema(), cellType));
+        record.put(
+                "cell_type",
+                new GenericData.EnumSymbol(newer.getField("cell_type").schema(), cellType));
         java.nio.ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record);
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);

@@ -31,12 +31,14 @@ final class UpgradeFixture {
     private UpgradeFixture() {}
 
     static Path root(String build) {
-        for (Path candidate : new Path[] {Path.of("../src/test/resources/upgrade"), Path.of("src/test/resources/upgrade")}) {
+        for (Path candidate :
+                new Path[] {Path.of("../src/test/resources/upgrade"), Path.of("src/test/resources/upgrade")}) {
             if (Files.isDirectory(candidate)) {
                 return candidate.resolve(build);
             }
         }
-        throw new IllegalStateException("src/test/resources/upgrade not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "src/test/resources/upgrade not found from " + Path.of("").toAbsolutePath());
     }
 
     static Path modelFile(String build) {
@@ -50,7 +52,8 @@ final class UpgradeFixture {
     /** The savepoint directory (the one holding {@code _metadata}). */
     static Path savepoint(String build) throws IOException {
         try (Stream<Path> dirs = Files.list(root(build).resolve("savepoint"))) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("_metadata"))).findFirst()
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("_metadata")))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no savepoint with _metadata under " + root(build)));
         }
     }
@@ -74,7 +77,8 @@ final class UpgradeFixture {
         for (String name : List.of("forecasts", "evaluations", "deadletters")) {
             topics.add(new NewTopic(prefix + "." + name, 2, (short) 1));
         }
-        topics.add(new NewTopic(prefix + ".models", 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact")));
+        topics.add(
+                new NewTopic(prefix + ".models", 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact")));
         return topics;
     }
 
@@ -87,11 +91,37 @@ final class UpgradeFixture {
      * The job's options as the cluster tests run it: the {@link #topics(String)}, checkpoints every second, serving the
      * model line of the model file.
      */
-    static List<String> jobArgs(String prefix, String bootstrap, Path modelFile, String modelLine, String delivery,
+    static List<String> jobArgs(
+            String prefix,
+            String bootstrap,
+            Path modelFile,
+            String modelLine,
+            String delivery,
             String transactionalIdPrefix) {
-        return List.of("--bootstrap", bootstrap, "--topic.ticks", prefix + ".ticks", "--topic.forecasts", prefix + ".forecasts",
-                "--topic.evaluations", prefix + ".evaluations", "--topic.models", prefix + ".models", "--topic.deadletters",
-                prefix + ".deadletters", "--checkpoint-interval", "1 s", "--starting-offsets", "earliest", "--delivery", delivery,
-                "--transactional-id-prefix", transactionalIdPrefix, "--model", modelFile.toString(), "--model-line", modelLine);
+        return List.of(
+                "--bootstrap",
+                bootstrap,
+                "--topic.ticks",
+                prefix + ".ticks",
+                "--topic.forecasts",
+                prefix + ".forecasts",
+                "--topic.evaluations",
+                prefix + ".evaluations",
+                "--topic.models",
+                prefix + ".models",
+                "--topic.deadletters",
+                prefix + ".deadletters",
+                "--checkpoint-interval",
+                "1 s",
+                "--starting-offsets",
+                "earliest",
+                "--delivery",
+                delivery,
+                "--transactional-id-prefix",
+                transactionalIdPrefix,
+                "--model",
+                modelFile.toString(),
+                "--model-line",
+                modelLine);
     }
 }

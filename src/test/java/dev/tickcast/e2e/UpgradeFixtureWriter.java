@@ -43,7 +43,9 @@ class UpgradeFixtureWriter {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path temp;
@@ -51,29 +53,44 @@ class UpgradeFixtureWriter {
     @Test
     void savepointAfterTheFirstHalf() throws Exception {
         Path root = UpgradeFixture.root(System.getProperty("tickcast.write-fixtures"));
-        assertThat(root).as("fixtures are never overwritten; delete %s first", root).doesNotExist();
+        assertThat(root)
+                .as("fixtures are never overwritten; delete %s first", root)
+                .doesNotExist();
         List<Tick> firstHalf = UpgradeFixture.firstHalf(BundledData.read().ticks());
         ModelUpdate model = E2eData.randomModel("upgrade", 1, CellType.LSTM, new int[] {16}, 7);
-        long expected = Backtest.run(Model.verify(model), firstHalf, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {}).forecasts();
+        long expected = Backtest.run(
+                        Model.verify(model), firstHalf, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {})
+                .forecasts();
         Path modelFile = temp.resolve("model.avro");
         ModelFile.write(model, modelFile);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(UpgradeFixture.topics());
             JobConfig config = JobConfig.fromArgs(Stream.concat(
-                    UpgradeFixture.jobArgs(kafka.bootstrapServers(), modelFile, "at-least-once", "fixture").stream(),
-                    Stream.of("--parallelism", "2")).toArray(String[]::new));
-            JobClient job = JobRunner.start(config, new Configuration(), TickcastJob.initialModels(config), "upgrade-fixture");
-            try (ForecastCollector collector = new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), false)) {
+                            UpgradeFixture.jobArgs(kafka.bootstrapServers(), modelFile, "at-least-once", "fixture")
+                                    .stream(),
+                            Stream.of("--parallelism", "2"))
+                    .toArray(String[]::new));
+            JobClient job =
+                    JobRunner.start(config, new Configuration(), TickcastJob.initialModels(config), "upgrade-fixture");
+            try (ForecastCollector collector =
+                    new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), false)) {
                 WireCodec<Tick> codec = WireCodec.of(Tick.class);
-                KafkaIo.produce(kafka.bootstrapServers(), firstHalf.stream()
-                        .map(t -> new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t))).toList());
-                KafkaIo.await(() -> collector.seen().size() >= expected, Duration.ofMinutes(2), "the first half's forecasts");
+                KafkaIo.produce(
+                        kafka.bootstrapServers(),
+                        firstHalf.stream()
+                                .map(t -> new ProducerRecord<>(
+                                        config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t)))
+                                .toList());
+                KafkaIo.await(
+                        () -> collector.seen().size() >= expected, Duration.ofMinutes(2), "the first half's forecasts");
                 assertThat(collector.seen()).hasSize((int) expected);
-                String savepoint = job.stopWithSavepoint(false, temp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                String savepoint = job.stopWithSavepoint(
+                                false, temp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                         .get();
                 Path source = Path.of(java.net.URI.create(savepoint));
-                Path target = root.resolve("savepoint").resolve(source.getFileName().toString());
+                Path target =
+                        root.resolve("savepoint").resolve(source.getFileName().toString());
                 Files.createDirectories(target);
                 try (Stream<Path> files = Files.walk(source)) {
                     for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -63,8 +63,16 @@ public final class CellBenchmarks {
      * @param ceilingNs the roofline time of the step ({@link Ceilings#ns})
      * @param memoryBound whether streaming the weights from L2, not FLOPs, sets that time
      */
-    public record Row(CellType cell, int hidden, double cellNs, double plainNs, double dl4jNs, long flops, long weightBytes,
-            double ceilingNs, boolean memoryBound) {
+    public record Row(
+            CellType cell,
+            int hidden,
+            double cellNs,
+            double plainNs,
+            double dl4jNs,
+            long flops,
+            long weightBytes,
+            double ceilingNs,
+            boolean memoryBound) {
         public double ratio() {
             return dl4jNs / cellNs;
         }
@@ -118,8 +126,10 @@ public final class CellBenchmarks {
                 cellNs.put(key, score);
             }
         }
-        Ceilings ceilings = new Ceilings(peakGflopsOverride > 0 ? peakGflopsOverride : MachineCeilingBenchmark.fmaFlops() / fmaNs,
-                MachineCeilingBenchmark.L2_BYTES / l2Ns, l1DataBytes());
+        Ceilings ceilings = new Ceilings(
+                peakGflopsOverride > 0 ? peakGflopsOverride : MachineCeilingBenchmark.fmaFlops() / fmaNs,
+                MachineCeilingBenchmark.L2_BYTES / l2Ns,
+                l1DataBytes());
         List<Row> rows = new ArrayList<>();
         for (CellType cell : CellType.values()) {
             for (int hidden : new int[] {32, 64}) {
@@ -130,8 +140,16 @@ public final class CellBenchmarks {
                 int[] sizes = {hidden};
                 long flops = BenchNetworks.flopsPerStep(cell, sizes);
                 long bytes = BenchNetworks.weightBytes(cell, sizes);
-                rows.add(new Row(cell, hidden, cellNs.get(key), plainNs.getOrDefault(key, Double.NaN),
-                        dl4jNs.getOrDefault(key, Double.NaN), flops, bytes, ceilings.ns(flops, bytes), ceilings.memoryBound(flops, bytes)));
+                rows.add(new Row(
+                        cell,
+                        hidden,
+                        cellNs.get(key),
+                        plainNs.getOrDefault(key, Double.NaN),
+                        dl4jNs.getOrDefault(key, Double.NaN),
+                        flops,
+                        bytes,
+                        ceilings.ns(flops, bytes),
+                        ceilings.memoryBound(flops, bytes)));
             }
         }
         return new Report(rows, ceilings);
@@ -141,10 +159,13 @@ public final class CellBenchmarks {
     static long l1DataBytes() {
         Path index = Path.of("/sys/devices/system/cpu/cpu0/cache");
         try (var dirs = Files.list(index)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("index")).toList()) {
-                if (Files.readString(d.resolve("level")).trim().equals("1") && Files.readString(d.resolve("type")).trim().equals("Data")) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("index"))
+                    .toList()) {
+                if (Files.readString(d.resolve("level")).trim().equals("1")
+                        && Files.readString(d.resolve("type")).trim().equals("Data")) {
                     String size = Files.readString(d.resolve("size")).trim(); // e.g. "48K"
-                    return Long.parseLong(size.replaceAll("[^0-9]", "")) * (size.endsWith("K") ? 1024 : size.endsWith("M") ? 1 << 20 : 1);
+                    return Long.parseLong(size.replaceAll("[^0-9]", ""))
+                            * (size.endsWith("K") ? 1024 : size.endsWith("M") ? 1 << 20 : 1);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -155,16 +176,38 @@ public final class CellBenchmarks {
 
     public static void print(Report report, PrintWriter out) {
         Ceilings c = report.ceilings();
-        out.printf("%n%-11s %6s %11s %11s %11s %10s %8s %9s %11s %9s%n", "cell", "hidden", "vector ns", "plain ns", "DL4J ns",
-                "DL4J/cells", "FLOP", "weights", "ceiling ns", "%ceiling");
+        out.printf(
+                "%n%-11s %6s %11s %11s %11s %10s %8s %9s %11s %9s%n",
+                "cell",
+                "hidden",
+                "vector ns",
+                "plain ns",
+                "DL4J ns",
+                "DL4J/cells",
+                "FLOP",
+                "weights",
+                "ceiling ns",
+                "%ceiling");
         for (Row r : report.rows()) {
-            out.printf("%-11s %6d %11.1f %11.1f %11.0f %9.0fx %8d %8dB %10.1f%s %8.1f%%%n", r.cell(), r.hidden(), r.cellNs(),
-                    r.plainNs(), r.dl4jNs(), r.ratio(), r.flops(), r.weightBytes(), r.ceilingNs(), r.memoryBound() ? "m" : " ",
+            out.printf(
+                    "%-11s %6d %11.1f %11.1f %11.0f %9.0fx %8d %8dB %10.1f%s %8.1f%%%n",
+                    r.cell(),
+                    r.hidden(),
+                    r.cellNs(),
+                    r.plainNs(),
+                    r.dl4jNs(),
+                    r.ratio(),
+                    r.flops(),
+                    r.weightBytes(),
+                    r.ceilingNs(),
+                    r.memoryBound() ? "m" : " ",
                     100 * r.fractionOfCeiling());
         }
         out.println("DL4J/cells and %ceiling use the vector kernels (what the job uses when its JVM has the module).");
-        out.printf("ceiling = max(FLOP / %.0f GFLOP/s, weights / %.0f GB/s when they exceed the %d KiB L1; m = the latter): this core's%n",
+        out.printf(
+                "ceiling = max(FLOP / %.0f GFLOP/s, weights / %.0f GB/s when they exceed the %d KiB L1; m = the latter): this core's%n",
                 c.peakGflops(), c.l2GBps(), c.l1Bytes() / 1024);
-        out.println("FMA peak and L2 read bandwidth, measured in this run (MachineCeilingBenchmark). FLOP counts a multiply-add as 2.");
+        out.println(
+                "FMA peak and L2 read bandwidth, measured in this run (MachineCeilingBenchmark). FLOP counts a multiply-add as 2.");
     }
 }

@@ -42,7 +42,12 @@ public class CellStepBenchmark {
     public void setUp() {
         int[] sizes = new int[layers];
         java.util.Arrays.fill(sizes, hidden);
-        network = RecurrentNetwork.of(cell, BenchNetworks.INPUTS, sizes, 1, BenchNetworks.randomWeights(cell, sizes, 1L),
+        network = RecurrentNetwork.of(
+                cell,
+                BenchNetworks.INPUTS,
+                sizes,
+                1,
+                BenchNetworks.randomWeights(cell, sizes, 1L),
                 kernels.equals("vector") ? Kernels.vector() : Kernels.plain());
         states = new float[BenchNetworks.SYMBOLS][];
         for (int s = 0; s < states.length; s++) {

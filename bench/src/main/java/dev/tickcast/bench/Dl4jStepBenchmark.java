@@ -62,11 +62,16 @@ public class Dl4jStepBenchmark {
             gru = SameDiff.create();
             SDVariable in = gru.placeHolder("x", DataType.FLOAT, 1, 1, BenchNetworks.INPUTS);
             SDVariable h0 = gru.placeHolder("h0", DataType.FLOAT, 1, hidden);
-            SDVariable wx = gru.constant("Wx", Nd4j.randn(DataType.FLOAT, BenchNetworks.INPUTS, 3L * hidden).muli(0.2));
-            SDVariable wh = gru.constant("Wh", Nd4j.randn(DataType.FLOAT, hidden, 3L * hidden).muli(0.2));
+            SDVariable wx = gru.constant(
+                    "Wx",
+                    Nd4j.randn(DataType.FLOAT, BenchNetworks.INPUTS, 3L * hidden)
+                            .muli(0.2));
+            SDVariable wh = gru.constant(
+                    "Wh", Nd4j.randn(DataType.FLOAT, hidden, 3L * hidden).muli(0.2));
             SDVariable b = gru.constant("b", Nd4j.zeros(DataType.FLOAT, 3L * hidden));
             SDVariable h = gru.rnn().gru("h", in, h0, wx, wh, b);
-            SDVariable wOut = gru.constant("Wout", Nd4j.randn(DataType.FLOAT, hidden, 1).muli(0.2));
+            SDVariable wOut =
+                    gru.constant("Wout", Nd4j.randn(DataType.FLOAT, hidden, 1).muli(0.2));
             h.reshape(-1, hidden).mmul("y", wOut);
             gruStates = new INDArray[SYMBOLS];
             for (int s = 0; s < SYMBOLS; s++) {
@@ -75,11 +80,30 @@ public class Dl4jStepBenchmark {
             }
             return;
         }
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list();
-        list.layer(0, cell == CellType.LSTM
-                ? new LSTM.Builder().nIn(BenchNetworks.INPUTS).nOut(hidden).activation(Activation.TANH).build()
-                : new SimpleRnn.Builder().nIn(BenchNetworks.INPUTS).nOut(hidden).activation(Activation.TANH).build());
-        list.layer(1, new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nIn(hidden).nOut(1).build());
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .list();
+        list.layer(
+                0,
+                cell == CellType.LSTM
+                        ? new LSTM.Builder()
+                                .nIn(BenchNetworks.INPUTS)
+                                .nOut(hidden)
+                                .activation(Activation.TANH)
+                                .build()
+                        : new SimpleRnn.Builder()
+                                .nIn(BenchNetworks.INPUTS)
+                                .nOut(hidden)
+                                .activation(Activation.TANH)
+                                .build());
+        list.layer(
+                1,
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nIn(hidden)
+                        .nOut(1)
+                        .build());
         MultiLayerConfiguration conf = list.build();
         net = new MultiLayerNetwork(conf);
         net.init();

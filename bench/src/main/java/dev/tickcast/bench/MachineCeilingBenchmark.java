@@ -26,6 +26,7 @@ public class MachineCeilingBenchmark {
 
     /** FMAs per {@link #fmaPeak} call: rounds × 12 independent chains × the vector's lanes. */
     static final int ROUNDS = 1024;
+
     static final int CHAINS = 12;
 
     /** Larger than any L1 (32–48 KB), well inside any L2 (1–2 MB): what a 64-unit LSTM's 68 KB of weights face. */
@@ -70,8 +71,18 @@ public class MachineCeilingBenchmark {
             a10 = a10.fma(m, b);
             a11 = a11.fma(m, b);
         }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).reduceLanes(
-                VectorOperators.ADD);
+        return a0.add(a1)
+                .add(a2)
+                .add(a3)
+                .add(a4)
+                .add(a5)
+                .add(a6)
+                .add(a7)
+                .add(a8)
+                .add(a9)
+                .add(a10)
+                .add(a11)
+                .reduceLanes(VectorOperators.ADD);
     }
 
     /**

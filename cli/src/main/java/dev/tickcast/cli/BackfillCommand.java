@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "backfill",
         mixinStandardHelpOptions = true,
-        description = "Runs the streaming job over a bounded tick CSV instead of the ticks topic (Flink FileSource, local"
-                + " MiniCluster), writes forecasts, evaluations and dead letters to Avro container files (or to Kafka with"
-                + " --to-kafka) and finishes when the feed ends. Same operators as the streaming job: the same feed and"
-                + " models give the same forecasts, bit for bit.")
+        description =
+                "Runs the streaming job over a bounded tick CSV instead of the ticks topic (Flink FileSource, local"
+                        + " MiniCluster), writes forecasts, evaluations and dead letters to Avro container files (or to Kafka with"
+                        + " --to-kafka) and finishes when the feed ends. Same operators as the streaming job: the same feed and"
+                        + " models give the same forecasts, bit for bit.")
 final class BackfillCommand implements Callable<Integer> {
 
     @Spec
@@ -35,21 +36,37 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Tick CSV. Default: ${DEFAULT-VALUE}.", defaultValue = "data/ticks.csv")
     Path data;
 
-    @Option(names = "--model", split = ",", paramLabel = "FILE[@TIME]", description = "Model file(s) to serve; FILE@TIME (ISO-8601) serves it"
-            + " from that event time on, so a backfill can swap models at a fixed point of the feed. Without any, forecasts are naive.")
+    @Option(
+            names = "--model",
+            split = ",",
+            paramLabel = "FILE[@TIME]",
+            description =
+                    "Model file(s) to serve; FILE@TIME (ISO-8601) serves it"
+                            + " from that event time on, so a backfill can swap models at a fixed point of the feed. Without any, forecasts are naive.")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--out", description = "Directory for forecasts.avro, evaluations.avro, deadletters.avro. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--out",
+            description =
+                    "Directory for forecasts.avro, evaluations.avro, deadletters.avro. Default: ${DEFAULT-VALUE}.",
             defaultValue = "backfill")
     Path out;
 
-    @Option(names = "--trusted-keys", paramLabel = "FILE[,FILE]", description = "Serve only models signed by one of these public keys.")
+    @Option(
+            names = "--trusted-keys",
+            paramLabel = "FILE[,FILE]",
+            description = "Serve only models signed by one of these public keys.")
     String trustedKeys;
 
-    @Option(names = "--parallelism", description = "Parallelism of the local job. Default: ${DEFAULT-VALUE}.", defaultValue = "2")
+    @Option(
+            names = "--parallelism",
+            description = "Parallelism of the local job. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "2")
     int parallelism;
 
-    @Option(names = "--to-kafka", description = "Write to the Kafka topics (tickcast.forecasts, ...) at --bootstrap instead of files.")
+    @Option(
+            names = "--to-kafka",
+            description = "Write to the Kafka topics (tickcast.forecasts, ...) at --bootstrap instead of files.")
     boolean toKafka;
 
     /** The broker for --to-kafka. */
@@ -68,10 +85,20 @@ final class BackfillCommand implements Callable<Integer> {
         List<byte[]> served = new ArrayList<>();
         try {
             KafkaConnection kafka = kafkaOptions.connection();
-            List<String> args = new ArrayList<>(List.of("--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "2 s",
-                    "--bootstrap", kafka.bootstrap(), "--job-name", "tickcast-backfill",
+            List<String> args = new ArrayList<>(List.of(
+                    "--parallelism",
+                    String.valueOf(parallelism),
+                    "--checkpoint-interval",
+                    "2 s",
+                    "--bootstrap",
+                    kafka.bootstrap(),
+                    "--job-name",
+                    "tickcast-backfill",
                     // a bounded run never restores, so its transactions need no stable name, only one no other run has
-                    "--transactional-id-prefix", "tickcast-backfill-" + java.util.UUID.randomUUID().toString().substring(0, 8), "--trusted-keys",
+                    "--transactional-id-prefix",
+                    "tickcast-backfill-"
+                            + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    "--trusted-keys",
                     trustedKeys == null ? "" : trustedKeys));
             args.addAll(kafka.asJobOptions());
             config = JobConfig.fromArgs(args.toArray(new String[0]));
@@ -83,15 +110,22 @@ final class BackfillCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         PrintWriter console = spec.commandLine().getOut();
-        console.printf("Backfilling %s with %s on a local Flink (parallelism %d)...%n", data,
-                models.isEmpty() ? "no model (naive forecasts)" : String.join(", ", models), parallelism);
+        console.printf(
+                "Backfilling %s with %s on a local Flink (parallelism %d)...%n",
+                data, models.isEmpty() ? "no model (naive forecasts)" : String.join(", ", models), parallelism);
         console.flush();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         long started = System.nanoTime();
         if (toKafka) {
             Backfill.toKafka(config, data, served, env);
-            console.printf("Done in %.1f s: forecasts, evaluations and dead letters written to %s, %s, %s at %s%n",
-                    (System.nanoTime() - started) / 1e9, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic(), config.bootstrap());
+            console.printf(
+                    "Done in %.1f s: forecasts, evaluations and dead letters written to %s, %s, %s at %s%n",
+                    (System.nanoTime() - started) / 1e9,
+                    config.forecastsTopic(),
+                    config.evaluationsTopic(),
+                    config.deadLettersTopic(),
+                    config.bootstrap());
             return 0;
         }
         double[] sums = new double[2];
@@ -103,13 +137,27 @@ final class BackfillCommand implements Callable<Integer> {
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
-        console.printf("Done in %.1f s (%,.0f ticks/s): %,d forecasts -> %s, %,d evaluations -> %s, dead letters %s -> %s%n", seconds,
-                (result.forecastCount() + result.deadLettersByReason().values().stream().mapToLong(Long::longValue).sum()) / seconds,
-                result.forecastCount(), result.forecasts(), result.evaluationCount(), result.evaluations(), result.deadLettersByReason(),
+        console.printf(
+                "Done in %.1f s (%,.0f ticks/s): %,d forecasts -> %s, %,d evaluations -> %s, dead letters %s -> %s%n",
+                seconds,
+                (result.forecastCount()
+                                + result.deadLettersByReason().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum())
+                        / seconds,
+                result.forecastCount(),
+                result.forecasts(),
+                result.evaluationCount(),
+                result.evaluations(),
+                result.deadLettersByReason(),
                 result.deadLetters());
         if (result.evaluationCount() > 0) {
-            console.printf("MAE %.6g vs naive %.6g. Next: ./tickcast report --forecasts %s --evaluations %s%n", sums[0] / result.evaluationCount(),
-                    sums[1] / result.evaluationCount(), result.forecasts(), result.evaluations());
+            console.printf(
+                    "MAE %.6g vs naive %.6g. Next: ./tickcast report --forecasts %s --evaluations %s%n",
+                    sums[0] / result.evaluationCount(),
+                    sums[1] / result.evaluationCount(),
+                    result.forecasts(),
+                    result.evaluations());
         }
         return 0;
     }

@@ -8,15 +8,15 @@ import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "backtest",
@@ -32,7 +32,10 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Tick CSV. Default: ${DEFAULT-VALUE}.", defaultValue = "data/ticks.csv")
     Path data;
 
-    @Option(names = "--out", description = "Forecast CSV to write (symbol,timestamp,price,forecast,model_version). Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--out",
+            description =
+                    "Forecast CSV to write (symbol,timestamp,price,forecast,model_version). Default: ${DEFAULT-VALUE}.",
             defaultValue = "forecasts.csv")
     Path out;
 
@@ -62,15 +65,16 @@ final class BacktestCommand implements Callable<Integer> {
             summary = Backtest.run(model, csv.ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (tick, f) -> {
                 try {
                     // Double.toString round-trips exactly, so the file can be compared bit for bit.
-                    w.write(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + "," + f.getForecastPrice() + ","
-                            + f.getModelVersion() + "\n");
+                    w.write(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + "," + f.getForecastPrice()
+                            + "," + f.getModelVersion() + "\n");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
         }
-        out().printf("Model %s over %,d ticks of %s: %,d forecasts written to %s%n", model.describe(), csv.ticks().size(),
-                data, summary.forecasts(), out);
+        out().printf(
+                        "Model %s over %,d ticks of %s: %,d forecasts written to %s%n",
+                        model.describe(), csv.ticks().size(), data, summary.forecasts(), out);
         if (!summary.rejected().isEmpty()) {
             out().println("Refused as the job would dead-letter them: " + summary.rejected());
         }

@@ -21,20 +21,28 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = {"Benchmarks; they print figures and ratios, never assert. The machine is shared: compare within one run.",
-                "Cells (JMH): ns per step of the pure-Java cells for each cell type at hidden 32 and 64, next to DL4J serving the"
-                        + " same step, and the fraction of this CPU's FLOP ceiling.",
-                "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols; each job in a JVM of its own): ticks/s of the forecast job and of the same"
-                        + " pipeline with a pass-through keyed function (state of the same size), heap and RocksDB, LSTM 32 and 64;"
-                        + " tick-to-forecast p50/p99/p99.9 at half the measured peak (at-least-once); state bytes per symbol; and"
-                        + " (full run) 1,000,000 symbols on RocksDB."})
+        description = {
+            "Benchmarks; they print figures and ratios, never assert. The machine is shared: compare within one run.",
+            "Cells (JMH): ns per step of the pure-Java cells for each cell type at hidden 32 and 64, next to DL4J serving the"
+                    + " same step, and the fraction of this CPU's FLOP ceiling.",
+            "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols; each job in a JVM of its own): ticks/s of the forecast job and of the same"
+                    + " pipeline with a pass-through keyed function (state of the same size), heap and RocksDB, LSTM 32 and 64;"
+                    + " tick-to-forecast p50/p99/p99.9 at half the measured peak (at-least-once); state bytes per symbol; and"
+                    + " (full run) 1,000,000 symbols on RocksDB."
+        })
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "Reduced set, under 5 minutes: fewer JMH iterations, shorter job runs, latency on heap only, no 1M-symbol run.")
+    @Option(
+            names = "--quick",
+            description =
+                    "Reduced set, under 5 minutes: fewer JMH iterations, shorter job runs, latency on heap only, no 1M-symbol run.")
     boolean quick;
 
-    @Option(names = "--peak-gflops", description = "One core's peak float GFLOP/s for the ceiling, instead of measuring it in the run"
-            + " (MachineCeilingBenchmark: Vector API FMAs on 12 independent chains). Default: measure.", defaultValue = "0")
+    @Option(
+            names = "--peak-gflops",
+            description = "One core's peak float GFLOP/s for the ceiling, instead of measuring it in the run"
+                    + " (MachineCeilingBenchmark: Vector API FMAs on 12 independent chains). Default: measure.",
+            defaultValue = "0")
     double peakGflops;
 
     @Option(names = "--no-dl4j", description = "Skip the DL4J baseline (no ratio column).")
@@ -46,10 +54,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-job", description = "Skip the job benchmarks.")
     boolean noJob;
 
-    @Option(names = "--symbols", description = "Symbols the job benchmark's generator cycles through. Default: ${DEFAULT-VALUE}.", defaultValue = "10000")
+    @Option(
+            names = "--symbols",
+            description = "Symbols the job benchmark's generator cycles through. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "10000")
     int symbols;
 
-    @Option(names = "--million", description = "Also run 1,000,000 symbols on RocksDB (on by default without --quick).", negatable = true)
+    @Option(
+            names = "--million",
+            description = "Also run 1,000,000 symbols on RocksDB (on by default without --quick).",
+            negatable = true)
     Boolean million;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures and machine details as JSON.")
@@ -162,10 +176,15 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpuModel());
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
-        m.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        m.put(
+                "vector_api",
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         m.put("note", "shared machine: compare ratios within one run");
         return m;
     }

@@ -39,13 +39,18 @@ final class BoundedTopicReader {
      * @return about how many records at or after {@code since} {@code maxRecords} left out, the oldest of each partition (in
      *     offsets, which transaction markers take too)
      */
-    static long read(KafkaConnection kafka, String topic, Instant since, long maxRecords,
+    static long read(
+            KafkaConnection kafka,
+            String topic,
+            Instant since,
+            long maxRecords,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         List<TopicPartition> partitions = KafkaTopics.partitions(kafka, topic);
         Properties p = kafka.client();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             long sinceMs = since == null ? Long.MIN_VALUE : Math.max(0, since.toEpochMilli());
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
@@ -85,18 +90,26 @@ final class BoundedTopicReader {
             });
             return leftOut;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new UserException("reading " + topic + " at " + kafka.bootstrap() + " timed out (" + e.getMessage()
-                    + "); is the broker up and reachable?", 1);
+            throw new UserException(
+                    "reading " + topic + " at " + kafka.bootstrap() + " timed out (" + e.getMessage()
+                            + "); is the broker up and reachable?",
+                    1);
         }
     }
 
-    private static void drain(KafkaConsumer<byte[], byte[]> consumer, String topic, Map<TopicPartition, Long> end, KafkaConnection kafka,
+    private static void drain(
+            KafkaConsumer<byte[], byte[]> consumer,
+            String topic,
+            Map<TopicPartition, Long> end,
+            KafkaConnection kafka,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!done(consumer, end)) {
             if (System.nanoTime() > deadline) {
-                throw new UserException("reading " + topic + " up to offsets " + end + " took over " + TIMEOUT.toMinutes()
-                        + " minutes; is the broker at " + kafka.bootstrap() + " overloaded?", 1);
+                throw new UserException(
+                        "reading " + topic + " up to offsets " + end + " took over " + TIMEOUT.toMinutes()
+                                + " minutes; is the broker at " + kafka.bootstrap() + " overloaded?",
+                        1);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 // Records written after the read started are past the end seen then: leave them out.

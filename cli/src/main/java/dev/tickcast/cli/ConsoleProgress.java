@@ -14,8 +14,13 @@ final class ConsoleProgress implements TrainingProgress, AutoCloseable {
     @Override
     public void epochStarted(int epoch, int epochs, int batches) {
         sum = 0;
-        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).continuousUpdate().build();
+        bar = new ProgressBarBuilder()
+                .setTaskName("epoch " + epoch + "/" + epochs)
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" batches", 1)
+                .continuousUpdate()
+                .build();
     }
 
     @Override

@@ -52,8 +52,17 @@ final class DemoResults {
      *
      * @throws IllegalStateException when they do not arrive within the timeout, with what did arrive
      */
-    static DemoResults collect(String bootstrap, String forecastsTopic, String evaluationsTopic, String deadLettersTopic,
-            long expectedForecasts, long expectedEvaluations, long expectedDeadLetters, Duration timeout, ProgressBar bar) throws WireException {
+    static DemoResults collect(
+            String bootstrap,
+            String forecastsTopic,
+            String evaluationsTopic,
+            String deadLettersTopic,
+            long expectedForecasts,
+            long expectedEvaluations,
+            long expectedDeadLetters,
+            Duration timeout,
+            ProgressBar bar)
+            throws WireException {
         DemoResults r = new DemoResults();
         WireCodec<Evaluation> evaluations = WireCodec.of(Evaluation.class);
         WireCodec<DeadLetter> deadLetters = WireCodec.of(DeadLetter.class);
@@ -63,14 +72,18 @@ final class DemoResults {
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", "read_committed");
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(forecastsTopic, evaluationsTopic, deadLettersTopic));
             // Evaluations too: the table's errors would otherwise come from whatever part of them had arrived.
-            while (r.forecasts < expectedForecasts || r.evaluations < expectedEvaluations || r.deadLetters < expectedDeadLetters) {
+            while (r.forecasts < expectedForecasts
+                    || r.evaluations < expectedEvaluations
+                    || r.deadLetters < expectedDeadLetters) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the job produced " + r.forecasts + " of " + expectedForecasts + " forecasts and "
-                            + r.deadLetters + " of " + expectedDeadLetters + " dead letters within " + timeout
-                            + "; see the Flink web UI or logs for why");
+                    throw new IllegalStateException(
+                            "the job produced " + r.forecasts + " of " + expectedForecasts + " forecasts and "
+                                    + r.deadLetters + " of " + expectedDeadLetters + " dead letters within " + timeout
+                                    + "; see the Flink web UI or logs for why");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
                     String key = record.key() == null ? "?" : new String(record.key(), StandardCharsets.UTF_8);
@@ -119,8 +132,16 @@ final class DemoResults {
         long covered = 0;
         for (Map.Entry<String, Long> e : ticks.entrySet()) {
             PerSymbol s = symbols.getOrDefault(e.getKey(), new PerSymbol());
-            out.printf(row, e.getKey(), e.getValue(), s.forecasts, mae(s.absError, s.evaluations), mae(s.naiveAbsError, s.evaluations),
-                    skill(s.sqError, s.naiveSqError), coverage(s.covered, s.intervals), s.deadLetters);
+            out.printf(
+                    row,
+                    e.getKey(),
+                    e.getValue(),
+                    s.forecasts,
+                    mae(s.absError, s.evaluations),
+                    mae(s.naiveAbsError, s.evaluations),
+                    skill(s.sqError, s.naiveSqError),
+                    coverage(s.covered, s.intervals),
+                    s.deadLetters);
             abs += s.absError;
             naiveAbs += s.naiveAbsError;
             sq += s.sqError;
@@ -129,9 +150,18 @@ final class DemoResults {
             intervals += s.intervals;
             covered += s.covered;
         }
-        out.printf(row, "ALL", sent.size(), forecasts, mae(abs, n), mae(naiveAbs, n), skill(sq, naiveSq), coverage(covered, intervals),
+        out.printf(
+                row,
+                "ALL",
+                sent.size(),
+                forecasts,
+                mae(abs, n),
+                mae(naiveAbs, n),
+                skill(sq, naiveSq),
+                coverage(covered, intervals),
                 deadLetters);
-        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive;");
+        out.println(
+                "MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive;");
         out.println("coverage = share of prediction intervals that held the next price (nominal 90%).");
     }
 

@@ -18,19 +18,21 @@ final class DurationConverter implements ITypeConverter<Duration> {
         if (m.matches()) {
             double amount = Double.parseDouble(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
-            double millis = amount * switch (unit) {
-                case "ms" -> 1;
-                case "m" -> 60_000;
-                case "h" -> 3_600_000;
-                case "d" -> 86_400_000;
-                default -> 1_000;
-            };
+            double millis = amount
+                    * switch (unit) {
+                        case "ms" -> 1;
+                        case "m" -> 60_000;
+                        case "h" -> 3_600_000;
+                        case "d" -> 86_400_000;
+                        default -> 1_000;
+                    };
             return Duration.ofNanos(Math.round(millis * 1e6));
         }
         try {
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 1s, 2m, 1h or PT1S");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration; write e.g. 500ms, 1s, 2m, 1h or PT1S");
         }
     }
 }

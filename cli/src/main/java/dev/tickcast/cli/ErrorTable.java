@@ -18,7 +18,14 @@ final class ErrorTable {
     }
 
     private static void line(PrintWriter out, String row, String name, ErrorStats s) {
-        out.printf(row, name, s.count(), num(s.mae()), num(s.naiveMae()), num(s.rmse()), num(s.naiveRmse()),
+        out.printf(
+                row,
+                name,
+                s.count(),
+                num(s.mae()),
+                num(s.naiveMae()),
+                num(s.rmse()),
+                num(s.naiveRmse()),
                 String.format("%+.4f", s.skill()));
     }
 

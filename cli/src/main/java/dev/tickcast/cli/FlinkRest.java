@@ -29,7 +29,8 @@ public final class FlinkRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public FlinkRest(String baseUrl) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
@@ -40,7 +41,8 @@ public final class FlinkRest {
      * ignores parallelism.default, so it is always explicit), optionally from a savepoint; returns the job id.
      * The uploaded jar is deleted from the cluster afterwards: the running job keeps its own copy.
      */
-    public String submit(Path jar, String entryClass, List<String> args, int parallelism, String savepoint) throws IOException {
+    public String submit(Path jar, String entryClass, List<String> args, int parallelism, String savepoint)
+            throws IOException {
         String jarId = upload(jar);
         try {
             ObjectNode run = JSON.createObjectNode();
@@ -51,8 +53,13 @@ public final class FlinkRest {
                 run.put("savepointPath", savepoint);
                 run.put("allowNonRestoredState", false);
             }
-            return call("POST", "jars/" + jarId + "/run", HttpRequest.BodyPublishers.ofString(run.toString()), "application/json")
-                    .path("jobid").asText();
+            return call(
+                            "POST",
+                            "jars/" + jarId + "/run",
+                            HttpRequest.BodyPublishers.ofString(run.toString()),
+                            "application/json")
+                    .path("jobid")
+                    .asText();
         } finally {
             call("DELETE", "jars/" + jarId, HttpRequest.BodyPublishers.noBody(), null);
         }
@@ -62,7 +69,10 @@ public final class FlinkRest {
     public List<Job> jobs() throws IOException {
         List<Job> jobs = new ArrayList<>();
         for (JsonNode j : get("jobs/overview").path("jobs")) {
-            jobs.add(new Job(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText()));
+            jobs.add(new Job(
+                    j.path("jid").asText(),
+                    j.path("name").asText(),
+                    j.path("state").asText()));
         }
         return jobs;
     }
@@ -93,7 +103,9 @@ public final class FlinkRest {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
             if (vertex.path("name").asText().contains(vertexName)) {
-                for (JsonNode tm : get("jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers").path("taskmanagers")) {
+                for (JsonNode tm : get("jobs/" + jobId + "/vertices/"
+                                + vertex.path("id").asText() + "/taskmanagers")
+                        .path("taskmanagers")) {
                     ids.add(tm.path("taskmanager-id").asText());
                 }
             }
@@ -103,7 +115,10 @@ public final class FlinkRest {
 
     /** Number of completed checkpoints of the job so far. */
     public long completedCheckpoints(String jobId) throws IOException {
-        return get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** Stops the job with a savepoint in {@code directory} (null: the cluster's savepoint directory); returns its path. */
@@ -114,16 +129,28 @@ public final class FlinkRest {
         }
         body.put("drain", false);
         body.put("formatType", "CANONICAL");
-        String trigger = call("POST", "jobs/" + jobId + "/stop", HttpRequest.BodyPublishers.ofString(body.toString()), "application/json")
-                .path("request-id").asText();
+        String trigger = call(
+                        "POST",
+                        "jobs/" + jobId + "/stop",
+                        HttpRequest.BodyPublishers.ofString(body.toString()),
+                        "application/json")
+                .path("request-id")
+                .asText();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode status = get("jobs/" + jobId + "/savepoints/" + trigger);
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode operation = status.path("operation");
                 if (operation.has("failure-cause")) {
-                    throw new IOException("stop with savepoint failed: " + operation.path("failure-cause").path("stack-trace").asText()
-                            .lines().findFirst().orElse("?") + " (the job keeps running; see the JobManager log)");
+                    throw new IOException("stop with savepoint failed: "
+                            + operation
+                                    .path("failure-cause")
+                                    .path("stack-trace")
+                                    .asText()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("?")
+                            + " (the job keeps running; see the JobManager log)");
                 }
                 return operation.path("location").asText();
             }
@@ -141,10 +168,14 @@ public final class FlinkRest {
         String boundary = "tickcast-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(jar));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode answer = call("POST", "jars/upload", HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()),
+        JsonNode answer = call(
+                "POST",
+                "jars/upload",
+                HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()),
                 "multipart/form-data; boundary=" + boundary);
         String stored = answer.path("filename").asText();
         return stored.substring(stored.lastIndexOf('/') + 1);
@@ -154,8 +185,11 @@ public final class FlinkRest {
         return call("GET", path, HttpRequest.BodyPublishers.noBody(), null);
     }
 
-    private JsonNode call(String method, String path, HttpRequest.BodyPublisher body, String contentType) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2)).method(method, body);
+    private JsonNode call(String method, String path, HttpRequest.BodyPublisher body, String contentType)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofMinutes(2))
+                .method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -163,7 +197,9 @@ public final class FlinkRest {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new IOException("no Flink REST API at " + base + " (start one with 'tickcast cluster start', or pass --rest URL)", e);
+            throw new IOException(
+                    "no Flink REST API at " + base + " (start one with 'tickcast cluster start', or pass --rest URL)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -181,7 +217,11 @@ public final class FlinkRest {
             JsonNode errors = JSON.readTree(text).path("errors");
             List<String> lines = new ArrayList<>();
             for (JsonNode e : errors) {
-                e.asText().lines().filter(l -> l.contains("Exception") || l.contains("Caused by")).limit(4).forEach(lines::add);
+                e.asText()
+                        .lines()
+                        .filter(l -> l.contains("Exception") || l.contains("Caused by"))
+                        .limit(4)
+                        .forEach(lines::add);
                 if (lines.isEmpty()) {
                     lines.add(e.asText().lines().findFirst().orElse(""));
                 }

@@ -68,24 +68,41 @@ final class HtmlReport {
                 List<Outcome> outcomes = e.getValue();
                 accuracy.put(symbol, Accuracy.of(outcomes));
                 all.addAll(outcomes);
-                sections.append("<h2 id=\"").append(fileSafe(symbol)).append("\">").append(esc(symbol)).append("</h2>\n");
+                sections.append("<h2 id=\"")
+                        .append(fileSafe(symbol))
+                        .append("\">")
+                        .append(esc(symbol))
+                        .append("</h2>\n");
                 if (outcomes.isEmpty()) {
                     sections.append("<p>One forecast, nothing realised it yet.</p>\n");
                     continue;
                 }
                 int stride = ReportCharts.stride(outcomes.size(), options.maxPoints());
-                sections.append("<p class=\"note\">").append(String.format("%,d forecasts from %s to %s", outcomes.size(),
-                        day(outcomes.get(0).actualTime()), day(outcomes.get(outcomes.size() - 1).actualTime())));
+                sections.append("<p class=\"note\">")
+                        .append(String.format(
+                                "%,d forecasts from %s to %s",
+                                outcomes.size(),
+                                day(outcomes.get(0).actualTime()),
+                                day(outcomes.get(outcomes.size() - 1).actualTime())));
                 if (stride > 1) {
-                    sections.append(String.format("; charts show every %,d%s forecast (%,d points), the table uses all", stride,
-                            ordinalSuffix(stride), (outcomes.size() + stride - 1) / stride));
+                    sections.append(String.format(
+                            "; charts show every %,d%s forecast (%,d points), the table uses all",
+                            stride, ordinalSuffix(stride), (outcomes.size() + stride - 1) / stride));
                 }
                 sections.append(".</p>\n");
                 String stem = base + "-" + fileSafe(symbol);
-                sections.append(image(dir, stem + "-price.png", ReportCharts.price(symbol, outcomes, options.maxPoints()), pngs,
+                sections.append(image(
+                        dir,
+                        stem + "-price.png",
+                        ReportCharts.price(symbol, outcomes, options.maxPoints()),
+                        pngs,
                         "actual price, forecast and interval of " + symbol));
-                sections.append(image(dir, stem + "-error.png",
-                        ReportCharts.rollingError(symbol, outcomes, Math.min(options.window(), outcomes.size()), options.maxPoints()), pngs,
+                sections.append(image(
+                        dir,
+                        stem + "-error.png",
+                        ReportCharts.rollingError(
+                                symbol, outcomes, Math.min(options.window(), outcomes.size()), options.maxPoints()),
+                        pngs,
                         "rolling error of " + symbol));
             }
             Map<String, Double> coverage = new LinkedHashMap<>();
@@ -96,7 +113,12 @@ final class HtmlReport {
             });
             String coverageChart = coverage.isEmpty()
                     ? "<p>No forecast in this source has an interval (the backtest CSV has none): coverage is not known.</p>\n"
-                    : image(dir, base + "-coverage.png", ReportCharts.coverage(coverage, NOMINAL_COVERAGE), pngs, "interval coverage");
+                    : image(
+                            dir,
+                            base + "-coverage.png",
+                            ReportCharts.coverage(coverage, NOMINAL_COVERAGE),
+                            pngs,
+                            "interval coverage");
             String html = page(data, table(accuracy, Accuracy.of(all)), coverageChart, sections.toString(), all);
             Files.writeString(out, html);
         } catch (IOException e) {
@@ -122,8 +144,10 @@ final class HtmlReport {
                 </style></head><body>
                 <h1>tickcast accuracy report</h1>
                 """
-                + "<p class=\"note\">Source: " + esc(data.source()) + ". Outcomes: " + esc(data.pairing()) + ". Model versions: "
-                + versions + " (0 = naive last price). Written " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ".</p>\n"
+                + "<p class=\"note\">Source: " + esc(data.source()) + ". Outcomes: " + esc(data.pairing())
+                + ". Model versions: "
+                + versions + " (0 = naive last price). Written " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + ".</p>\n"
                 + "<h2>Summary</h2>\n" + table
                 + "<p class=\"note\">Error = actual next price − forecast; naive = the last price. Skill = 1 − MSE/MSE<sub>naive</sub>:"
                 + " above 0 beats the naive forecast. Coverage = share of realised next prices inside [interval_low, interval_high],"
@@ -133,16 +157,19 @@ final class HtmlReport {
     }
 
     private static String table(Map<String, Accuracy> bySymbol, Accuracy overall) {
-        StringBuilder t = new StringBuilder("<table>\n<tr><th>symbol</th><th>evaluated</th><th>MAE</th><th>RMSE</th><th>naive MAE</th>"
-                + "<th>naive RMSE</th><th>skill</th><th>coverage</th><th>with interval</th></tr>\n");
-        bySymbol.forEach((symbol, a) -> t.append(row("<tr>", "<a href=\"#" + fileSafe(symbol) + "\">" + esc(symbol) + "</a>", a)));
+        StringBuilder t = new StringBuilder(
+                "<table>\n<tr><th>symbol</th><th>evaluated</th><th>MAE</th><th>RMSE</th><th>naive MAE</th>"
+                        + "<th>naive RMSE</th><th>skill</th><th>coverage</th><th>with interval</th></tr>\n");
+        bySymbol.forEach((symbol, a) ->
+                t.append(row("<tr>", "<a href=\"#" + fileSafe(symbol) + "\">" + esc(symbol) + "</a>", a)));
         t.append(row("<tr class=\"all\">", "all", overall));
         return t.append("</table>\n").toString();
     }
 
     private static String row(String tr, String name, Accuracy a) {
         ErrorStats s = a.errors();
-        return tr + "<td>" + name + "</td><td>" + String.format("%,d", s.count()) + "</td><td>" + num(s.mae()) + "</td><td>"
+        return tr + "<td>" + name + "</td><td>" + String.format("%,d", s.count()) + "</td><td>" + num(s.mae())
+                + "</td><td>"
                 + num(s.rmse()) + "</td><td>" + num(s.naiveMae()) + "</td><td>" + num(s.naiveRmse()) + "</td><td>"
                 + (s.count() == 0 ? "–" : String.format("%+.4f", s.skill())) + "</td><td>"
                 + (a.intervals() == 0 ? "–" : String.format("%.1f%%", 100 * a.coverage())) + "</td><td>"
@@ -153,7 +180,8 @@ final class HtmlReport {
         Path file = dir.resolve(name);
         Files.write(file, png);
         written.add(file);
-        return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
+        return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png) + "\">\n";
     }
 
     /** Six significant digits: prices from 0.0001 to 100,000 keep their precision. */
@@ -171,12 +199,14 @@ final class HtmlReport {
     }
 
     private static String ordinalSuffix(int n) {
-        return n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
+        return n % 100 >= 11 && n % 100 <= 13
+                ? "th"
+                : switch (n % 10) {
+                    case 1 -> "st";
+                    case 2 -> "nd";
+                    case 3 -> "rd";
+                    default -> "th";
+                };
     }
 
     private static String esc(String s) {

@@ -16,15 +16,18 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "job",
         mixinStandardHelpOptions = true,
-        description = "Runs the streaming job on a local Flink MiniCluster (web UI on 127.0.0.1) against an existing Kafka,"
-                + " until Ctrl-C. The same main class (dev.tickcast.job.TickcastJob) runs under 'flink run' with the same"
-                + " job options, listed below.")
+        description =
+                "Runs the streaming job on a local Flink MiniCluster (web UI on 127.0.0.1) against an existing Kafka,"
+                        + " until Ctrl-C. The same main class (dev.tickcast.job.TickcastJob) runs under 'flink run' with the same"
+                        + " job options, listed below.")
 final class JobCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--web-ui-port", description = "Port of Flink's web UI (the next free one if taken). Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--web-ui-port",
+            description = "Port of Flink's web UI (the next free one if taken). Default: ${DEFAULT-VALUE}.",
             defaultValue = "8081")
     int webUiPort;
 
@@ -39,11 +42,18 @@ final class JobCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        int parallelism = config.parallelism() > 0 ? config.parallelism() : Runtime.getRuntime().availableProcessors();
+        int parallelism = config.parallelism() > 0
+                ? config.parallelism()
+                : Runtime.getRuntime().availableProcessors();
         StreamExecutionEnvironment env = LocalFlink.environment(webUiPort, parallelism);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("tickcast job: %s -> %s on Kafka %s, %s; Flink web UI at %s (Ctrl-C stops)%n", config.ticksTopic(),
-                config.forecastsTopic(), config.bootstrap(), config.delivery(), LocalFlink.webUi(env));
+        out.printf(
+                "tickcast job: %s -> %s on Kafka %s, %s; Flink web UI at %s (Ctrl-C stops)%n",
+                config.ticksTopic(),
+                config.forecastsTopic(),
+                config.bootstrap(),
+                config.delivery(),
+                LocalFlink.webUi(env));
         TickcastJob.run(config, env, config.jobName());
         return 0;
     }

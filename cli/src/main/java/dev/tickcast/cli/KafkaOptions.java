@@ -12,14 +12,24 @@ import picocli.CommandLine.Option;
 /** The Kafka connection options every command that talks to Kafka shares. */
 final class KafkaOptions {
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1:9092")
+    @Option(
+            names = "--bootstrap",
+            description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "127.0.0.1:9092")
     String bootstrap;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "A Kafka client properties file (e.g. security.protocol,"
-            + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location) applied to every client of this command.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "A Kafka client properties file (e.g. security.protocol,"
+                            + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location) applied to every client of this command.")
     Path configFile;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "One Kafka client property, after --kafka-config; repeatable.")
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description = "One Kafka client property, after --kafka-config; repeatable.")
     Map<String, String> properties = new LinkedHashMap<>();
 
     KafkaConnection connection() {

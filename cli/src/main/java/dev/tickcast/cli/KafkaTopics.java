@@ -33,15 +33,20 @@ final class KafkaTopics {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(config)) {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            TopicDescription d = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic);
+            return d.partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new UserException("topic " + topic + " does not exist at " + bootstrap
                         + "; check the name (--topic) or create it (the job's topics are listed in README.md)");
             }
-            throw new UserException("cannot look up topic " + topic + " at " + bootstrap + ": " + e.getCause().getMessage());
+            throw new UserException("cannot look up topic " + topic + " at " + bootstrap + ": "
+                    + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new UserException("no Kafka broker answered at " + bootstrap + " within " + LOOKUP_TIMEOUT.toSeconds()
                     + " s; is a broker running there? Pass its address with --bootstrap HOST:PORT");
@@ -57,26 +62,39 @@ final class KafkaTopics {
      * Retention is the broker's (unlimited on the local cluster). Returns the names it created.
      */
     static List<String> ensureJobTopics(String bootstrap, int partitions) {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) LOOKUP_TIMEOUT.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) LOOKUP_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (var option : List.of(JobOptions.TICKS_TOPIC, JobOptions.FORECASTS_TOPIC, JobOptions.EVALUATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC)) {
+            for (var option : List.of(
+                    JobOptions.TICKS_TOPIC,
+                    JobOptions.FORECASTS_TOPIC,
+                    JobOptions.EVALUATIONS_TOPIC,
+                    JobOptions.DEAD_LETTERS_TOPIC)) {
                 if (!existing.contains(option.defaultValue())) {
                     missing.add(new NewTopic(option.defaultValue(), partitions, (short) 1));
                 }
             }
             if (!existing.contains(JobOptions.MODELS_TOPIC.defaultValue())) {
-                missing.add(new NewTopic(JobOptions.MODELS_TOPIC.defaultValue(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+                missing.add(new NewTopic(JobOptions.MODELS_TOPIC.defaultValue(), 1, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")));
             }
             admin.createTopics(missing).all().get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return missing.stream().map(NewTopic::name).toList();
         } catch (ExecutionException e) {
-            throw new UserException("could not create the job's topics at " + bootstrap + ": " + e.getCause().getMessage(), 1);
+            throw new UserException(
+                    "could not create the job's topics at " + bootstrap + ": "
+                            + e.getCause().getMessage(),
+                    1);
         } catch (TimeoutException e) {
-            throw new UserException("no Kafka broker answered at " + bootstrap + " within " + LOOKUP_TIMEOUT.toSeconds() + " s", 1);
+            throw new UserException(
+                    "no Kafka broker answered at " + bootstrap + " within " + LOOKUP_TIMEOUT.toSeconds() + " s", 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while creating topics", 130);

@@ -20,11 +20,16 @@ final class KeygenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", description = "Directory to write <name>.key (owner-only) and <name>.pub into. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--out",
+            description = "Directory to write <name>.key (owner-only) and <name>.pub into. Default: ${DEFAULT-VALUE}.",
             defaultValue = "keys")
     Path out;
 
-    @Option(names = "--name", description = "File name stem. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast-signing")
+    @Option(
+            names = "--name",
+            description = "File name stem. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tickcast-signing")
     String name;
 
     @Option(names = "--force", description = "Overwrite an existing key pair.")
@@ -35,13 +40,17 @@ final class KeygenCommand implements Callable<Integer> {
         Path privateFile = out.resolve(name + ".key");
         Path publicFile = out.resolve(name + ".pub");
         if (!force && (Files.exists(privateFile) || Files.exists(publicFile))) {
-            throw new UserException(privateFile + " or " + publicFile + " exists; keep it, choose --name, or pass --force to replace it");
+            throw new UserException(privateFile + " or " + publicFile
+                    + " exists; keep it, choose --name, or pass --force to replace it");
         }
         Files.createDirectories(out);
         KeyPair pair = ModelSigning.generate();
         ModelSigning.writeKeyPair(pair, privateFile, publicFile);
-        spec.commandLine().getOut().printf("key %s: private %s (keep it secret), public %s (give it to the job: --trusted-keys %s)%n",
-                ModelSigning.keyId(pair.getPublic()), privateFile, publicFile, publicFile);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "key %s: private %s (keep it secret), public %s (give it to the job: --trusted-keys %s)%n",
+                        ModelSigning.keyId(pair.getPublic()), privateFile, publicFile, publicFile);
         return 0;
     }
 }

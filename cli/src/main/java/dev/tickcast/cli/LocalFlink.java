@@ -46,6 +46,7 @@ final class LocalFlink {
                 // try the next one
             }
         }
-        throw new UserException("no free port for Flink's web UI in " + port + ".." + (port + 19) + "; pass --web-ui-port");
+        throw new UserException(
+                "no free port for Flink's web UI in " + port + ".." + (port + 19) + "; pass --web-ui-port");
     }
 }

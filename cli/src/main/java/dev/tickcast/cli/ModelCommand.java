@@ -5,7 +5,6 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
-import dev.tickcast.schema.ModelUpdate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +21,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Operates the models topic the running job follows: list what is published, publish a model file,"
                 + " pin an earlier version (rollback) or unpin.",
-        subcommands = {ModelCommand.ListModels.class, ModelCommand.Publish.class, ModelCommand.Pin.class, ModelCommand.Unpin.class})
+        subcommands = {
+            ModelCommand.ListModels.class,
+            ModelCommand.Publish.class,
+            ModelCommand.Pin.class,
+            ModelCommand.Unpin.class
+        })
 final class ModelCommand implements Runnable {
 
     @Spec
@@ -38,7 +42,10 @@ final class ModelCommand implements Runnable {
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--models-topic", description = "Models topic. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.models")
+        @Option(
+                names = "--models-topic",
+                description = "Models topic. Default: ${DEFAULT-VALUE}.",
+                defaultValue = "tickcast.models")
         String topic;
 
         @Option(names = "--name", description = "Model name. Default: ${DEFAULT-VALUE}.", defaultValue = "default")
@@ -49,8 +56,12 @@ final class ModelCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the models of a model line on the topic, oldest first,"
-            + " each with what a job with the same --trusted-keys makes of it: 'admitted', or 'refused:' and why.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Lists the models of a model line on the topic, oldest first,"
+                            + " each with what a job with the same --trusted-keys makes of it: 'admitted', or 'refused:' and why.")
     static final class ListModels implements Callable<Integer> {
         @Mixin
         Target target;
@@ -64,29 +75,45 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var verdicts = target.models().replay(trust.admission(target.name, null)).verdicts();
+            var verdicts =
+                    target.models().replay(trust.admission(target.name, null)).verdicts();
             if (verdicts.isEmpty()) {
                 out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
                 return 0;
             }
-            out.printf("%-8s %-8s %-25s %-11s %-12s %10s %10s  %s%n", "offset", "version", "created", "cell", "hidden", "val skill",
-                    "samples", "admission");
+            out.printf(
+                    "%-8s %-8s %-25s %-11s %-12s %10s %10s  %s%n",
+                    "offset", "version", "created", "cell", "hidden", "val skill", "samples", "admission");
             for (ModelsTopic.Verdict v : verdicts) {
                 String admission = v.admitted() ? "admitted" : "refused: " + v.refusal();
                 if (v.version() == null) {
-                    out.printf("%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n", v.offset(), "-", "-", "-", "-", "-", "-", admission);
+                    out.printf(
+                            "%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n",
+                            v.offset(), "-", "-", "-", "-", "-", "-", admission);
                     continue;
                 }
-                out.printf("%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n", v.offset(), v.version(), v.createdAt(), v.cell(),
-                        v.hiddenSizes(), v.validation() == null ? "-" : String.format("%+.4f", v.validation().getSkill()),
-                        v.validation() == null ? "-" : v.validation().getSamples(), admission);
+                out.printf(
+                        "%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n",
+                        v.offset(),
+                        v.version(),
+                        v.createdAt(),
+                        v.cell(),
+                        v.hiddenSizes(),
+                        v.validation() == null
+                                ? "-"
+                                : String.format("%+.4f", v.validation().getSkill()),
+                        v.validation() == null ? "-" : v.validation().getSamples(),
+                        admission);
             }
             return 0;
         }
     }
 
-    @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = "Publishes a model file as it is (no gate). The job refuses it unless its version is newer than every model it accepted.")
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Publishes a model file as it is (no gate). The job refuses it unless its version is newer than every model it accepted.")
     static final class Publish implements Callable<Integer> {
         @Mixin
         Target target;
@@ -109,14 +136,20 @@ final class ModelCommand implements Runnable {
                 throw new UserException("model refused: " + e.getMessage());
             }
             target.models().publish(signing.apply(model.update()));
-            spec.commandLine().getOut().printf("published %s (name '%s') to %s%n", model.describe(), model.update().getModelName(),
-                    target.topic);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "published %s (name '%s') to %s%n",
+                            model.describe(), model.update().getModelName(), target.topic);
             return 0;
         }
     }
 
-    @Command(name = "pin", mixinStandardHelpOptions = true,
-            description = "Pins the job to an earlier version it has accepted (rollback); newer models are still accepted but do not serve until 'unpin'.")
+    @Command(
+            name = "pin",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Pins the job to an earlier version it has accepted (rollback); newer models are still accepted but do not serve until 'unpin'.")
     static final class Pin implements Callable<Integer> {
         @Mixin
         Target target;
@@ -138,15 +171,27 @@ final class ModelCommand implements Runnable {
             if (version < 1) {
                 throw new UserException("VERSION must be >= 1");
             }
-            target.models().publish(signing.apply(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.PIN)
-                    .setVersion(version).setIssuedAt(Instant.now()).setReason(reason).build()));
-            spec.commandLine().getOut().printf("pin to v%d sent to %s; the job's dead letters say if it cannot (version not held)%n", version,
-                    target.topic);
+            target.models()
+                    .publish(signing.apply(ModelControl.newBuilder()
+                            .setModelName(target.name)
+                            .setAction(ModelAction.PIN)
+                            .setVersion(version)
+                            .setIssuedAt(Instant.now())
+                            .setReason(reason)
+                            .build()));
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "pin to v%d sent to %s; the job's dead letters say if it cannot (version not held)%n",
+                            version, target.topic);
             return 0;
         }
     }
 
-    @Command(name = "unpin", mixinStandardHelpOptions = true, description = "Lets the newest accepted version serve again.")
+    @Command(
+            name = "unpin",
+            mixinStandardHelpOptions = true,
+            description = "Lets the newest accepted version serve again.")
     static final class Unpin implements Callable<Integer> {
         @Mixin
         Target target;
@@ -159,8 +204,12 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            target.models().publish(signing.apply(ModelControl.newBuilder().setModelName(target.name).setAction(ModelAction.UNPIN)
-                    .setIssuedAt(Instant.now()).build()));
+            target.models()
+                    .publish(signing.apply(ModelControl.newBuilder()
+                            .setModelName(target.name)
+                            .setAction(ModelAction.UNPIN)
+                            .setIssuedAt(Instant.now())
+                            .build()));
             spec.commandLine().getOut().printf("unpin sent to %s%n", target.topic);
             return 0;
         }

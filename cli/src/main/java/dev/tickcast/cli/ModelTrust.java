@@ -16,14 +16,21 @@ import picocli.CommandLine.Option;
  */
 final class ModelTrust {
 
-    @Option(names = "--trusted-keys", split = ",", paramLabel = "FILE", description = "Public key file(s) from 'tickcast keygen', as"
-            + " the job's --trusted-keys: models on the models topic count only if signed by one of them (a --signing-key's own"
-            + " public key is trusted too). Without any key, unsigned models count, as in a job without --trusted-keys.")
+    @Option(
+            names = "--trusted-keys",
+            split = ",",
+            paramLabel = "FILE",
+            description =
+                    "Public key file(s) from 'tickcast keygen', as"
+                            + " the job's --trusted-keys: models on the models topic count only if signed by one of them (a --signing-key's own"
+                            + " public key is trusted too). Without any key, unsigned models count, as in a job without --trusted-keys.")
     List<Path> keys = new ArrayList<>();
 
-    @Option(names = "--max-version-step", description = "As the job's --max-version-step: a model whose version jumps more than this"
-            + " past the newest admitted one does not count. Default: ${DEFAULT-VALUE}.", defaultValue = ""
-            + ModelAdmission.DEFAULT_MAX_VERSION_STEP)
+    @Option(
+            names = "--max-version-step",
+            description = "As the job's --max-version-step: a model whose version jumps more than this"
+                    + " past the newest admitted one does not count. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + ModelAdmission.DEFAULT_MAX_VERSION_STEP)
     long maxVersionStep;
 
     /** The job's rule for the line, trusting {@link #keys} and {@code ownKey} (null if none). */

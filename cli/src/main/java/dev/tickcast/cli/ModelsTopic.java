@@ -54,15 +54,32 @@ final class ModelsTopic {
      * @param ofLine whether the record is a model of the replayed line (by its {@code model_name}, as the job decides)
      * @param check the check a model failed (null: admitted, or not a model)
      */
-    record Verdict(int partition, long offset, Long version, Instant createdAt, CellType cell, List<Integer> hiddenSizes,
-            ValidationMetrics validation, boolean ofLine, Check check, String refusal) {
+    record Verdict(
+            int partition,
+            long offset,
+            Long version,
+            Instant createdAt,
+            CellType cell,
+            List<Integer> hiddenSizes,
+            ValidationMetrics validation,
+            boolean ofLine,
+            Check check,
+            String refusal) {
         boolean admitted() {
             return refusal == null;
         }
 
         static Verdict of(ModelUpdate m, int partition, long offset, String line, ModelRejectedException refusal) {
-            return new Verdict(partition, offset, m.getVersion(), m.getCreatedAt(), m.getCellType(), List.copyOf(m.getHiddenSizes()),
-                    m.getValidation(), line.equals(m.getModelName()), refusal == null ? null : refusal.check(),
+            return new Verdict(
+                    partition,
+                    offset,
+                    m.getVersion(),
+                    m.getCreatedAt(),
+                    m.getCellType(),
+                    List.copyOf(m.getHiddenSizes()),
+                    m.getValidation(),
+                    line.equals(m.getModelName()),
+                    refusal == null ? null : refusal.check(),
                     refusal == null ? null : refusal.getMessage());
         }
 
@@ -91,7 +108,8 @@ final class ModelsTopic {
                     .filter(v -> v.ofLine() && (v.check() == Check.SIGNATURE || v.check() == Check.VERSION))
                     .mapToLong(Verdict::version)
                     .filter(version -> version > newestVersion && version <= ModelAdmission.MAX_VERSION)
-                    .max().orElse(0);
+                    .max()
+                    .orElse(0);
         }
     }
 
@@ -171,7 +189,9 @@ final class ModelsTopic {
         Replay replay = replay(admission);
         for (Verdict v : replay.verdicts()) {
             if (!v.admitted()) {
-                warnings.printf("%s: skipped the record at partition %d offset %d (%s)%n", topic, v.partition(), v.offset(), v.refusal());
+                warnings.printf(
+                        "%s: skipped the record at partition %d offset %d (%s)%n",
+                        topic, v.partition(), v.offset(), v.refusal());
             }
         }
         warnings.flush();
@@ -191,13 +211,16 @@ final class ModelsTopic {
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
         p.put("max.request.size", String.valueOf(MAX_MODEL_BYTES + 1024));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while publishing to " + topic);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new UserException("publishing to " + topic + " at " + kafka.bootstrap() + " failed: " + e.getCause().getMessage());
+            throw new UserException("publishing to " + topic + " at " + kafka.bootstrap() + " failed: "
+                    + e.getCause().getMessage());
         }
     }
 }

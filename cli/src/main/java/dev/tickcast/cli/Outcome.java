@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param low lower end of the forecast's interval; NaN when the source has none (the backtest CSV)
  * @param high upper end of the interval; NaN when unknown
  */
-record Outcome(Instant actualTime, double actual, double forecast, double naive, double low, double high, long modelVersion) {
+record Outcome(
+        Instant actualTime, double actual, double forecast, double naive, double low, double high, long modelVersion) {
 
     double error() {
         return actual - forecast;

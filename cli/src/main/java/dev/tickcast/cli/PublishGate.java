@@ -3,8 +3,8 @@ package dev.tickcast.cli;
 import dev.tickcast.model.forecast.ErrorStats;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
-import dev.tickcast.trainer.TrainingResult;
 import dev.tickcast.trainer.Trainer;
+import dev.tickcast.trainer.TrainingResult;
 import java.util.List;
 
 /**
@@ -14,15 +14,25 @@ import java.util.List;
 final class PublishGate {
 
     /** The decision with the figures it was made on (MSE of next-price forecasts on the validation window). */
-    record Decision(boolean publish, String reason, double newMse, double naiveMse, Double publishedMse, Long publishedVersion) {
+    record Decision(
+            boolean publish,
+            String reason,
+            double newMse,
+            double naiveMse,
+            Double publishedMse,
+            Long publishedVersion) {
 
         String describe() {
             StringBuilder sb = new StringBuilder(String.format("new model MSE %.6g vs naive %.6g", newMse, naiveMse));
             if (publishedMse != null) {
                 sb.append(String.format(" vs published v%d %.6g", publishedVersion, publishedMse));
             }
-            return sb.append(" on the same validation window: ").append(publish ? "PUBLISH" : "NOT PUBLISHED").append(" (").append(reason)
-                    .append(")").toString();
+            return sb.append(" on the same validation window: ")
+                    .append(publish ? "PUBLISH" : "NOT PUBLISHED")
+                    .append(" (")
+                    .append(reason)
+                    .append(")")
+                    .toString();
         }
     }
 
@@ -34,16 +44,32 @@ final class PublishGate {
         double naiveMse = fresh.naiveMse();
         Double publishedMse = null;
         if (published != null) {
-            publishedMse = Trainer.validate(published, ticks, trained.validationCutoffs()).overall().mse();
+            publishedMse = Trainer.validate(published, ticks, trained.validationCutoffs())
+                    .overall()
+                    .mse();
         }
         Long publishedVersion = published == null ? null : published.getVersion();
         if (!(newMse <= naiveMse)) {
-            return new Decision(false, "worse than the naive last-price forecast", newMse, naiveMse, publishedMse, publishedVersion);
+            return new Decision(
+                    false,
+                    "worse than the naive last-price forecast",
+                    newMse,
+                    naiveMse,
+                    publishedMse,
+                    publishedVersion);
         }
         if (publishedMse != null && !(newMse <= publishedMse)) {
-            return new Decision(false, "worse than the model now published", newMse, naiveMse, publishedMse, publishedVersion);
+            return new Decision(
+                    false, "worse than the model now published", newMse, naiveMse, publishedMse, publishedVersion);
         }
-        return new Decision(true, published == null ? "beats naive; nothing published yet" : "not worse than naive nor the published model",
-                newMse, naiveMse, publishedMse, publishedVersion);
+        return new Decision(
+                true,
+                published == null
+                        ? "beats naive; nothing published yet"
+                        : "not worse than naive nor the published model",
+                newMse,
+                naiveMse,
+                publishedMse,
+                publishedVersion);
     }
 }

@@ -35,6 +35,8 @@ enum RecordType {
     /** tickcast.forecasts, my.forecasts, forecasts: forecast. */
     static Optional<RecordType> ofTopic(String topic) {
         String lower = topic.toLowerCase();
-        return Arrays.stream(values()).filter(t -> lower.endsWith(t.topicSuffix)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> lower.endsWith(t.topicSuffix))
+                .findFirst();
     }
 }

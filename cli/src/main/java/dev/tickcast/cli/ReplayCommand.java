@@ -29,23 +29,38 @@ import picocli.CommandLine.TypeConversionException;
                 + " as they are, and the job dead-letters them.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Tick CSV (" + TickCsv.HEADER + ") or Avro container file of Tick records.")
+    @Parameters(
+            index = "0",
+            paramLabel = "FILE",
+            description = "Tick CSV (" + TickCsv.HEADER + ") or Avro container file of Tick records.")
     Path file;
 
     @picocli.CommandLine.Mixin
     KafkaOptions kafkaOptions;
 
-    @Option(names = "--topic", description = "Topic to produce to. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.ticks")
+    @Option(
+            names = "--topic",
+            description = "Topic to produce to. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tickcast.ticks")
     String topic;
 
-    @Option(names = "--speed", converter = SpeedConverter.class, paramLabel = "max|N",
+    @Option(
+            names = "--speed",
+            converter = SpeedConverter.class,
+            paramLabel = "max|N",
             description = "'max' sends as fast as possible; a number N paces sends by event time at N times real time"
-                    + " (1 = real time, 60 = a minute per second). Default: ${DEFAULT-VALUE}.", defaultValue = "max")
+                    + " (1 = real time, 60 = a minute per second). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "max")
     double speed;
 
-    @Option(names = "--max-gap", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "With --speed N, the longest wall-time wait between two ticks, so nights, weekends and the days between"
-                    + " daily closes do not stall the replay (e.g. 500ms, 1s, 1m). Default: ${DEFAULT-VALUE}.", defaultValue = "1s")
+    @Option(
+            names = "--max-gap",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "With --speed N, the longest wall-time wait between two ticks, so nights, weekends and the days between"
+                            + " daily closes do not stall the replay (e.g. 500ms, 1s, 1m). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1s")
     Duration maxGap;
 
     @Option(names = "--symbol", description = "Only replay this symbol's ticks. Default: every symbol.")
@@ -69,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw new TypeConversionException("'" + value + "' is not a speed; use 'max' or a factor above 0 such as 1 or 60");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a speed; use 'max' or a factor above 0 such as 1 or 60");
         }
     }
 
@@ -77,16 +93,25 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         TickCsv.Result read = TickFiles.read(file, spec.commandLine().getErr());
-        List<Tick> ticks = symbol == null ? read.ticks() : read.ticks().stream().filter(t -> t.getSymbol().equals(symbol)).toList();
+        List<Tick> ticks = symbol == null
+                ? read.ticks()
+                : read.ticks().stream()
+                        .filter(t -> t.getSymbol().equals(symbol))
+                        .toList();
         if (ticks.isEmpty()) {
             throw new UserException(file + " has no tick of symbol " + symbol + "; its symbols are "
-                    + read.ticks().stream().map(Tick::getSymbol).distinct().sorted().toList());
+                    + read.ticks().stream()
+                            .map(Tick::getSymbol)
+                            .distinct()
+                            .sorted()
+                            .toList());
         }
         KafkaConnection kafka = kafkaOptions.connection();
         KafkaTopics.partitions(kafka, topic); // a clear message now rather than a blocked producer later
         Pacer pacer = speed > 0 ? new Pacer(speed, maxGap) : Pacer.unpaced();
         long start = System.nanoTime();
-        try (TickProducer producer = new TickProducer(kafka, topic); ProgressBar bar = progressBar(ticks.size())) {
+        try (TickProducer producer = new TickProducer(kafka, topic);
+                ProgressBar bar = progressBar(ticks.size())) {
             for (Tick t : ticks) {
                 pacer.await(t.getEventTime().toEpochMilli());
                 producer.send(t);
@@ -96,15 +121,32 @@ final class ReplayCommand implements Callable<Integer> {
             producer.flush();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("Sent %,d ticks from %s to %s at %s in %.1f s (%,.0f ticks/s); rejected %,d rows%s%s.%n", ticks.size(), file, topic,
-                kafka.bootstrap(), seconds, ticks.size() / Math.max(seconds, 1e-9), read.badRows().size(), byReason(read.badRows()),
-                symbol == null ? "" : String.format("; %,d ticks of other symbols left out", read.ticks().size() - ticks.size()));
+        out.printf(
+                "Sent %,d ticks from %s to %s at %s in %.1f s (%,.0f ticks/s); rejected %,d rows%s%s.%n",
+                ticks.size(),
+                file,
+                topic,
+                kafka.bootstrap(),
+                seconds,
+                ticks.size() / Math.max(seconds, 1e-9),
+                read.badRows().size(),
+                byReason(read.badRows()),
+                symbol == null
+                        ? ""
+                        : String.format(
+                                "; %,d ticks of other symbols left out",
+                                read.ticks().size() - ticks.size()));
         return 0;
     }
 
     private static ProgressBar progressBar(long max) {
-        return new ProgressBarBuilder().setTaskName("replay").setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" ticks", 1).showSpeed().build();
+        return new ProgressBarBuilder()
+                .setTaskName("replay")
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" ticks", 1)
+                .showSpeed()
+                .build();
     }
 
     /** " (BAD_PRICE=2, BAD_TIME=1)": the dead-letter reason codes where a row has one, else what was unreadable. */

@@ -112,8 +112,12 @@ final class ReportCharts {
 
     /** Fraction of realised prices inside the forecast interval, per symbol. */
     static byte[] coverage(Map<String, Double> coverageBySymbol, double nominal) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format("Interval coverage (nominal %.0f%%)", nominal * 100)).yAxisTitle("share inside interval").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(String.format("Interval coverage (nominal %.0f%%)", nominal * 100))
+                .yAxisTitle("share inside interval")
+                .build();
         var styler = chart.getStyler();
         styler.setLegendVisible(false);
         styler.setYAxisMin(0.0);
@@ -123,8 +127,10 @@ final class ReportCharts {
         styler.setLabelsVisible(true);
         styler.setYAxisDecimalPattern("0.0%");
         List<String> symbols = new ArrayList<>(coverageBySymbol.keySet());
-        chart.addSeries("coverage", symbols, new ArrayList<>(coverageBySymbol.values())).setFillColor(FORECAST);
-        var target = chart.addSeries("nominal", symbols, symbols.stream().map(s -> nominal).toList());
+        chart.addSeries("coverage", symbols, new ArrayList<>(coverageBySymbol.values()))
+                .setFillColor(FORECAST);
+        var target = chart.addSeries(
+                "nominal", symbols, symbols.stream().map(s -> nominal).toList());
         target.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
         target.setLineColor(ACTUAL);
         target.setMarker(SeriesMarkers.NONE);
@@ -133,7 +139,12 @@ final class ReportCharts {
     }
 
     private static XYChart xy(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .yAxisTitle(yTitle)
+                .build();
         var styler = chart.getStyler();
         styler.setLegendPosition(Styler.LegendPosition.InsideNW);
         styler.setChartBackgroundColor(Color.WHITE);

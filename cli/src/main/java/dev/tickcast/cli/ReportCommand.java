@@ -11,39 +11,61 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
-        description = "Writes a self-contained HTML accuracy report (charts embedded, and also written beside it as PNG files):"
-                + " per symbol, actual price vs forecast with its interval band and the rolling error of the model vs the naive"
-                + " last-price forecast; interval coverage; a summary table of MAE, RMSE, skill and coverage. Reads the forecasts and"
-                + " evaluations topics from their beginning up to their ends when it starts (read_committed), or files given with"
-                + " --forecasts / --evaluations.")
+        description =
+                "Writes a self-contained HTML accuracy report (charts embedded, and also written beside it as PNG files):"
+                        + " per symbol, actual price vs forecast with its interval band and the rolling error of the model vs the naive"
+                        + " last-price forecast; interval coverage; a summary table of MAE, RMSE, skill and coverage. Reads the forecasts and"
+                        + " evaluations topics from their beginning up to their ends when it starts (read_committed), or files given with"
+                        + " --forecasts / --evaluations.")
 final class ReportCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     KafkaOptions kafkaOptions;
 
-    @Option(names = "--forecasts-topic", description = "Topic of Forecast values. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.forecasts")
+    @Option(
+            names = "--forecasts-topic",
+            description = "Topic of Forecast values. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tickcast.forecasts")
     String forecastsTopic;
 
-    @Option(names = "--evaluations-topic", description = "Topic of Evaluation values. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--evaluations-topic",
+            description = "Topic of Evaluation values. Default: ${DEFAULT-VALUE}.",
             defaultValue = "tickcast.evaluations")
     String evaluationsTopic;
 
-    @Option(names = "--forecasts", paramLabel = "FILE", description = "Read forecasts from this file instead of Kafka: an Avro container file"
-            + " of Forecast records, or the backtest's CSV (" + ReportSources.BACKTEST_CSV_HEADER + "; no intervals). Default: none.")
+    @Option(
+            names = "--forecasts",
+            paramLabel = "FILE",
+            description = "Read forecasts from this file instead of Kafka: an Avro container file"
+                    + " of Forecast records, or the backtest's CSV (" + ReportSources.BACKTEST_CSV_HEADER
+                    + "; no intervals). Default: none.")
     Path forecastsFile;
 
-    @Option(names = "--evaluations", paramLabel = "FILE", description = "Read evaluations from this Avro container file of Evaluation records"
-            + " instead of Kafka. Without it, file forecasts are evaluated against each symbol's next forecast. Default: none.")
+    @Option(
+            names = "--evaluations",
+            paramLabel = "FILE",
+            description =
+                    "Read evaluations from this Avro container file of Evaluation records"
+                            + " instead of Kafka. Without it, file forecasts are evaluated against each symbol's next forecast. Default: none.")
     Path evaluationsFile;
 
-    @Option(names = "--out", description = "HTML file to write; the PNG charts go beside it. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--out",
+            description = "HTML file to write; the PNG charts go beside it. Default: ${DEFAULT-VALUE}.",
             defaultValue = "reports/report.html")
     Path out;
 
-    @Option(names = "--window", description = "Forecasts per point of the rolling error chart. Default: ${DEFAULT-VALUE}.", defaultValue = "100")
+    @Option(
+            names = "--window",
+            description = "Forecasts per point of the rolling error chart. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "100")
     int window;
 
-    @Option(names = "--max-points", description = "Longer series are drawn with every k-th point (the table uses all). Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--max-points",
+            description =
+                    "Longer series are drawn with every k-th point (the table uses all). Default: ${DEFAULT-VALUE}.",
             defaultValue = "2000")
     int maxPoints;
 
@@ -61,8 +83,14 @@ final class ReportCommand implements Callable<Integer> {
                 : ReportSources.fromKafka(kafkaOptions.connection(), forecastsTopic, evaluationsTopic, err);
         HtmlReport.Written written = HtmlReport.write(data, out, new HtmlReport.Options(maxPoints, window));
         PrintWriter console = spec.commandLine().getOut();
-        console.printf("Report of %d symbols (%,d forecasts) from %s: %s (and %d PNG charts beside it)%n", data.bySymbol().size(),
-                data.bySymbol().values().stream().mapToLong(java.util.List::size).sum(), data.source(), written.html().toAbsolutePath(),
+        console.printf(
+                "Report of %d symbols (%,d forecasts) from %s: %s (and %d PNG charts beside it)%n",
+                data.bySymbol().size(),
+                data.bySymbol().values().stream()
+                        .mapToLong(java.util.List::size)
+                        .sum(),
+                data.source(),
+                written.html().toAbsolutePath(),
                 written.pngs().size());
         return 0;
     }

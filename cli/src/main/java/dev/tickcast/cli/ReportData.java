@@ -29,24 +29,40 @@ record ReportData(String source, Map<String, List<Outcome>> bySymbol, String pai
                     + "; run the job (or 'tickcast backtest') first, or point the report at the right topics or files");
         }
         return evaluations.isEmpty()
-                ? new ReportData(source, fromForecasts(forecasts), "each forecast against the symbol's next forecasted tick")
-                : new ReportData(source, fromEvaluations(forecasts, evaluations), "the job's evaluations" + (forecasts.isEmpty()
-                        ? " (no forecasts given: no intervals)" : ", intervals from the matching forecasts"));
+                ? new ReportData(
+                        source, fromForecasts(forecasts), "each forecast against the symbol's next forecasted tick")
+                : new ReportData(
+                        source,
+                        fromEvaluations(forecasts, evaluations),
+                        "the job's evaluations"
+                                + (forecasts.isEmpty()
+                                        ? " (no forecasts given: no intervals)"
+                                        : ", intervals from the matching forecasts"));
     }
 
     private static Map<String, List<Outcome>> fromEvaluations(List<Forecast> forecasts, List<Evaluation> evaluations) {
         // A queue per key: two ticks of a symbol may share a time and a forecast.
         Map<ForecastKey, Deque<Forecast>> byKey = new HashMap<>();
         for (Forecast f : forecasts) {
-            byKey.computeIfAbsent(key(f.getSymbol(), f.getEventTime().toEpochMilli(), f.getForecastPrice()), k -> new ArrayDeque<>()).add(f);
+            byKey.computeIfAbsent(
+                            key(f.getSymbol(), f.getEventTime().toEpochMilli(), f.getForecastPrice()),
+                            k -> new ArrayDeque<>())
+                    .add(f);
         }
         Map<String, List<Outcome>> out = new TreeMap<>();
         for (Evaluation e : evaluations) {
-            Deque<Forecast> matches = byKey.get(key(e.getSymbol(), e.getForecastTime().toEpochMilli(), e.getForecastPrice()));
+            Deque<Forecast> matches =
+                    byKey.get(key(e.getSymbol(), e.getForecastTime().toEpochMilli(), e.getForecastPrice()));
             Forecast f = matches == null ? null : matches.poll();
-            out.computeIfAbsent(e.getSymbol().toString(), s -> new ArrayList<>()).add(new Outcome(e.getActualTime(), e.getActualPrice(),
-                    e.getForecastPrice(), e.getNaivePrice(), f == null ? Double.NaN : f.getIntervalLow(),
-                    f == null ? Double.NaN : f.getIntervalHigh(), e.getModelVersion()));
+            out.computeIfAbsent(e.getSymbol().toString(), s -> new ArrayList<>())
+                    .add(new Outcome(
+                            e.getActualTime(),
+                            e.getActualPrice(),
+                            e.getForecastPrice(),
+                            e.getNaivePrice(),
+                            f == null ? Double.NaN : f.getIntervalLow(),
+                            f == null ? Double.NaN : f.getIntervalHigh(),
+                            e.getModelVersion()));
         }
         return out;
     }
@@ -59,8 +75,14 @@ record ReportData(String source, Map<String, List<Outcome>> bySymbol, String pai
             Forecast p = previous.put(symbol, f);
             List<Outcome> list = out.computeIfAbsent(symbol, s -> new ArrayList<>());
             if (p != null) {
-                list.add(new Outcome(f.getEventTime(), f.getLastPrice(), p.getForecastPrice(), p.getLastPrice(), p.getIntervalLow(),
-                        p.getIntervalHigh(), p.getModelVersion()));
+                list.add(new Outcome(
+                        f.getEventTime(),
+                        f.getLastPrice(),
+                        p.getForecastPrice(),
+                        p.getLastPrice(),
+                        p.getIntervalLow(),
+                        p.getIntervalHigh(),
+                        p.getModelVersion()));
             }
         }
         return out;

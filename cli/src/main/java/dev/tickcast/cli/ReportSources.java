@@ -26,25 +26,33 @@ final class ReportSources {
     private ReportSources() {}
 
     /** Both topics from the beginning up to their ends when the read starts; records that do not decode are counted and skipped. */
-    static ReportData fromKafka(KafkaConnection kafka, String forecastsTopic, String evaluationsTopic, PrintWriter err) {
+    static ReportData fromKafka(
+            KafkaConnection kafka, String forecastsTopic, String evaluationsTopic, PrintWriter err) {
         List<Forecast> forecasts = readTopic(kafka, forecastsTopic, WireCodec.of(Forecast.class), err);
         List<Evaluation> evaluations = readTopic(kafka, evaluationsTopic, WireCodec.of(Evaluation.class), err);
-        return ReportData.of(forecastsTopic + " and " + evaluationsTopic + " at " + kafka.bootstrap(), forecasts, evaluations);
+        return ReportData.of(
+                forecastsTopic + " and " + evaluationsTopic + " at " + kafka.bootstrap(), forecasts, evaluations);
     }
 
     static ReportData fromFiles(Path forecastsFile, Path evaluationsFile, PrintWriter err) {
         if (forecastsFile == null && evaluationsFile == null) {
             throw new UserException("give --forecasts FILE and/or --evaluations FILE, or neither to read the topics");
         }
-        List<Forecast> forecasts = forecastsFile == null ? List.of()
-                : TickFiles.isAvroContainer(existing(forecastsFile)) ? readAvro(forecastsFile, Forecast.class) : readBacktestCsv(forecastsFile, err);
-        List<Evaluation> evaluations = evaluationsFile == null ? List.of() : readAvro(existing(evaluationsFile), Evaluation.class);
-        String source = (forecastsFile == null ? "" : forecastsFile.toString()) + (forecastsFile != null && evaluationsFile != null ? " and " : "")
+        List<Forecast> forecasts = forecastsFile == null
+                ? List.of()
+                : TickFiles.isAvroContainer(existing(forecastsFile))
+                        ? readAvro(forecastsFile, Forecast.class)
+                        : readBacktestCsv(forecastsFile, err);
+        List<Evaluation> evaluations =
+                evaluationsFile == null ? List.of() : readAvro(existing(evaluationsFile), Evaluation.class);
+        String source = (forecastsFile == null ? "" : forecastsFile.toString())
+                + (forecastsFile != null && evaluationsFile != null ? " and " : "")
                 + (evaluationsFile == null ? "" : evaluationsFile.toString());
         return ReportData.of(source, forecasts, evaluations);
     }
 
-    private static <T extends SpecificRecord> List<T> readTopic(KafkaConnection kafka, String topic, WireCodec<T> codec, PrintWriter err) {
+    private static <T extends SpecificRecord> List<T> readTopic(
+            KafkaConnection kafka, String topic, WireCodec<T> codec, PrintWriter err) {
         List<T> out = new ArrayList<>();
         long[] bad = {0};
         BoundedTopicReader.read(kafka, topic, r -> {
@@ -55,8 +63,9 @@ final class ReportSources {
             }
         });
         if (bad[0] > 0) {
-            err.printf("%s: %,d records are not %s values and were left out ('tickcast tail %s --from-beginning' shows them)%n", topic,
-                    bad[0], codec.schema().getName(), topic);
+            err.printf(
+                    "%s: %,d records are not %s values and were left out ('tickcast tail %s --from-beginning' shows them)%n",
+                    topic, bad[0], codec.schema().getName(), topic);
         }
         return out;
     }
@@ -77,7 +86,8 @@ final class ReportSources {
             }
             reader.forEach(out::add);
         } catch (IOException | AvroRuntimeException e) {
-            throw new UserException("cannot read " + file + " as an Avro container file of " + type.getSimpleName() + ": " + e.getMessage());
+            throw new UserException("cannot read " + file + " as an Avro container file of " + type.getSimpleName()
+                    + ": " + e.getMessage());
         }
         return out;
     }
@@ -97,9 +107,16 @@ final class ReportSources {
                 try {
                     double price = Double.parseDouble(c[2]);
                     double forecast = Double.parseDouble(c[3]);
-                    out.add(Forecast.newBuilder().setSymbol(c[0]).setEventTime(Instant.parse(c[1])).setLastPrice(price)
-                            .setForecastPrice(forecast).setForecastLogReturn(Math.log(forecast / price)).setIntervalLow(Double.NaN)
-                            .setIntervalHigh(Double.NaN).setModelVersion(Long.parseLong(c[4])).build());
+                    out.add(Forecast.newBuilder()
+                            .setSymbol(c[0])
+                            .setEventTime(Instant.parse(c[1]))
+                            .setLastPrice(price)
+                            .setForecastPrice(forecast)
+                            .setForecastLogReturn(Math.log(forecast / price))
+                            .setIntervalLow(Double.NaN)
+                            .setIntervalHigh(Double.NaN)
+                            .setModelVersion(Long.parseLong(c[4]))
+                            .build());
                 } catch (RuntimeException e) {
                     if (++bad <= 10) {
                         err.printf("%s: line %d is not a forecast row (%s): %s%n", file, line, BACKTEST_CSV_HEADER, s);

@@ -13,8 +13,12 @@ import picocli.CommandLine.Option;
 /** The {@code --signing-key} option: a private key from 'tickcast keygen', its public half beside it. */
 final class Signing {
 
-    @Option(names = "--signing-key", paramLabel = "FILE", description = "Sign with this Ed25519 private key (from 'tickcast keygen';"
-            + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs with --trusted-keys serve only signed models.")
+    @Option(
+            names = "--signing-key",
+            paramLabel = "FILE",
+            description =
+                    "Sign with this Ed25519 private key (from 'tickcast keygen';"
+                            + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs with --trusted-keys serve only signed models.")
     Path key;
 
     /** The model, signed if a key was given. */
@@ -56,9 +60,11 @@ final class Signing {
 
     private PublicKey publicKey() throws IOException {
         String name = key.getFileName().toString();
-        Path sibling = key.resolveSibling(name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+        Path sibling = key.resolveSibling(
+                name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
         if (!Files.isRegularFile(sibling)) {
-            throw new UserException("--signing-key: no public key " + sibling + " beside " + key + " (tickcast keygen writes both)");
+            throw new UserException(
+                    "--signing-key: no public key " + sibling + " beside " + key + " (tickcast keygen writes both)");
         }
         return ModelSigning.readPublicKey(sibling);
     }

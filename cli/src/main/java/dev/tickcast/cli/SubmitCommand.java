@@ -18,26 +18,39 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "submit",
         mixinStandardHelpOptions = true,
-        description = {"Submits the job's shaded jar to a Flink session cluster through its REST API (upload, then run with an"
-                + " explicit parallelism) and prints the Flink job id. Job options (listed below) pass through to"
-                + " dev.tickcast.job.TickcastJob and are checked here first. Paths given to --model must be readable by the"
-                + " JobManager (it runs the job's main)."})
+        description = {
+            "Submits the job's shaded jar to a Flink session cluster through its REST API (upload, then run with an"
+                    + " explicit parallelism) and prints the Flink job id. Job options (listed below) pass through to"
+                    + " dev.tickcast.job.TickcastJob and are checked here first. Paths given to --model must be readable by the"
+                    + " JobManager (it runs the job's main)."
+        })
 final class SubmitCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rest", description = "Flink REST API. Default: ${DEFAULT-VALUE}.", defaultValue = "http://127.0.0.1:${env:TICKCAST_FLINK_REST_PORT:-8081}")
+    @Option(
+            names = "--rest",
+            description = "Flink REST API. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "http://127.0.0.1:${env:TICKCAST_FLINK_REST_PORT:-8081}")
     String rest;
 
-    @Option(names = "--parallelism", description = "Parallelism of the job (REST submissions ignore parallelism.default). Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--parallelism",
+            description =
+                    "Parallelism of the job (REST submissions ignore parallelism.default). Default: ${DEFAULT-VALUE}.",
             defaultValue = "2")
     int parallelism;
 
-    @Option(names = "--savepoint", description = "Start from this savepoint (or retained checkpoint), e.g. the path 'tickcast stop-job --savepoint' printed. Default: none (fresh state).")
+    @Option(
+            names = "--savepoint",
+            description =
+                    "Start from this savepoint (or retained checkpoint), e.g. the path 'tickcast stop-job --savepoint' printed. Default: none (fresh state).")
     String savepoint;
 
-    @Option(names = "--jar", description = "The job jar. Default: job/target/tickcast-job-*-flink.jar (built by 'mvn package').")
+    @Option(
+            names = "--jar",
+            description = "The job jar. Default: job/target/tickcast-job-*-flink.jar (built by 'mvn package').")
     Path jar;
 
     @Unmatched
@@ -51,7 +64,8 @@ final class SubmitCommand implements Callable<Integer> {
         try {
             JobConfig config = JobConfig.fromArgs(jobArgs.toArray(new String[0]));
             if (config.parallelism() > 0) {
-                throw new UserException("give the parallelism once, as 'tickcast submit --parallelism N' (not as a job option)");
+                throw new UserException(
+                        "give the parallelism once, as 'tickcast submit --parallelism N' (not as a job option)");
             }
             TickcastJob.initialModels(config); // a bad --model file fails here, not in the JobManager
         } catch (IllegalArgumentException e) {
@@ -59,7 +73,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
         Path jobJar = jar != null ? jar : defaultJar(ClusterCommand.projectRoot());
         if (!Files.isRegularFile(jobJar)) {
-            throw new UserException("job jar " + jobJar + " not found; build it with 'mvn package -DskipTests' or pass --jar");
+            throw new UserException(
+                    "job jar " + jobJar + " not found; build it with 'mvn package -DskipTests' or pass --jar");
         }
         List<String> args = new ArrayList<>(jobArgs);
         for (int i = 0; i < args.size(); i++) {
@@ -74,14 +89,18 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserException(e.getMessage(), 1);
         }
-        spec.commandLine().getErr().printf("submitted %s at parallelism %d%s; web UI %s/#/job/running/%s/overview%n", jobJar.getFileName(),
-                parallelism, savepoint == null ? "" : " from " + savepoint, rest, jobId);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "submitted %s at parallelism %d%s; web UI %s/#/job/running/%s/overview%n",
+                        jobJar.getFileName(), parallelism, savepoint == null ? "" : " from " + savepoint, rest, jobId);
         spec.commandLine().getOut().println(jobId);
         return 0;
     }
 
     static Path defaultJar(Path root) throws IOException {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(root.resolve("job/target"), "tickcast-job-*-flink.jar")) {
+        try (DirectoryStream<Path> jars =
+                Files.newDirectoryStream(root.resolve("job/target"), "tickcast-job-*-flink.jar")) {
             for (Path p : jars) {
                 return p;
             }

@@ -1,9 +1,9 @@
 package dev.tickcast.cli;
 
-import dev.tickcast.job.ModelDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
 import java.io.PrintWriter;
@@ -29,43 +29,65 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "tail",
         mixinStandardHelpOptions = true,
-        description = "Prints the records of a tickcast topic as JSON lines, decoded with the topic's Avro schema (like Kafka's"
-                + " Avro console consumer). Bytes fields show their length and a hex prefix. A record that does not decode"
-                + " prints a line with an 'error' field and its raw bytes instead. Joins no consumer group and commits nothing.")
+        description =
+                "Prints the records of a tickcast topic as JSON lines, decoded with the topic's Avro schema (like Kafka's"
+                        + " Avro console consumer). Bytes fields show their length and a hex prefix. A record that does not decode"
+                        + " prints a line with an 'error' field and its raw bytes instead. Joins no consumer group and commits nothing.")
 final class TailCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic to read, e.g. tickcast.forecasts.")
     String topic;
 
-    @Option(names = "--type", description = "Record type: ${COMPLETION-CANDIDATES}. Default: from the topic name's suffix"
-            + " (…ticks, …forecasts, …evaluations, …models, …deadletters).")
+    @Option(
+            names = "--type",
+            description = "Record type: ${COMPLETION-CANDIDATES}. Default: from the topic name's suffix"
+                    + " (…ticks, …forecasts, …evaluations, …models, …deadletters).")
     RecordType type;
 
     @picocli.CommandLine.Mixin
     KafkaOptions kafkaOptions;
 
-    @Option(names = "--from-beginning", description = "Start at the earliest record instead of only new ones. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--from-beginning",
+            description = "Start at the earliest record instead of only new ones. Default: ${DEFAULT-VALUE}.",
             defaultValue = "false")
     boolean fromBeginning;
 
-    @Option(names = "--max", paramLabel = "N", description = "Stop after printing N records; 0 = no limit. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--max",
+            paramLabel = "N",
+            description = "Stop after printing N records; 0 = no limit. Default: ${DEFAULT-VALUE}.",
             defaultValue = "0")
     long max;
 
-    @Option(names = "--symbol", description = "Only records whose key is this symbol (model name on the models topic). Default: all.")
+    @Option(
+            names = "--symbol",
+            description = "Only records whose key is this symbol (model name on the models topic). Default: all.")
     String symbol;
 
-    @Option(names = "--read-committed", negatable = true, fallbackValue = "true",
-            description = "Read only committed records of transactional producers (the job's exactly-once sinks); --no-read-committed"
-                    + " also shows records of open or aborted transactions. Default: ${DEFAULT-VALUE}.", defaultValue = "true")
+    @Option(
+            names = "--read-committed",
+            negatable = true,
+            fallbackValue = "true",
+            description =
+                    "Read only committed records of transactional producers (the job's exactly-once sinks); --no-read-committed"
+                            + " also shows records of open or aborted transactions. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "true")
     boolean readCommitted;
 
-    @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Stop when no record arrived for this long (e.g. 5s); 0 = wait for records until Ctrl-C. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--timeout",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Stop when no record arrived for this long (e.g. 5s); 0 = wait for records until Ctrl-C. Default: ${DEFAULT-VALUE}.",
             defaultValue = "0")
     Duration timeout;
 
-    @Option(names = "--metadata", description = "Wrap each line as {topic, partition, offset, timestamp, key, value}. Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--metadata",
+            description =
+                    "Wrap each line as {topic, partition, offset, timestamp, key, value}. Default: ${DEFAULT-VALUE}.",
             defaultValue = "false")
     boolean metadata;
 
@@ -74,16 +96,19 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecordType recordType = type != null ? type : RecordType.ofTopic(topic).orElseThrow(() -> new UserException(
-                "cannot tell the record type of topic " + topic + " from its name; pass --type " + Arrays.toString(RecordType.values())));
+        RecordType recordType = type != null
+                ? type
+                : RecordType.ofTopic(topic)
+                        .orElseThrow(() -> new UserException("cannot tell the record type of topic " + topic
+                                + " from its name; pass --type " + Arrays.toString(RecordType.values())));
         WireCodec<? extends SpecificRecord> codec = recordType.codec();
         List<TopicPartition> partitions = KafkaTopics.partitions(kafkaOptions.connection(), topic);
         PrintWriter out = spec.commandLine().getOut();
         byte[] key = symbol == null ? null : WireCodec.key(symbol);
         long printed = 0;
         long errors = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(partitions);
             if (fromBeginning) {
                 consumer.seekToBeginning(partitions);
@@ -117,8 +142,14 @@ final class TailCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        spec.commandLine().getErr().printf("tail %s: %,d records printed as %s%s%n", topic, printed, recordType,
-                errors == 0 ? "" : String.format(", %,d of them undecodable", errors));
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "tail %s: %,d records printed as %s%s%n",
+                        topic,
+                        printed,
+                        recordType,
+                        errors == 0 ? "" : String.format(", %,d of them undecodable", errors));
         return 0;
     }
 

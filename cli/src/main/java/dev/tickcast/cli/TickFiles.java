@@ -30,8 +30,8 @@ final class TickFiles {
 
     static TickCsv.Result read(Path file, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
-            throw new UserException("no tick file at " + file.toAbsolutePath() + " (expected a CSV with columns " + TickCsv.HEADER
-                    + " or an Avro container file of Tick records)");
+            throw new UserException("no tick file at " + file.toAbsolutePath() + " (expected a CSV with columns "
+                    + TickCsv.HEADER + " or an Avro container file of Tick records)");
         }
         boolean avro = isAvroContainer(file);
         TickCsv.Result result;
@@ -43,15 +43,18 @@ final class TickFiles {
         String unit = avro ? "record " : "line ";
         if (!result.badRows().isEmpty()) {
             err.printf("%s: %d bad %s skipped:%n", file, result.badRows().size(), avro ? "record(s)" : "row(s)");
-            result.badRows().stream().limit(SHOWN_BAD_ROWS).forEach(r -> err.println("  " + unit + r.toString().substring("line ".length())));
+            result.badRows().stream()
+                    .limit(SHOWN_BAD_ROWS)
+                    .forEach(r -> err.println("  " + unit + r.toString().substring("line ".length())));
             if (result.badRows().size() > SHOWN_BAD_ROWS) {
                 err.printf("  ... and %d more%n", result.badRows().size() - SHOWN_BAD_ROWS);
             }
             err.flush();
         }
         if (result.ticks().isEmpty()) {
-            throw new UserException(file + " has no usable row (" + result.badRows().size() + " bad); expected "
-                    + (avro ? "Tick records" : "columns " + TickCsv.HEADER));
+            throw new UserException(
+                    file + " has no usable row (" + result.badRows().size() + " bad); expected "
+                            + (avro ? "Tick records" : "columns " + TickCsv.HEADER));
         }
         return result;
     }
@@ -72,13 +75,18 @@ final class TickFiles {
         try (DataFileReader<Tick> reader = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(Tick.class))) {
             String written = reader.getSchema().getFullName();
             if (!written.equals(Tick.getClassSchema().getFullName())) {
-                throw new UserException(file + " is an Avro file of " + written + " records, not " + Tick.getClassSchema().getFullName());
+                throw new UserException(file + " is an Avro file of " + written + " records, not "
+                        + Tick.getClassSchema().getFullName());
             }
             long n = 0;
             for (Tick t : reader) {
                 n++;
                 Double volume = t.getVolume();
-                TickRejection r = TickRules.checkFields(t.getSymbol().toString(), t.getEventTime().toEpochMilli(), t.getPrice(), volume,
+                TickRejection r = TickRules.checkFields(
+                        t.getSymbol().toString(),
+                        t.getEventTime().toEpochMilli(),
+                        t.getPrice(),
+                        volume,
                         Long.MAX_VALUE);
                 if (r == null) {
                     ticks.add(t);

@@ -48,7 +48,8 @@ final class TickProducer implements AutoCloseable {
     /** Fails as soon as a send has failed, so a long replay stops early instead of at its end. */
     void failIfSendFailed() {
         if (failure.get() != null) {
-            throw new IllegalStateException("producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
         }
     }
 

@@ -10,9 +10,23 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Streaming recurrent forecaster: per-symbol RNN/LSTM/GRU state, one step per price tick.",
-        subcommands = {DemoCommand.class, JobCommand.class, TrainCommand.class, ModelCommand.class, BacktestCommand.class, ReplayCommand.class,
-                TailCommand.class, ReportCommand.class, BackfillCommand.class, KeygenCommand.class, BenchCommand.class, ClusterCommand.class, SubmitCommand.class,
-                StopJobCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DemoCommand.class,
+            JobCommand.class,
+            TrainCommand.class,
+            ModelCommand.class,
+            BacktestCommand.class,
+            ReplayCommand.class,
+            TailCommand.class,
+            ReportCommand.class,
+            BackfillCommand.class,
+            KeygenCommand.class,
+            BenchCommand.class,
+            ClusterCommand.class,
+            SubmitCommand.class,
+            StopJobCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Run './tickcast <command> --help' for a command's options."})
 public final class TickcastCli implements Runnable {
 

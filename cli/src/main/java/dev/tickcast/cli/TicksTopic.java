@@ -34,15 +34,16 @@ final class TicksTopic {
         long leftOut = BoundedTopicReader.read(kafka, topic, since, maxRecords, r -> {
             try {
                 Tick t = codec.decode(r.value());
-                TickRejection rejection = TickRules.checkFields(t.getSymbol(), t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume(),
-                        Long.MAX_VALUE);
+                TickRejection rejection = TickRules.checkFields(
+                        t.getSymbol(), t.getEventTime().toEpochMilli(), t.getPrice(), t.getVolume(), Long.MAX_VALUE);
                 if (rejection == null) {
                     ticks.add(t);
                 } else {
                     bad.add(new TickCsv.BadRow(r.offset(), rejection.toString(), "partition " + r.partition()));
                 }
             } catch (WireException e) {
-                bad.add(new TickCsv.BadRow(r.offset(), e.reason() + ": " + e.getMessage(), "partition " + r.partition()));
+                bad.add(new TickCsv.BadRow(
+                        r.offset(), e.reason() + ": " + e.getMessage(), "partition " + r.partition()));
             }
         });
         // Partitions interleave arbitrarily; per-symbol order is what matters, and a stable sort by time keeps it.

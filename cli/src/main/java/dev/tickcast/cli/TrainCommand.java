@@ -6,33 +6,36 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
+import dev.tickcast.trainer.Trainer;
 import dev.tickcast.trainer.TrainingResult;
 import dev.tickcast.trainer.TrainingSettings;
-import dev.tickcast.trainer.Trainer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Trains a recurrent model on a tick CSV with Deeplearning4j, validates it on the latest part of each"
-                + " symbol's data against the naive last-price forecast, and writes the model file (an Avro container"
-                + " file of one ModelUpdate).")
+        description =
+                "Trains a recurrent model on a tick CSV with Deeplearning4j, validates it on the latest part of each"
+                        + " symbol's data against the naive last-price forecast, and writes the model file (an Avro container"
+                        + " file of one ModelUpdate).")
 final class TrainCommand implements Callable<Integer> {
 
     /** How users name cells on the command line. */
     enum Cell {
-        lstm(CellType.LSTM), gru(CellType.GRU), rnn(CellType.SIMPLE_RNN);
+        lstm(CellType.LSTM),
+        gru(CellType.GRU),
+        rnn(CellType.SIMPLE_RNN);
 
         final CellType type;
 
@@ -41,55 +44,99 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--data", description = "Tick CSV (symbol,timestamp,price,volume). Default: ${DEFAULT-VALUE}.", defaultValue = "data/ticks.csv")
+    @Option(
+            names = "--data",
+            description = "Tick CSV (symbol,timestamp,price,volume). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "data/ticks.csv")
     Path data;
 
-    @Option(names = "--cell", description = "Cell type: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.", defaultValue = "lstm")
+    @Option(
+            names = "--cell",
+            description = "Cell type: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "lstm")
     Cell cell;
 
-    @Option(names = "--layers", description = "Stacked recurrent layers, 1-3. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+    @Option(
+            names = "--layers",
+            description = "Stacked recurrent layers, 1-3. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
     int layers;
 
-    @Option(names = "--hidden", description = "Hidden size of each layer. Default: ${DEFAULT-VALUE}.", defaultValue = "16")
+    @Option(
+            names = "--hidden",
+            description = "Hidden size of each layer. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "16")
     int hidden;
 
-    @Option(names = "--epochs", description = "Passes over the training windows. Default: ${DEFAULT-VALUE}.", defaultValue = "3")
+    @Option(
+            names = "--epochs",
+            description = "Passes over the training windows. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "3")
     int epochs;
 
-    @Option(names = "--seed", description = "Random seed; the same seed and data give the same model. Default: ${DEFAULT-VALUE}.", defaultValue = "42")
+    @Option(
+            names = "--seed",
+            description = "Random seed; the same seed and data give the same model. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "42")
     long seed;
 
-    @Option(names = "--out", description = "Model file to write. Default: ${DEFAULT-VALUE}.", defaultValue = "models/model.avro")
+    @Option(
+            names = "--out",
+            description = "Model file to write. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "models/model.avro")
     Path out;
 
-    @Option(names = "--window", description = "Steps per training sequence (each starts from a zero state). Default: ${DEFAULT-VALUE}.", defaultValue = "100")
+    @Option(
+            names = "--window",
+            description = "Steps per training sequence (each starts from a zero state). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "100")
     int window;
 
-    @Option(names = "--tbptt", description = "Truncated-BPTT length within a window (LSTM, RNN). Default: ${DEFAULT-VALUE}.", defaultValue = "50")
+    @Option(
+            names = "--tbptt",
+            description = "Truncated-BPTT length within a window (LSTM, RNN). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "50")
     int tbptt;
 
     @Option(names = "--batch", description = "Windows per minibatch. Default: ${DEFAULT-VALUE}.", defaultValue = "32")
     int batch;
 
-    @Option(names = "--learning-rate", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.", defaultValue = "0.005")
+    @Option(
+            names = "--learning-rate",
+            description = "Adam learning rate. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0.005")
     double learningRate;
 
-    @Option(names = "--validation", description = "Latest fraction of each symbol's ticks held out for validation. Default: ${DEFAULT-VALUE}.", defaultValue = "0.2")
+    @Option(
+            names = "--validation",
+            description = "Latest fraction of each symbol's ticks held out for validation. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0.2")
     double validation;
 
-    @Option(names = "--features", split = ",", description = "Model inputs, from log_return, log_gap, log_volume. Default: all three.")
+    @Option(
+            names = "--features",
+            split = ",",
+            description = "Model inputs, from log_return, log_gap, log_volume. Default: all three.")
     List<String> features = List.of("log_return", "log_gap", "log_volume");
 
-    @Option(names = "--model-version", description = "Model version to stamp (>= 1). With --publish, the newest published version + 1 is"
-            + " used when that is higher. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+    @Option(
+            names = "--model-version",
+            description = "Model version to stamp (>= 1). With --publish, the newest published version + 1 is"
+                    + " used when that is higher. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
     long version;
 
-    @Option(names = "--name", description = "Model name (the models topic key). Default: ${DEFAULT-VALUE}.", defaultValue = "default")
+    @Option(
+            names = "--name",
+            description = "Model name (the models topic key). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "default")
     String name;
 
-    @Option(names = "--publish", description = "Also publish the model to the models topic, if it passes the gate (not worse than the"
-            + " naive forecast nor the published model on the same validation window). Warm-starts from the published model"
-            + " when its architecture matches.")
+    @Option(
+            names = "--publish",
+            description = "Also publish the model to the models topic, if it passes the gate (not worse than the"
+                    + " naive forecast nor the published model on the same validation window). Warm-starts from the published model"
+                    + " when its architecture matches.")
     boolean publish;
 
     @Option(names = "--force", description = "With --publish: publish even if the gate says no.")
@@ -99,25 +146,42 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     KafkaOptions kafkaOptions;
 
-    @Option(names = "--models-topic", description = "Models topic. Default: ${DEFAULT-VALUE}.", defaultValue = "tickcast.models")
+    @Option(
+            names = "--models-topic",
+            description = "Models topic. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tickcast.models")
     String modelsTopic;
 
-    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Train on the ticks on this topic (everything on it when the run"
-            + " starts) instead of --data, e.g. tickcast.ticks; bounded by --since and --max-ticks.")
+    @Option(
+            names = "--from-topic",
+            paramLabel = "TOPIC",
+            description = "Train on the ticks on this topic (everything on it when the run"
+                    + " starts) instead of --data, e.g. tickcast.ticks; bounded by --since and --max-ticks.")
     String fromTopic;
 
-    @Option(names = "--since", converter = DurationConverter.class, paramLabel = "DURATION", description = "With --from-topic: only"
-            + " the records of this last stretch of time (by their Kafka timestamps, e.g. 30d). Default: all.")
+    @Option(
+            names = "--since",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "With --from-topic: only"
+                    + " the records of this last stretch of time (by their Kafka timestamps, e.g. 30d). Default: all.")
     Duration since;
 
-    @Option(names = "--max-ticks", description = "With --from-topic: at most this many records, the newest of each partition; the"
-            + " trainer holds what it reads in memory (about 1 KiB per tick while training). Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--max-ticks",
+            description =
+                    "With --from-topic: at most this many records, the newest of each partition; the"
+                            + " trainer holds what it reads in memory (about 1 KiB per tick while training). Default: ${DEFAULT-VALUE}.",
             defaultValue = "2000000")
     long maxTicks;
 
-    @Option(names = "--every", converter = DurationConverter.class, paramLabel = "DURATION", description = "Retrain on this schedule"
-            + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the newest published model."
-            + " Without it, train once and exit (for a Kubernetes CronJob).")
+    @Option(
+            names = "--every",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Retrain on this schedule"
+                    + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the newest published model."
+                    + " Without it, train once and exit (for a Kubernetes CronJob).")
     Duration every;
 
     @picocli.CommandLine.Mixin
@@ -166,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
         if (maxTicks < 1) {
             throw new UserException("--max-ticks must be >= 1");
         }
-        if ((since != null || spec.commandLine().getParseResult().hasMatchedOption("--max-ticks")) && fromTopic == null) {
+        if ((since != null || spec.commandLine().getParseResult().hasMatchedOption("--max-ticks"))
+                && fromTopic == null) {
             throw new UserException("--since and --max-ticks bound --from-topic; with --data, cut the file instead");
         }
         if (force && !publish) {
@@ -174,14 +239,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<Feature> chosen;
         try {
-            chosen = features.stream().map(String::trim).map(Feature::fromWireName).toList();
+            chosen = features.stream()
+                    .map(String::trim)
+                    .map(Feature::fromWireName)
+                    .toList();
         } catch (IllegalArgumentException e) {
             throw new UserException("--features: " + e.getMessage());
         }
         int[] hiddenSizes = new int[layers];
         Arrays.fill(hiddenSizes, hidden);
         try {
-            return new TrainingSettings(cell.type, hiddenSizes, chosen, epochs, seed, window, tbptt, batch, learningRate, validation, 8.0);
+            return new TrainingSettings(
+                    cell.type, hiddenSizes, chosen, epochs, seed, window, tbptt, batch, learningRate, validation, 8.0);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
@@ -209,15 +278,20 @@ final class TrainCommand implements Callable<Integer> {
             return replay.newest();
         }
         boolean versionGiven = spec.commandLine().getParseResult().hasMatchedOption("--model-version");
-        String why = models.topic() + " holds v" + held + " of line '" + name + "', refused here for its signature or version step"
+        String why = models.topic() + " holds v" + held + " of line '" + name
+                + "', refused here for its signature or version step"
                 + " (see the warnings above, or 'tickcast model list'); a job that admitted it before (e.g. before --trusted-keys)"
                 + " still holds it and refuses every version up to v" + held;
         if (replay.newest() == null && !versionGiven) {
-            throw new UserException(why + ". Give the version to publish with --model-version, above the version the job serves"
-                    + " (its log shows it), e.g. --model-version " + (held + 1) + "; see k8s/README.md, 'Turning signing on'.");
+            throw new UserException(
+                    why + ". Give the version to publish with --model-version, above the version the job serves"
+                            + " (its log shows it), e.g. --model-version " + (held + 1)
+                            + "; see k8s/README.md, 'Turning signing on'.");
         }
         if (!versionGiven || version <= held) {
-            err().printf("warning: %s. If the job serves it, publish with --model-version %d or higher.%n", why, held + 1);
+            err().printf(
+                            "warning: %s. If the job serves it, publish with --model-version %d or higher.%n",
+                            why, held + 1);
         }
         return replay.newest();
     }
@@ -230,12 +304,16 @@ final class TrainCommand implements Callable<Integer> {
             TicksTopic.Read read = TicksTopic.read(kafkaOptions.connection(), fromTopic, sinceInstant(), maxTicks);
             input = read.result();
             if (read.leftOut() > 0) {
-                err().printf("%s: about %,d older record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n", fromTopic,
-                        read.leftOut(), since == null ? "" : " of the last " + since, maxTicks);
+                err().printf(
+                                "%s: about %,d older record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n",
+                                fromTopic, read.leftOut(), since == null ? "" : " of the last " + since, maxTicks);
             }
             if (!input.badRows().isEmpty()) {
-                err().printf("%s: %d record(s) that are not usable ticks skipped (first: %s)%n", fromTopic, input.badRows().size(),
-                        input.badRows().get(0));
+                err().printf(
+                                "%s: %d record(s) that are not usable ticks skipped (first: %s)%n",
+                                fromTopic,
+                                input.badRows().size(),
+                                input.badRows().get(0));
             }
             if (input.ticks().isEmpty()) {
                 throw new UserException("topic " + fromTopic + " has no usable tick to train on");
@@ -247,8 +325,14 @@ final class TrainCommand implements Callable<Integer> {
         // Only what the job would serve counts: never warm-start from, number after or sign over an unadmitted record.
         ModelUpdate published = publish ? servingModel(models) : null;
         long modelVersion = published == null ? version : Math.max(version, published.getVersion() + 1);
-        out().printf("Training %s %s on %,d ticks from %s (seed %d)%s%n", cell.type, Arrays.toString(settings.hiddenSizes()),
-                input.ticks().size(), source, seed, published == null ? "" : "; published: v" + published.getVersion());
+        out().printf(
+                        "Training %s %s on %,d ticks from %s (seed %d)%s%n",
+                        cell.type,
+                        Arrays.toString(settings.hiddenSizes()),
+                        input.ticks().size(),
+                        source,
+                        seed,
+                        published == null ? "" : "; published: v" + published.getVersion());
         out().flush();
 
         TrainingResult result;
@@ -264,18 +348,33 @@ final class TrainCommand implements Callable<Integer> {
         ModelFile.write(model, out);
 
         out().println();
-        out().println("Validation (latest " + Math.round(validation * 100) + "% of each symbol), next-price forecasts:");
-        ErrorTable.print(out(), result.validation().perSymbol(), result.validation().overall());
+        out().println("Validation (latest " + Math.round(validation * 100)
+                + "% of each symbol), next-price forecasts:");
+        ErrorTable.print(
+                out(), result.validation().perSymbol(), result.validation().overall());
         ValidationMetrics v = result.update().getValidation();
-        out().printf("%nModel v%d %s%s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
-                modelVersion, cell.type, model.getSigner() == null ? "" : " (signed by key " + model.getSigner() + ")", out, v.getMae(), v.getNaiveMae(), v.getRmse(), v.getNaiveRmse(), v.getSkill());
+        out().printf(
+                        "%nModel v%d %s%s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
+                        modelVersion,
+                        cell.type,
+                        model.getSigner() == null ? "" : " (signed by key " + model.getSigner() + ")",
+                        out,
+                        v.getMae(),
+                        v.getNaiveMae(),
+                        v.getRmse(),
+                        v.getNaiveRmse(),
+                        v.getSkill());
         if (publish) {
             PublishGate.Decision decision = PublishGate.decide(result, published, input.ticks());
             out().println("Gate: " + decision.describe());
             if (decision.publish() || force) {
                 models.publish(model);
-                out().printf("Published v%d to %s at %s%s%n", modelVersion, modelsTopic, kafkaOptions.bootstrap,
-                        decision.publish() ? "" : " (--force overrode the gate)");
+                out().printf(
+                                "Published v%d to %s at %s%s%n",
+                                modelVersion,
+                                modelsTopic,
+                                kafkaOptions.bootstrap,
+                                decision.publish() ? "" : " (--force overrode the gate)");
             } else {
                 out().println("Not published; the serving model stays. (--force publishes anyway.)");
             }

@@ -6,6 +6,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String v = TickcastCli.class.getPackage().getImplementationVersion();
-        return new String[] {"tickcast " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        return new String[] {
+            "tickcast " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + System.getProperty("java.version") + ")"
+        };
     }
 }

@@ -7,8 +7,6 @@ import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The launcher's commands as a user runs them: exit codes, messages, files written. */
 class CliTest {
@@ -70,7 +67,14 @@ class CliTest {
     void jobHelpListsTheJobsOwnOptionsWithDefaults() {
         CliRun run = run("job", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--bootstrap", "127.0.0.1:9092", "--delivery", "exactly-once", "--topic.ticks", "tickcast.ticks");
+        assertThat(run.out())
+                .contains(
+                        "--bootstrap",
+                        "127.0.0.1:9092",
+                        "--delivery",
+                        "exactly-once",
+                        "--topic.ticks",
+                        "tickcast.ticks");
     }
 
     @Test
@@ -90,11 +94,22 @@ class CliTest {
     @Test
     void trainOnFileWithoutUsableRowsExitsNonZeroNamingEachBadLine() throws Exception {
         Path csv = dir.resolve("bad.csv");
-        Files.write(csv, List.of(TickCsv.HEADER, "X,yesterday,1,", "Y,2021-01-01T00:00:00Z,-3,", "Z,2021-01-01T00:00:00Z,1"));
-        CliRun run = run("train", "--data", csv.toString(), "--out", dir.resolve("m.avro").toString());
+        Files.write(
+                csv,
+                List.of(TickCsv.HEADER, "X,yesterday,1,", "Y,2021-01-01T00:00:00Z,-3,", "Z,2021-01-01T00:00:00Z,1"));
+        CliRun run = run(
+                "train",
+                "--data",
+                csv.toString(),
+                "--out",
+                dir.resolve("m.avro").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("line 2: timestamp 'yesterday'", "line 3: BAD_PRICE", "line 4: expected 4 columns",
-                "has no usable row (3 bad)");
+        assertThat(run.err())
+                .contains(
+                        "line 2: timestamp 'yesterday'",
+                        "line 3: BAD_PRICE",
+                        "line 4: expected 4 columns",
+                        "has no usable row (3 bad)");
         assertThat(dir.resolve("m.avro")).doesNotExist();
     }
 
@@ -109,32 +124,55 @@ class CliTest {
     void missingDataFileIsOneClearLine() {
         CliRun run = run("train", "--data", dir.resolve("nope.csv").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("tickcast train: no tick file at").doesNotContain("Exception");
+        assertThat(run.err().strip())
+                .startsWith("tickcast train: no tick file at")
+                .doesNotContain("Exception");
     }
 
     @Test
     void trainWritesAModelThatBacktestServesWithTheSameNumbersAsTheLibrary() throws Exception {
         Path csv = smallCsv();
         Path model = dir.resolve("model.avro");
-        CliRun train = run("train", "--data", csv.toString(), "--cell", "gru", "--hidden", "4", "--epochs", "1", "--window", "20",
-                "--out", model.toString(), "--model-version", "3");
+        CliRun train = run(
+                "train",
+                "--data",
+                csv.toString(),
+                "--cell",
+                "gru",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--window",
+                "20",
+                "--out",
+                model.toString(),
+                "--model-version",
+                "3");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("Validation", "AAA", "BBB", "skill", "Model v3 GRU written to");
         Model loaded = ModelFile.load(model);
         assertThat(loaded.version()).isEqualTo(3);
 
         Path forecasts = dir.resolve("forecasts.csv");
-        CliRun backtest = run("backtest", "--model", model.toString(), "--data", csv.toString(), "--out", forecasts.toString());
+        CliRun backtest =
+                run("backtest", "--model", model.toString(), "--data", csv.toString(), "--out", forecasts.toString());
         assertThat(backtest.exitCode()).as(backtest.err()).isZero();
         assertThat(backtest.out()).contains("800 forecasts", "DUPLICATE=1");
 
         List<String> rows = Files.readAllLines(forecasts);
         assertThat(rows.get(0)).isEqualTo("symbol,timestamp,price,forecast,model_version");
         List<String> expected = new ArrayList<>();
-        Backtest.run(ModelFile.load(model), TickCsv.read(csv).ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> expected.add(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + "," + f.getForecastPrice()
-                        + "," + f.getModelVersion()));
-        assertThat(rows.subList(1, rows.size())).containsExactlyElementsOf(expected).hasSize(800);
+        Backtest.run(
+                ModelFile.load(model),
+                TickCsv.read(csv).ticks(),
+                ForecastSettings.DEFAULTS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + ","
+                        + f.getForecastPrice() + "," + f.getModelVersion()));
+        assertThat(rows.subList(1, rows.size()))
+                .containsExactlyElementsOf(expected)
+                .hasSize(800);
         assertThat(rows.get(3)).endsWith(",3"); // AAA's second tick: the model's forecast
     }
 
@@ -142,7 +180,8 @@ class CliTest {
     void backtestRefusesATamperedModelNamingTheCheck() throws Exception {
         Path model = dir.resolve("not-a-model.avro");
         Files.writeString(model, "hello");
-        CliRun run = run("backtest", "--model", model.toString(), "--data", smallCsv().toString());
+        CliRun run = run(
+                "backtest", "--model", model.toString(), "--data", smallCsv().toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("model refused: UNREADABLE");
     }
@@ -150,10 +189,19 @@ class CliTest {
     @Test
     void demoRunsEndToEndOnASmallFileWithEveryValidTickForecast() throws Exception {
         // The README's first command, on a small file: trains, starts Kafka and Flink, replays, reads back, reports.
-        CliRun demo = run("demo", "--data", smallCsv().toString(), "--epochs", "1", "--out", dir.resolve("demo.avro").toString(),
-                "--report", dir.resolve("report/report.html").toString());
+        CliRun demo = run(
+                "demo",
+                "--data",
+                smallCsv().toString(),
+                "--epochs",
+                "1",
+                "--out",
+                dir.resolve("demo.avro").toString(),
+                "--report",
+                dir.resolve("report/report.html").toString());
         assertThat(demo.exitCode()).as(demo.err()).isZero();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Forecasts: ([0-9,]+) for ([0-9,]+) valid ticks").matcher(demo.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Forecasts: ([0-9,]+) for ([0-9,]+) valid ticks")
+                .matcher(demo.out());
         assertThat(m.find()).as(demo.out()).isTrue();
         assertThat(m.group(1)).isEqualTo(m.group(2)).isNotEqualTo("0");
         assertThat(dir.resolve("report/report.html")).isNotEmptyFile();
@@ -166,53 +214,128 @@ class CliTest {
         lines.add(5, "AAA,not-a-time,1.0,");
         lines.add(9, "BBB,2021-03-01T00:04:00Z,-2,");
         lines.add(12, "SENTINEL");
-        // A Latin-1 line: the CLI and the backfill both make it one bad row (BAD_ROW), not a failed file or a U+FFFD symbol.
-        Files.write(csv, String.join("\n", lines).replace("SENTINEL", "CAF\u00c9,2021-03-01T00:05:00Z,1.0,")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        // A Latin-1 line: the CLI and the backfill both make it one bad row (BAD_ROW), not a failed file or a U+FFFD
+        // symbol.
+        Files.write(
+                csv,
+                String.join("\n", lines)
+                        .replace("SENTINEL", "CAF\u00c9,2021-03-01T00:05:00Z,1.0,")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Path model = dir.resolve("model.avro");
-        assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", model.toString())
-                .exitCode()).isZero();
+        assertThat(run(
+                                "train",
+                                "--data",
+                                csv.toString(),
+                                "--hidden",
+                                "4",
+                                "--epochs",
+                                "1",
+                                "--window",
+                                "20",
+                                "--out",
+                                model.toString())
+                        .exitCode())
+                .isZero();
 
-        CliRun backfill = run("backfill", "--data", csv.toString(), "--model", model.toString(), "--out", dir.resolve("bf").toString());
+        CliRun backfill = run(
+                "backfill",
+                "--data",
+                csv.toString(),
+                "--model",
+                model.toString(),
+                "--out",
+                dir.resolve("bf").toString());
         assertThat(backfill.exitCode()).as(backfill.err()).isZero();
         assertThat(backfill.out()).contains("800 forecasts", "BAD_ROW=2", "BAD_PRICE=1", "DUPLICATE=1");
 
         List<String> actual = new ArrayList<>();
-        try (var reader = new org.apache.avro.file.DataFileReader<>(dir.resolve("bf/forecasts.avro").toFile(),
+        try (var reader = new org.apache.avro.file.DataFileReader<>(
+                dir.resolve("bf/forecasts.avro").toFile(),
                 new org.apache.avro.specific.SpecificDatumReader<>(dev.tickcast.schema.Forecast.class))) {
-            reader.forEach(f -> actual.add(f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v" + f.getModelVersion()));
+            reader.forEach(f -> actual.add(
+                    f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v" + f.getModelVersion()));
         }
         List<String> expected = new ArrayList<>();
-        Backtest.run(ModelFile.load(model), TickCsv.read(csv).ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE,
-                (t, f) -> expected.add(f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v" + f.getModelVersion()));
+        Backtest.run(
+                ModelFile.load(model),
+                TickCsv.read(csv).ticks(),
+                ForecastSettings.DEFAULTS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f.getSymbol() + " " + f.getEventTime() + " " + f.getForecastPrice() + " v"
+                        + f.getModelVersion()));
         assertThat(actual).hasSize(800).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(actual.stream().filter(a -> a.startsWith("AAA")).toList())
-                .containsExactlyElementsOf(expected.stream().filter(a -> a.startsWith("AAA")).toList());
+                .containsExactlyElementsOf(
+                        expected.stream().filter(a -> a.startsWith("AAA")).toList());
     }
 
     @Test
     void keygenThenSignedTrainingThenABackfillThatTrustsOnlyThatKey() throws Exception {
         CliRun keygen = run("keygen", "--out", dir.resolve("keys").toString());
         assertThat(keygen.exitCode()).as(keygen.err()).isZero();
-        assertThat(run("keygen", "--out", dir.resolve("keys").toString()).err()).contains("exists; keep it, choose --name, or pass --force");
+        assertThat(run("keygen", "--out", dir.resolve("keys").toString()).err())
+                .contains("exists; keep it, choose --name, or pass --force");
         Path csv = smallCsv();
         Path signed = dir.resolve("signed.avro");
-        CliRun train = run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", signed.toString(),
-                "--signing-key", dir.resolve("keys/tickcast-signing.key").toString());
+        CliRun train = run(
+                "train",
+                "--data",
+                csv.toString(),
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--window",
+                "20",
+                "--out",
+                signed.toString(),
+                "--signing-key",
+                dir.resolve("keys/tickcast-signing.key").toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("(signed by key ");
-        dev.tickcast.model.file.ModelSigning.verify(ModelFile.read(signed), dev.tickcast.model.file.ModelSigning.trusted(
-                List.of(dev.tickcast.model.file.ModelSigning.readPublicKey(dir.resolve("keys/tickcast-signing.pub")).getEncoded())));
+        dev.tickcast.model.file.ModelSigning.verify(
+                ModelFile.read(signed),
+                dev.tickcast.model.file.ModelSigning.trusted(List.of(
+                        dev.tickcast.model.file.ModelSigning.readPublicKey(dir.resolve("keys/tickcast-signing.pub"))
+                                .getEncoded())));
 
         Path unsigned = dir.resolve("unsigned.avro");
-        assertThat(run("train", "--data", csv.toString(), "--hidden", "4", "--epochs", "1", "--window", "20", "--out", unsigned.toString())
-                .exitCode()).isZero();
+        assertThat(run(
+                                "train",
+                                "--data",
+                                csv.toString(),
+                                "--hidden",
+                                "4",
+                                "--epochs",
+                                "1",
+                                "--window",
+                                "20",
+                                "--out",
+                                unsigned.toString())
+                        .exitCode())
+                .isZero();
         String trusted = dir.resolve("keys/tickcast-signing.pub").toString();
-        CliRun refused = run("backfill", "--data", csv.toString(), "--model", unsigned.toString(), "--trusted-keys", trusted, "--out",
+        CliRun refused = run(
+                "backfill",
+                "--data",
+                csv.toString(),
+                "--model",
+                unsigned.toString(),
+                "--trusted-keys",
+                trusted,
+                "--out",
                 dir.resolve("bf1").toString());
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("--model refused: SIGNATURE: model v1 is not signed");
-        CliRun served = run("backfill", "--data", csv.toString(), "--model", signed.toString(), "--trusted-keys", trusted, "--out",
+        CliRun served = run(
+                "backfill",
+                "--data",
+                csv.toString(),
+                "--model",
+                signed.toString(),
+                "--trusted-keys",
+                trusted,
+                "--out",
                 dir.resolve("bf2").toString());
         assertThat(served.exitCode()).as(served.err()).isZero();
         assertThat(served.out()).contains("800 forecasts");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.model.data.TickCsv;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The tools against a broker that requires SASL: every Kafka client of a command takes --kafka-config. */
 class SecureCliTest {
@@ -49,11 +46,34 @@ class SecureCliTest {
 
             CliRun replay = run(concat(new String[] {"replay", csv.toString(), "--topic", "s.ticks"}, secure));
             assertThat(replay.exitCode()).as(replay.err()).isZero();
-            CliRun tail = run(concat(new String[] {"tail", "s.ticks", "--type", "tick", "--from-beginning", "--max", "3", "--timeout", "20s"}, secure));
+            CliRun tail = run(concat(
+                    new String[] {
+                        "tail", "s.ticks", "--type", "tick", "--from-beginning", "--max", "3", "--timeout", "20s"
+                    },
+                    secure));
             assertThat(tail.exitCode()).as(tail.err()).isZero();
-            assertThat(tail.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"symbol\":\"SEC\""));
-            CliRun train = run(concat(new String[] {"train", "--from-topic", "s.ticks", "--hidden", "4", "--epochs", "1", "--window", "50",
-                    "--publish", "--force", "--models-topic", "s.models", "--out", dir.resolve("m.avro").toString()}, secure));
+            assertThat(tail.out().lines())
+                    .hasSize(3)
+                    .allSatisfy(l -> assertThat(l).contains("\"symbol\":\"SEC\""));
+            CliRun train = run(concat(
+                    new String[] {
+                        "train",
+                        "--from-topic",
+                        "s.ticks",
+                        "--hidden",
+                        "4",
+                        "--epochs",
+                        "1",
+                        "--window",
+                        "50",
+                        "--publish",
+                        "--force",
+                        "--models-topic",
+                        "s.models",
+                        "--out",
+                        dir.resolve("m.avro").toString()
+                    },
+                    secure));
             assertThat(train.exitCode()).as(train.err()).isZero();
             assertThat(train.out()).contains("on 600 ticks from kafka:s.ticks", "Published v1 to s.models");
             CliRun list = run(concat(new String[] {"model", "list", "--models-topic", "s.models"}, secure));

@@ -36,10 +36,19 @@ class TailCommandTest {
             String symbol = i % 2 == 0 ? "AAA" : "BBB";
             records.add(new ProducerRecord<>("t.forecasts", WireCodec.key(symbol), codec.encode(forecast(symbol, i))));
         }
-        records.add(new ProducerRecord<>("t.forecasts", WireCodec.key("AAA"), "not avro".getBytes(StandardCharsets.UTF_8)));
+        records.add(
+                new ProducerRecord<>("t.forecasts", WireCodec.key("AAA"), "not avro".getBytes(StandardCharsets.UTF_8)));
         byte[] big = new byte[100_000];
-        records.add(new ProducerRecord<>("t.deadletters", WireCodec.key("AAA"), WireCodec.of(DeadLetter.class).encode(DeadLetter.newBuilder()
-                .setReason("NOT_AVRO").setDetail("test").setValue(ByteBuffer.wrap(big)).setDetectedAt(T0).build())));
+        records.add(new ProducerRecord<>(
+                "t.deadletters",
+                WireCodec.key("AAA"),
+                WireCodec.of(DeadLetter.class)
+                        .encode(DeadLetter.newBuilder()
+                                .setReason("NOT_AVRO")
+                                .setDetail("test")
+                                .setValue(ByteBuffer.wrap(big))
+                                .setDetectedAt(T0)
+                                .build())));
         KafkaRecords.produce(kafka.bootstrapServers(), "t.forecasts", records);
     }
 
@@ -49,8 +58,16 @@ class TailCommandTest {
     }
 
     private static Forecast forecast(String symbol, int i) {
-        return Forecast.newBuilder().setSymbol(symbol).setEventTime(T0.plusSeconds(i)).setLastPrice(100 + i).setForecastPrice(100.5 + i)
-                .setForecastLogReturn(0.001).setIntervalLow(99 + i).setIntervalHigh(102 + i).setModelVersion(3).setCellType(CellType.LSTM)
+        return Forecast.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(T0.plusSeconds(i))
+                .setLastPrice(100 + i)
+                .setForecastPrice(100.5 + i)
+                .setForecastLogReturn(0.001)
+                .setIntervalLow(99 + i)
+                .setIntervalHigh(102 + i)
+                .setModelVersion(3)
+                .setCellType(CellType.LSTM)
                 .build();
     }
 
@@ -64,8 +81,18 @@ class TailCommandTest {
 
     @Test
     void printsEachRecordAsOneJsonLineWithTheSchemasFields() throws Exception {
-        CliRun run = CliRun.run("tail", "t.forecasts", "--bootstrap", kafka.bootstrapServers(), "--from-beginning", "--symbol", "BBB",
-                "--max", "3", "--timeout", "10s");
+        CliRun run = CliRun.run(
+                "tail",
+                "t.forecasts",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--from-beginning",
+                "--symbol",
+                "BBB",
+                "--max",
+                "3",
+                "--timeout",
+                "10s");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> lines = json(run);
@@ -82,30 +109,50 @@ class TailCommandTest {
 
     @Test
     void aRecordThatDoesNotDecodePrintsAnErrorLineAndTailGoesOn() throws Exception {
-        CliRun run = CliRun.run("tail", "t.forecasts", "--bootstrap", kafka.bootstrapServers(), "--from-beginning", "--symbol", "AAA",
-                "--timeout", "2s", "--metadata");
+        CliRun run = CliRun.run(
+                "tail",
+                "t.forecasts",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--from-beginning",
+                "--symbol",
+                "AAA",
+                "--timeout",
+                "2s",
+                "--metadata");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> lines = json(run);
         assertThat(lines).hasSize(4);
-        JsonNode error = lines.stream().filter(n -> n.get("value").has("error")).findFirst().orElseThrow().get("value");
+        JsonNode error = lines.stream()
+                .filter(n -> n.get("value").has("error"))
+                .findFirst()
+                .orElseThrow()
+                .get("value");
         assertThat(error.get("reason").asText()).isEqualTo("NOT_AVRO");
         assertThat(error.get("value").get("hex").asText()).isEqualTo("6e6f74206176726f");
-        assertThat(lines).filteredOn(n -> !n.get("value").has("error"))
-                .allSatisfy(n -> assertThat(n.get("value").get("symbol").asText()).isEqualTo("AAA")).hasSize(3);
+        assertThat(lines)
+                .filteredOn(n -> !n.get("value").has("error"))
+                .allSatisfy(
+                        n -> assertThat(n.get("value").get("symbol").asText()).isEqualTo("AAA"))
+                .hasSize(3);
         assertThat(lines.get(0).get("topic").asText()).isEqualTo("t.forecasts");
         assertThat(run.err()).contains("4 records printed as forecast, 1 of them undecodable");
     }
 
     @Test
     void bytesFieldsAreShortenedToLengthAndHexPrefix() throws Exception {
-        CliRun run = CliRun.run("tail", "t.deadletters", "--bootstrap", kafka.bootstrapServers(), "--from-beginning", "--max", "1");
+        CliRun run = CliRun.run(
+                "tail", "t.deadletters", "--bootstrap", kafka.bootstrapServers(), "--from-beginning", "--max", "1");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().length()).isLessThan(1_000);
         JsonNode value = json(run).get(0).get("value");
         assertThat(value.get("length").asInt()).isEqualTo(100_000);
-        assertThat(value.get("hex").asText()).startsWith("0000").endsWith("…").hasSize(2 * RecordJson.HEX_PREFIX_BYTES + 1);
+        assertThat(value.get("hex").asText())
+                .startsWith("0000")
+                .endsWith("…")
+                .hasSize(2 * RecordJson.HEX_PREFIX_BYTES + 1);
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.tickcast.schema.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The trainer as a service, against a real broker: versions, the publish gate, --force, training from the topic, pin/unpin. */
 class TrainPublishTest {
@@ -79,8 +77,23 @@ class TrainPublishTest {
     }
 
     private String[] train(Path data, String topic, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--hidden", "4", "--window", "50", "--batch", "8",
-                "--publish", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--out", dir.resolve("m.avro").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--hidden",
+                "4",
+                "--window",
+                "50",
+                "--batch",
+                "8",
+                "--publish",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--models-topic",
+                topic,
+                "--out",
+                dir.resolve("m.avro").toString()));
         args.addAll(List.of(extra));
         return args.toArray(new String[0]);
     }
@@ -92,16 +105,22 @@ class TrainPublishTest {
 
         CliRun refused = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05"));
         assertThat(refused.exitCode()).as(refused.err()).isZero();
-        assertThat(refused.out()).contains("Gate: new model MSE", "vs naive", "NOT PUBLISHED (worse than the naive last-price forecast)",
-                "Not published");
-        assertThat(models(topic).replay(ModelAdmission.unsigned("default")).verdicts()).isEmpty();
+        assertThat(refused.out())
+                .contains(
+                        "Gate: new model MSE",
+                        "vs naive",
+                        "NOT PUBLISHED (worse than the naive last-price forecast)",
+                        "Not published");
+        assertThat(models(topic).replay(ModelAdmission.unsigned("default")).verdicts())
+                .isEmpty();
 
         CliRun forced = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(forced.out()).contains("Published v1", "--force overrode the gate");
         CliRun again = run(train(randomWalk, topic, "--epochs", "1", "--learning-rate", "0.05", "--force"));
         assertThat(again.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
-        List<ModelsTopic.Verdict> published = models(topic).replay(ModelAdmission.unsigned("default")).verdicts();
+        List<ModelsTopic.Verdict> published =
+                models(topic).replay(ModelAdmission.unsigned("default")).verdicts();
         assertThat(published).extracting(ModelsTopic.Verdict::version).containsExactly(1L, 2L);
         CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
         assertThat(list.out()).contains("v1 ", "v2 ");
@@ -112,7 +131,9 @@ class TrainPublishTest {
         String topic = newTopic();
         Path ar1 = csv("ar1.csv", 4000, 0.6, 2L);
         CliRun first = run(train(ar1, topic, "--epochs", "4", "--learning-rate", "0.01"));
-        assertThat(first.out()).as(first.out()).contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
+        assertThat(first.out())
+                .as(first.out())
+                .contains("PUBLISH (beats naive; nothing published yet)", "Published v1");
 
         ModelUpdate v1 = newest(topic);
         assertThat(v1.getVersion()).isEqualTo(1L);
@@ -129,24 +150,79 @@ class TrainPublishTest {
             producer.send("SYN", "garbage".getBytes(StandardCharsets.UTF_8));
             producer.flush();
         }
-        CliRun run = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--hidden", "4", "--window", "50",
-                "--epochs", "1", "--out", dir.resolve("t.avro").toString());
+        CliRun run = run(
+                "train",
+                "--from-topic",
+                ticksTopic,
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--hidden",
+                "4",
+                "--window",
+                "50",
+                "--epochs",
+                "1",
+                "--out",
+                dir.resolve("t.avro").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("on 800 ticks from kafka:" + ticksTopic);
         assertThat(run.err()).contains("1 record(s) that are not usable ticks skipped", "NOT_AVRO");
 
         // The topic is kept forever: --max-ticks bounds what the trainer holds, the newest records first.
-        CliRun bounded = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--hidden", "4", "--window",
-                "50", "--epochs", "1", "--max-ticks", "301", "--out", dir.resolve("t2.avro").toString());
+        CliRun bounded = run(
+                "train",
+                "--from-topic",
+                ticksTopic,
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--hidden",
+                "4",
+                "--window",
+                "50",
+                "--epochs",
+                "1",
+                "--max-ticks",
+                "301",
+                "--out",
+                dir.resolve("t2.avro").toString());
         assertThat(bounded.exitCode()).as(bounded.err()).isZero();
-        assertThat(bounded.out()).contains("on 300 ticks from kafka:" + ticksTopic); // the newest 301 records: 300 ticks, the garbage
+        assertThat(bounded.out())
+                .contains("on 300 ticks from kafka:" + ticksTopic); // the newest 301 records: 300 ticks, the garbage
         assertThat(bounded.err()).contains("about 500 older record(s) left out by --max-ticks 301");
-        CliRun recent = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1h", "--out",
-                dir.resolve("t3.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
+        CliRun recent = run(
+                "train",
+                "--from-topic",
+                ticksTopic,
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--since",
+                "1h",
+                "--out",
+                dir.resolve("t3.avro").toString(),
+                "--hidden",
+                "4",
+                "--window",
+                "50",
+                "--epochs",
+                "1");
         assertThat(recent.out()).as(recent.err()).contains("on 800 ticks"); // all were written in the last hour
         assertThat(recent.err()).doesNotContain("left out");
-        CliRun ancient = run("train", "--from-topic", ticksTopic, "--bootstrap", kafka.bootstrapServers(), "--since", "1000000d", "--out",
-                dir.resolve("t4.avro").toString(), "--hidden", "4", "--window", "50", "--epochs", "1");
+        CliRun ancient = run(
+                "train",
+                "--from-topic",
+                ticksTopic,
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--since",
+                "1000000d",
+                "--out",
+                dir.resolve("t4.avro").toString(),
+                "--hidden",
+                "4",
+                "--window",
+                "50",
+                "--epochs",
+                "1");
         assertThat(ancient.out()).as(ancient.err()).contains("on 800 ticks"); // before 1970: everything Kafka has
         CliRun misused = run("train", "--data", dir.resolve("topic.csv").toString(), "--since", "1h");
         assertThat(misused.exitCode()).isEqualTo(2);
@@ -165,23 +241,48 @@ class TrainPublishTest {
 
         // A writer without the key publishes v2 (unsigned), and a model of another line under this line's key.
         ModelUpdate v1 = newest(topic);
-        models(topic).publish(ModelUpdate.newBuilder(v1).setVersion(2).setSigner(null).setSignature(null).build());
+        models(topic)
+                .publish(ModelUpdate.newBuilder(v1)
+                        .setVersion(2)
+                        .setSigner(null)
+                        .setSignature(null)
+                        .build());
         CliRun second = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.err()).contains("skipped the record at partition 0 offset 1 (SIGNATURE");
         // Warm-started from the signed v1 and numbered after it: the unsigned v2 was neither used nor signed over.
         assertThat(second.out()).contains("published: v1", "warm-started from published v1", "Published v2");
 
-        CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--trusted-keys",
+        CliRun list = run(
+                "model",
+                "list",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--models-topic",
+                topic,
+                "--trusted-keys",
                 keys.resolve("tickcast-signing.pub").toString());
-        assertThat(list.out()).containsPattern("0 +v1 .* admitted").containsPattern("1 +v2 .* refused: SIGNATURE")
+        assertThat(list.out())
+                .containsPattern("0 +v1 .* admitted")
+                .containsPattern("1 +v2 .* refused: SIGNATURE")
                 .containsPattern("2 +v2 .* admitted");
         CliRun unsignedList = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
-        assertThat(unsignedList.out()).containsPattern("2 +v2 .* refused: VERSION"); // without keys the unsigned v2 came first
+        assertThat(unsignedList.out())
+                .containsPattern("2 +v2 .* refused: VERSION"); // without keys the unsigned v2 came first
 
         // A job with --trusted-keys applies only signed controls: pin and unpin sign with --signing-key.
-        assertThat(run("model", "pin", "1", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--signing-key",
-                signingKey).exitCode()).isZero();
+        assertThat(run(
+                                "model",
+                                "pin",
+                                "1",
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--models-topic",
+                                topic,
+                                "--signing-key",
+                                signingKey)
+                        .exitCode())
+                .isZero();
         List<ModelControl> controls = new ArrayList<>();
         BoundedTopicReader.read(KafkaConnection.plain(kafka.bootstrapServers()), topic, r -> {
             if (new String(r.key(), StandardCharsets.UTF_8).endsWith("#control")) {
@@ -192,8 +293,11 @@ class TrainPublishTest {
                 }
             }
         });
-        dev.tickcast.model.file.ModelSigning.verify(controls.get(0), dev.tickcast.model.file.ModelSigning.trusted(List.of(
-                dev.tickcast.model.file.ModelSigning.readPublicKey(keys.resolve("tickcast-signing.pub")).getEncoded())));
+        dev.tickcast.model.file.ModelSigning.verify(
+                controls.get(0),
+                dev.tickcast.model.file.ModelSigning.trusted(
+                        List.of(dev.tickcast.model.file.ModelSigning.readPublicKey(keys.resolve("tickcast-signing.pub"))
+                                .getEncoded())));
     }
 
     @Test
@@ -206,24 +310,34 @@ class TrainPublishTest {
         assertThat(run("keygen", "--out", keys.toString()).exitCode()).isZero();
         String signingKey = keys.resolve("tickcast-signing.key").toString();
 
-        // A job that served the unsigned v2 holds it (in its savepoint): a signed v1 would be refused there, so no guess.
+        // A job that served the unsigned v2 holds it (in its savepoint): a signed v1 would be refused there, so no
+        // guess.
         CliRun guessed = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(guessed.exitCode()).isEqualTo(2);
-        assertThat(guessed.err()).contains("holds v2 of line 'default', refused here for its signature", "--model-version 3");
+        assertThat(guessed.err())
+                .contains("holds v2 of line 'default', refused here for its signature", "--model-version 3");
         assertThat(newest(topic).getVersion()).isEqualTo(2L);
 
         // A version given, but not above the one a job may hold: published (the operator decides), with a warning.
-        CliRun tooLow = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "2"));
+        CliRun tooLow = run(
+                train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "2"));
         assertThat(tooLow.out()).as(tooLow.err()).contains("Published v2 ").doesNotContain("warm-started");
         assertThat(tooLow.err()).contains("warning: ", "publish with --model-version 3 or higher");
-        CliRun given = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "3"));
+        CliRun given = run(
+                train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey, "--model-version", "3"));
         assertThat(given.out()).as(given.err()).contains("warm-started from published v2", "Published v3 ");
         assertThat(given.err()).doesNotContain("warning: ");
         assertThat(newest(topic).getSigner()).isNotNull();
 
-        // Signed from here on, but someone without the key slips in an unsigned v9 (a job with keys refuses it too): the
+        // Signed from here on, but someone without the key slips in an unsigned v9 (a job with keys refuses it too):
+        // the
         // trainer warns, and numbers after its own newest.
-        models(topic).publish(ModelUpdate.newBuilder(newest(topic)).setVersion(9).setSigner(null).setSignature(null).build());
+        models(topic)
+                .publish(ModelUpdate.newBuilder(newest(topic))
+                        .setVersion(9)
+                        .setSigner(null)
+                        .setSignature(null)
+                        .build());
         CliRun after = run(train(walk, topic, "--epochs", "1", "--force", "--signing-key", signingKey));
         assertThat(after.out()).as(after.err()).contains("published: v3", "Published v4");
         assertThat(after.err()).contains("holds v9 of line 'default'", "--model-version 10 or higher");
@@ -236,29 +350,68 @@ class TrainPublishTest {
         assertThat(run(train(walk, topic, "--epochs", "1", "--force")).out()).contains("Published v1");
         ModelUpdate v1 = newest(topic);
         WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
-        // The job serves line 'default' v5 whatever key it came under, and refuses a 'canary' model under the 'default' key.
-        KafkaRecords.produce(kafka.bootstrapServers(), topic, List.of(
-                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "misfiled".getBytes(StandardCharsets.UTF_8),
-                        codec.encode(ModelUpdate.newBuilder(v1).setVersion(5).build())),
-                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "default".getBytes(StandardCharsets.UTF_8),
-                        codec.encode(ModelUpdate.newBuilder(v1).setModelName("canary").setVersion(9).build())),
-                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "canary".getBytes(StandardCharsets.UTF_8),
-                        codec.encode(ModelUpdate.newBuilder(v1).setModelName("canary").setVersion(7).build()))));
+        // The job serves line 'default' v5 whatever key it came under, and refuses a 'canary' model under the 'default'
+        // key.
+        KafkaRecords.produce(
+                kafka.bootstrapServers(),
+                topic,
+                List.of(
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                topic,
+                                "misfiled".getBytes(StandardCharsets.UTF_8),
+                                codec.encode(
+                                        ModelUpdate.newBuilder(v1).setVersion(5).build())),
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                topic,
+                                "default".getBytes(StandardCharsets.UTF_8),
+                                codec.encode(ModelUpdate.newBuilder(v1)
+                                        .setModelName("canary")
+                                        .setVersion(9)
+                                        .build())),
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                topic,
+                                "canary".getBytes(StandardCharsets.UTF_8),
+                                codec.encode(ModelUpdate.newBuilder(v1)
+                                        .setModelName("canary")
+                                        .setVersion(7)
+                                        .build()))));
 
         CliRun next = run(train(walk, topic, "--epochs", "1", "--force"));
         assertThat(next.out()).as(next.err()).contains("published: v5", "Published v6");
         assertThat(next.err()).contains("offset 2 (LINE").doesNotContain("offset 3 ");
-        CliRun list = run("model", "list", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic, "--max-version-step", "2");
-        assertThat(list.out()).containsPattern("1 +v5 .* refused: VERSION").containsPattern("2 +v9 .* refused: LINE")
+        CliRun list = run(
+                "model",
+                "list",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--models-topic",
+                topic,
+                "--max-version-step",
+                "2");
+        assertThat(list.out())
+                .containsPattern("1 +v5 .* refused: VERSION")
+                .containsPattern("2 +v9 .* refused: LINE")
                 .doesNotContainPattern("(?m)^3 ");
     }
 
     @Test
     void pinAndUnpinWriteControlRecordsUnderTheControlKey() throws Exception {
         String topic = newTopic();
-        assertThat(run("model", "pin", "3", "--reason", "drift", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic)
-                .exitCode()).isZero();
-        assertThat(run("model", "unpin", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic).exitCode()).isZero();
+        assertThat(run(
+                                "model",
+                                "pin",
+                                "3",
+                                "--reason",
+                                "drift",
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--models-topic",
+                                topic)
+                        .exitCode())
+                .isZero();
+        assertThat(run("model", "unpin", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic)
+                        .exitCode())
+                .isZero();
 
         List<ModelControl> controls = new ArrayList<>();
         List<String> keys = new ArrayList<>();

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -106,8 +105,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Properties props = brokerProperties(root.resolve("data"), ports[0], ports[1]);
             // {port} and {controllerPort} in an override stand for the ports chosen here (e.g. in listeners).
-            brokerOverrides.forEach((k, v) -> props.setProperty(k,
-                    v.replace("{port}", String.valueOf(ports[0])).replace("{controllerPort}", String.valueOf(ports[1]))));
+            brokerOverrides.forEach((k, v) -> props.setProperty(
+                    k,
+                    v.replace("{port}", String.valueOf(ports[0]))
+                            .replace("{controllerPort}", String.valueOf(ports[1]))));
             format(root.resolve("server.properties"), props);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             // Returns once the broker is registered and unfenced, i.e. ready for clients.
@@ -121,9 +122,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             // A port was taken between our check and Kafka's bind; Kafka's message names it.
             Throwable bind = bindFailure(e);
             if (bind != null) {
-                throw new IllegalStateException("Cannot start embedded Kafka: " + bind.getMessage()
-                        + " Another process took the port while the broker started: retry, choose"
-                        + " another port, or pass 0 for a free one.", e);
+                throw new IllegalStateException(
+                        "Cannot start embedded Kafka: " + bind.getMessage()
+                                + " Another process took the port while the broker started: retry, choose"
+                                + " another port, or pass 0 for a free one.",
+                        e);
             }
             throw e;
         }
@@ -139,10 +142,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka startSaslPlain(Map<String, String> users) {
         String adminPassword = users.get("admin");
         if (adminPassword == null) {
-            throw new IllegalArgumentException("users must contain \"admin\" (the super user that creates topics and ACLs)");
+            throw new IllegalArgumentException(
+                    "users must contain \"admin\" (the super user that creates topics and ACLs)");
         }
         StringBuilder jaas = new StringBuilder(PLAIN_LOGIN + " username=\"admin\" password=\"" + adminPassword + "\"");
-        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        users.forEach((user, password) -> jaas.append(" user_")
+                .append(user)
+                .append("=\"")
+                .append(password)
+                .append('"'));
         Map<String, String> broker = new HashMap<>();
         broker.put("listeners", "SASL_PLAINTEXT://" + HOST + ":{port},CONTROLLER://" + HOST + ":{controllerPort}");
         broker.put("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":{port}");
@@ -150,7 +158,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         broker.put("inter.broker.listener.name", "SASL_PLAINTEXT");
         broker.put("sasl.enabled.mechanisms", "PLAIN");
         broker.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-        broker.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        broker.put(
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                jaas.append(';').toString());
         broker.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         // The controller listener stays PLAINTEXT inside this one process; its principal is ANONYMOUS.
         broker.put("super.users", "User:admin;User:ANONYMOUS");
@@ -162,8 +172,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The client properties of a SASL/PLAIN user of {@link #startSaslPlain}. */
     public static Map<String, String> saslPlainClient(String user, String password) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", PLAIN_LOGIN + " username=\"" + user + "\" password=\"" + password + "\";");
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "PLAIN",
+                "sasl.jaas.config",
+                PLAIN_LOGIN + " username=\"" + user + "\" password=\"" + password + "\";");
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */
@@ -239,8 +254,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
-        p.setProperty("listeners",
-                "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty(
+                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -275,10 +290,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + configFile, e);
         }
         String[] args = {
-            "format", "--standalone",
-            "--cluster-id", Uuid.randomUuid().toString(),
-            "--config", configFile.toString(),
-            "--feature", "transaction.version=1",
+            "format",
+            "--standalone",
+            "--cluster-id",
+            Uuid.randomUuid().toString(),
+            "--config",
+            configFile.toString(),
+            "--feature",
+            "transaction.version=1",
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
@@ -286,12 +305,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             // execute, never main: main calls Exit.exit and would end the caller's JVM.
             rc = StorageTool.execute(args, ps);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("formatting Kafka storage failed: " + e.getMessage()
-                    + "\n" + out.toString(StandardCharsets.UTF_8), e);
+            throw new IllegalStateException(
+                    "formatting Kafka storage failed: " + e.getMessage() + "\n" + out.toString(StandardCharsets.UTF_8),
+                    e);
         }
         if (rc != 0) {
-            throw new IllegalStateException("formatting Kafka storage failed with exit code " + rc
-                    + ":\n" + out.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException("formatting Kafka storage failed with exit code " + rc + ":\n"
+                    + out.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -348,7 +368,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         try (ServerSocket a = new ServerSocket(0, 1, loopback);
-             ServerSocket b = new ServerSocket(0, 1, loopback)) {
+                ServerSocket b = new ServerSocket(0, 1, loopback)) {
             return new int[] {requested != 0 ? requested : a.getLocalPort(), b.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on " + HOST, e);
@@ -356,10 +376,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static IllegalStateException portTaken(int port, Exception cause) {
-        return new IllegalStateException("Cannot start embedded Kafka: port " + port + " on " + HOST
-                + " is already in use (" + cause.getMessage() + "). Stop the process listening there"
-                + " (e.g. `ss -ltnp 'sport = :" + port + "'`), choose another port, or pass 0 for a"
-                + " free one.", cause);
+        return new IllegalStateException(
+                "Cannot start embedded Kafka: port " + port + " on " + HOST
+                        + " is already in use (" + cause.getMessage() + "). Stop the process listening there"
+                        + " (e.g. `ss -ltnp 'sport = :" + port + "'`), choose another port, or pass 0 for a"
+                        + " free one.",
+                cause);
     }
 
     /** The exception wrapping a BindException: Kafka's, which says which host:port failed. */

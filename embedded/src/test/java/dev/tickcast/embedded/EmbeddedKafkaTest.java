@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
@@ -49,9 +48,8 @@ class EmbeddedKafkaTest {
     @Test
     void idempotentProducerDeliversEveryRecordOnceInKeyOrder() throws Exception {
         kafka.createTopics(3, "ticks");
-        Map<String, Object> config = Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> config =
+                Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = producer(config)) {
             for (int i = 0; i < 1000; i++) {
                 // 10 keys, each value the key's own sequence number 0..99
@@ -63,10 +61,13 @@ class EmbeddedKafkaTest {
 
         assertThat(records).hasSize(1000);
         assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSizeGreaterThan(1);
-        Map<String, List<Integer>> perKey = records.stream().collect(Collectors.groupingBy(
-                ConsumerRecord::key, Collectors.mapping(r -> Integer.valueOf(r.value()), Collectors.toList())));
+        Map<String, List<Integer>> perKey = records.stream()
+                .collect(Collectors.groupingBy(
+                        ConsumerRecord::key, Collectors.mapping(r -> Integer.valueOf(r.value()), Collectors.toList())));
         List<Integer> zeroTo99 = IntStream.range(0, 100).boxed().collect(Collectors.toList());
-        assertThat(perKey).hasSize(10).allSatisfy((key, values) -> assertThat(values).isEqualTo(zeroTo99));
+        assertThat(perKey)
+                .hasSize(10)
+                .allSatisfy((key, values) -> assertThat(values).isEqualTo(zeroTo99));
     }
 
     @Test
@@ -88,10 +89,12 @@ class EmbeddedKafkaTest {
             producer.abortTransaction();
         }
 
-        assertThat(readAll("forecasts", "read_committed")).extracting(ConsumerRecord::value)
+        assertThat(readAll("forecasts", "read_committed"))
+                .extracting(ConsumerRecord::value)
                 .containsExactly("committed-0", "committed-1", "committed-2");
         // The aborted records were written: read_committed filtered them out.
-        assertThat(readAll("forecasts", "read_uncommitted")).extracting(ConsumerRecord::value)
+        assertThat(readAll("forecasts", "read_uncommitted"))
+                .extracting(ConsumerRecord::value)
                 .containsExactly("committed-0", "committed-1", "committed-2", "aborted-0", "aborted-1");
     }
 
@@ -155,8 +158,10 @@ class EmbeddedKafkaTest {
     /** Reads every partition from the start up to its end offset (the LSO under read_committed). */
     private static List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolation);
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

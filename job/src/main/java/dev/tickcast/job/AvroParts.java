@@ -30,8 +30,10 @@ public final class AvroParts {
     /** Committed part files of {@code prefix} in {@code dir}, grouped by writer (subtask), each in counter order. */
     static List<Path> parts(Path dir, String prefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix + "-") && PART.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparing((Path p) -> group(p, 1)).thenComparingLong(p -> Long.parseLong(group(p, 2))))
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix + "-")
+                            && PART.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing((Path p) -> group(p, 1))
+                            .thenComparingLong(p -> Long.parseLong(group(p, 2))))
                     .toList();
         }
     }
@@ -43,8 +45,8 @@ public final class AvroParts {
     }
 
     /** Reads every record of the parts in order, hands each to {@code each}, writes them to {@code merged}, deletes the parts. */
-    public static <T extends SpecificRecordBase> long merge(Path dir, String prefix, Class<T> type, Path merged, Consumer<T> each)
-            throws IOException {
+    public static <T extends SpecificRecordBase> long merge(
+            Path dir, String prefix, Class<T> type, Path merged, Consumer<T> each) throws IOException {
         long count = 0;
         T schemaCarrier;
         try {

@@ -21,7 +21,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class Backfill {
 
     /** What a backfill wrote. */
-    public record Result(Path forecasts, Path evaluations, Path deadLetters, long forecastCount, long evaluationCount,
+    public record Result(
+            Path forecasts,
+            Path evaluations,
+            Path deadLetters,
+            long forecastCount,
+            long evaluationCount,
             Map<String, Long> deadLettersByReason) {}
 
     /** Receives each output record as the merged files are written, in order (e.g. for a summary). */
@@ -36,18 +41,28 @@ public final class Backfill {
     private Backfill() {}
 
     /** Runs to the end of the feed and merges the part files into {@code out}/forecasts.avro, evaluations.avro, deadletters.avro. */
-    public static Result toFiles(JobConfig config, Path csv, Path out, List<byte[]> models, StreamExecutionEnvironment env,
-            Listener listener) throws Exception {
+    public static Result toFiles(
+            JobConfig config,
+            Path csv,
+            Path out,
+            List<byte[]> models,
+            StreamExecutionEnvironment env,
+            Listener listener)
+            throws Exception {
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException("no tick CSV at " + csv.toAbsolutePath());
         }
         Path parts = Files.createDirectories(out.resolve("parts"));
         TickcastJob.configure(env, config);
-        ForecastJob.builder(config).ticks(FileConnectors.ticks(csv)).withoutModelsTopic()
+        ForecastJob.builder(config)
+                .ticks(FileConnectors.ticks(csv))
+                .withoutModelsTopic()
                 .forecasts(FileConnectors.avro(parts, Forecast.class, "forecasts"))
                 .evaluations(FileConnectors.avro(parts, Evaluation.class, "evaluations"))
                 .deadLetters(FileConnectors.avro(parts, DeadLetter.class, "deadletters"))
-                .initialModels(models).build().attach(env);
+                .initialModels(models)
+                .build()
+                .attach(env);
         env.execute("tickcast-backfill " + csv.getFileName());
 
         Map<String, Long> reasons = new TreeMap<>();
@@ -56,18 +71,25 @@ public final class Backfill {
         Path deadLetters = out.resolve("deadletters.avro");
         long f = AvroParts.merge(parts, "forecasts", Forecast.class, forecasts, listener::forecast);
         long e = AvroParts.merge(parts, "evaluations", Evaluation.class, evaluations, listener::evaluation);
-        AvroParts.merge(parts, "deadletters", DeadLetter.class, deadLetters, (Consumer<DeadLetter>) d -> reasons.merge(d.getReason(), 1L, Long::sum));
+        AvroParts.merge(parts, "deadletters", DeadLetter.class, deadLetters, (Consumer<DeadLetter>)
+                d -> reasons.merge(d.getReason(), 1L, Long::sum));
         deleteIfEmpty(parts);
         return new Result(forecasts, evaluations, deadLetters, f, e, reasons);
     }
 
     /** Runs to the end of the feed writing to the Kafka topics of {@code config}, as the streaming job does. */
-    public static void toKafka(JobConfig config, Path csv, List<byte[]> models, StreamExecutionEnvironment env) throws Exception {
+    public static void toKafka(JobConfig config, Path csv, List<byte[]> models, StreamExecutionEnvironment env)
+            throws Exception {
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException("no tick CSV at " + csv.toAbsolutePath());
         }
         TickcastJob.configure(env, config);
-        ForecastJob.onKafka(config).ticks(FileConnectors.ticks(csv)).withoutModelsTopic().initialModels(models).build().attach(env);
+        ForecastJob.onKafka(config)
+                .ticks(FileConnectors.ticks(csv))
+                .withoutModelsTopic()
+                .initialModels(models)
+                .build()
+                .attach(env);
         env.execute("tickcast-backfill " + csv.getFileName());
     }
 

@@ -17,6 +17,7 @@ final class DeadLetterCounters {
     }
 
     void inc(DeadLetterReason reason) {
-        counters.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("deadLetters")).inc();
+        counters.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("deadLetters"))
+                .inc();
     }
 }

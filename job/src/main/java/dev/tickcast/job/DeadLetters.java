@@ -1,8 +1,8 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.file.Weights;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.internal.RawRecord;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -23,21 +23,58 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    public static DeadLetter of(DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
-        return of(reason, detail, raw.getTopic(), raw.getPartition(), raw.getOffset(), raw.getKey(), raw.getValue(), symbol, detectedAtMs);
+    public static DeadLetter of(
+            DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
+        return of(
+                reason,
+                detail,
+                raw.getTopic(),
+                raw.getPartition(),
+                raw.getOffset(),
+                raw.getKey(),
+                raw.getValue(),
+                symbol,
+                detectedAtMs);
     }
 
-    public static DeadLetter of(DeadLetterReason reason, String detail, String topic, Integer partition, Long offset, byte[] key, byte[] value,
-            String symbol, long detectedAtMs) {
-        return of(reason, detail, topic, partition, offset, key == null ? null : ByteBuffer.wrap(key),
-                value == null ? null : ByteBuffer.wrap(value), symbol, detectedAtMs);
+    public static DeadLetter of(
+            DeadLetterReason reason,
+            String detail,
+            String topic,
+            Integer partition,
+            Long offset,
+            byte[] key,
+            byte[] value,
+            String symbol,
+            long detectedAtMs) {
+        return of(
+                reason,
+                detail,
+                topic,
+                partition,
+                offset,
+                key == null ? null : ByteBuffer.wrap(key),
+                value == null ? null : ByteBuffer.wrap(value),
+                symbol,
+                detectedAtMs);
     }
 
-    private static DeadLetter of(DeadLetterReason reason, String detail, String topic, Integer partition, Long offset, ByteBuffer key,
-            ByteBuffer value, String symbol, long detectedAtMs) {
+    private static DeadLetter of(
+            DeadLetterReason reason,
+            String detail,
+            String topic,
+            Integer partition,
+            Long offset,
+            ByteBuffer key,
+            ByteBuffer value,
+            String symbol,
+            long detectedAtMs) {
         DeadLetter.Builder letter = DeadLetter.newBuilder()
                 .setReason(reason.name())
-                .setDetail(detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "… (cut)")
+                .setDetail(
+                        detail.length() <= MAX_DETAIL_CHARS
+                                ? detail
+                                : detail.substring(0, MAX_DETAIL_CHARS) + "… (cut)")
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)

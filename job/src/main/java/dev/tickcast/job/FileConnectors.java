@@ -16,17 +16,25 @@ public final class FileConnectors {
     private FileConnectors() {}
 
     public static FileSource<RawRecord> ticks(Path csv) {
-        return FileSource.forRecordStreamFormat(new TickCsvFormat("file:" + csv.getFileName()),
-                org.apache.flink.core.fs.Path.fromLocalFile(csv.toAbsolutePath().toFile())).build();
+        return FileSource.forRecordStreamFormat(
+                        new TickCsvFormat("file:" + csv.getFileName()),
+                        org.apache.flink.core.fs.Path.fromLocalFile(
+                                csv.toAbsolutePath().toFile()))
+                .build();
     }
 
     /** Part files {@code <name>-<subtask>-<n>.avro} under {@code dir}, committed at each checkpoint and at the end of the feed. */
     public static <T extends SpecificRecordBase> FileSink<T> avro(Path dir, Class<T> type, String name) {
-        return FileSink.forBulkFormat(org.apache.flink.core.fs.Path.fromLocalFile(dir.toAbsolutePath().toFile()),
+        return FileSink.forBulkFormat(
+                        org.apache.flink.core.fs.Path.fromLocalFile(
+                                dir.toAbsolutePath().toFile()),
                         AvroWriters.forSpecificRecord(type))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(name).withPartSuffix(".avro").build())
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix(name)
+                        .withPartSuffix(".avro")
+                        .build())
                 .build();
     }
 }

@@ -1,14 +1,14 @@
 package dev.tickcast.job;
 
-import dev.tickcast.model.forecast.TickOrder;
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.model.forecast.SymbolForecaster;
+import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.forecast.TickOutcome;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
@@ -17,12 +17,12 @@ import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.security.PublicKey;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -30,15 +30,15 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -83,11 +83,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient Map<String, PublicKey> trusted;
     /** The serving candidates and pin, from broadcast state; rebuilt after each broadcast record (null = rebuild). */
     private transient List<ModelUpdate> candidates;
+
     private transient Long pinned;
     private transient ModelUpdate cachedUpdate;
     private transient Model cachedModel;
     /** Processing time of the last {@link #sweepUntimedStates} (MIN_VALUE: none yet), and whether one found none left. */
     private transient long lastSweepMs;
+
     private transient boolean untimedStatesGone;
     /** {@link #untimedStatesGone} of every subtask, checkpointed, so that a restore walks the keyed state only while needed. */
     private transient ListState<Boolean> untimedSweepDone;
@@ -108,12 +110,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      * @param initialModels ModelUpdates in wire encoding served from the start (each from its effective time),
      *     until the models topic delivers newer ones; may be empty
      */
-    public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels) {
+    public ForecastFunction(
+            ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels) {
         this(settings, stateTtl, modelsTopic, initialModels, ModelAdmission.unsigned(ModelAdmission.DEFAULT_LINE));
     }
 
     /** @param admission which models and controls may change what serves: the line, trusted keys, version step */
-    public ForecastFunction(ForecastSettings settings, Duration stateTtl, String modelsTopic, List<byte[]> initialModels,
+    public ForecastFunction(
+            ForecastSettings settings,
+            Duration stateTtl,
+            String modelsTopic,
+            List<byte[]> initialModels,
             ModelAdmission admission) {
         this.settings = settings;
         this.stateTtl = stateTtl;
@@ -172,8 +179,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        untimedSweepDone = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("untimed-states-swept",
-                Types.BOOLEAN));
+        untimedSweepDone = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("untimed-states-swept", Types.BOOLEAN));
         boolean any = false;
         boolean all = true;
         for (Boolean done : untimedSweepDone.get()) {
@@ -225,9 +232,18 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         TickRejection rejection = TickOrder.check(state, timeMs, tick.getPrice(), tick.getVolume());
         if (rejection != null) {
             deadLetters.inc(rejection.reason());
-            ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(rejection.reason(), rejection.detail(), sourced.getTopic(),
-                    sourced.getPartition(), sourced.getOffset(), WireCodec.key(tick.getSymbol()), tickCodec.encode(tick),
-                    tick.getSymbol(), timeMs));
+            ctx.output(
+                    Streams.DEAD_LETTER_TAG,
+                    DeadLetters.of(
+                            rejection.reason(),
+                            rejection.detail(),
+                            sourced.getTopic(),
+                            sourced.getPartition(),
+                            sourced.getOffset(),
+                            WireCodec.key(tick.getSymbol()),
+                            tickCodec.encode(tick),
+                            tick.getSymbol(),
+                            timeMs));
             return;
         }
 
@@ -236,7 +252,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             pinned = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED);
         }
         Model model = runtime(ServingModels.serving(candidates, pinned, timeMs));
-        TickOutcome outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+        TickOutcome outcome =
+                forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
         long expiry = expiryTime(ctx.timerService().currentProcessingTime(), stateTtl);
         if (state.expiryTimerMs() != expiry) {
             ctx.timerService().registerProcessingTimeTimer(expiry);
@@ -278,7 +295,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      */
     private void sweepUntimedStates(Context ctx) throws Exception {
         long now = ctx.currentProcessingTime();
-        if (untimedStatesGone || (lastSweepMs != Long.MIN_VALUE && now - lastSweepMs < Math.max(1, stateTtl.toMillis() / 8))) {
+        if (untimedStatesGone
+                || (lastSweepMs != Long.MIN_VALUE && now - lastSweepMs < Math.max(1, stateTtl.toMillis() / 8))) {
             return;
         }
         long deadline = expiryTime(now, stateTtl);
@@ -330,9 +348,18 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             // Every parallel instance sees every model; one dead letter is enough.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 deadLetters.inc(DeadLetterReason.MODEL_REJECTED);
-                ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetterReason.MODEL_REJECTED, refusal + "; the serving model (version "
-                        + servingVersion + ") keeps serving", event.getTopic(), event.getPartition(), event.getOffset(), WireCodec.key(key), value, null,
-                        detectedAt));
+                ctx.output(
+                        Streams.DEAD_LETTER_TAG,
+                        DeadLetters.of(
+                                DeadLetterReason.MODEL_REJECTED,
+                                refusal + "; the serving model (version " + servingVersion + ") keeps serving",
+                                event.getTopic(),
+                                event.getPartition(),
+                                event.getOffset(),
+                                WireCodec.key(key),
+                                value,
+                                null,
+                                detectedAt));
             }
         }
         sweepUntimedStates(ctx);

@@ -59,8 +59,11 @@ public final class ForecastJob {
 
     /** The job on the Kafka topics of {@code config}: ticks and models in, forecasts, evaluations and dead letters out. */
     public static Builder onKafka(JobConfig config) {
-        return builder(config).ticks(KafkaConnectors.ticks(config)).models(KafkaConnectors.models(config))
-                .forecasts(KafkaConnectors.forecasts(config)).evaluations(KafkaConnectors.evaluations(config))
+        return builder(config)
+                .ticks(KafkaConnectors.ticks(config))
+                .models(KafkaConnectors.models(config))
+                .forecasts(KafkaConnectors.forecasts(config))
+                .evaluations(KafkaConnectors.evaluations(config))
                 .deadLetters(KafkaConnectors.deadLetters(config));
     }
 
@@ -144,47 +147,66 @@ public final class ForecastJob {
 
     /** Adds the job's operators to the environment; run it with {@code env.execute} or {@code executeAsync}. */
     public void attach(StreamExecutionEnvironment env) {
-        attach(env, new ForecastFunction(config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, admission));
+        attach(
+                env,
+                new ForecastFunction(
+                        config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, admission));
     }
 
     /**
      * The same topology around another keyed function: {@code ./tickcast bench} measures the floor Flink
      * sets by putting a pass-through in the forecast operator's place.
      */
-    public void attach(StreamExecutionEnvironment env, KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast> keyed) {
-        DataStream<RawRecord> rawTicks = env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks").uid("source-ticks");
-        SingleOutputStreamOperator<SourcedTick> decoded = rawTicks
-                .process(new TickDecoder(config.maxRecordBytes(), config.futureTolerance()), Streams.TICKS)
+    public void attach(
+            StreamExecutionEnvironment env,
+            KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast> keyed) {
+        DataStream<RawRecord> rawTicks =
+                env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "ticks").uid("source-ticks");
+        SingleOutputStreamOperator<SourcedTick> decoded = rawTicks.process(
+                        new TickDecoder(config.maxRecordBytes(), config.futureTolerance()), Streams.TICKS)
                 .uid("decode-ticks")
                 .name("decode and check ticks");
 
-        DataStream<SourcedTick> timed = decoded
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<SourcedTick>forBoundedOutOfOrderness(config.outOfOrderness())
-                        .withTimestampAssigner((t, previous) -> t.getTick().getEventTime().toEpochMilli()))
+        DataStream<SourcedTick> timed = decoded.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<SourcedTick>forBoundedOutOfOrderness(config.outOfOrderness())
+                                .withTimestampAssigner((t, previous) ->
+                                        t.getTick().getEventTime().toEpochMilli()))
                 .uid("watermarks")
                 .name("event time");
 
         // A bounded feed (backfill) has no models topic: its models come from --model, with effective times.
         DataStream<RawRecord> modelRecords = models != null
-                ? env.fromSource(models, WatermarkStrategy.noWatermarks(), "models").uid("source-models")
-                : rawTicks.filter(r -> false).returns(Streams.RAW).uid("no-models").name("no models topic");
+                ? env.fromSource(models, WatermarkStrategy.noWatermarks(), "models")
+                        .uid("source-models")
+                : rawTicks.filter(r -> false)
+                        .returns(Streams.RAW)
+                        .uid("no-models")
+                        .name("no models topic");
         SingleOutputStreamOperator<ModelEvent> decodedModels = modelRecords
                 .process(new ModelDecoder(), Streams.MODEL_EVENTS)
                 .uid("decode-models")
                 .name("decode models");
-        BroadcastStream<ModelEvent> broadcastModels = decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE);
+        BroadcastStream<ModelEvent> broadcastModels =
+                decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE);
 
-        SingleOutputStreamOperator<Forecast> forecast = timed
-                .keyBy(t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
+        SingleOutputStreamOperator<Forecast> forecast = timed.keyBy(
+                        t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
                 .connect(broadcastModels)
                 .process(keyed, Streams.FORECASTS)
                 .uid("forecast")
                 .name("forecast");
 
         forecast.sinkTo(forecasts).uid("sink-forecasts").name("forecasts");
-        forecast.getSideOutput(Streams.EVALUATION_TAG).sinkTo(evaluations).uid("sink-evaluations").name("evaluations");
+        forecast.getSideOutput(Streams.EVALUATION_TAG)
+                .sinkTo(evaluations)
+                .uid("sink-evaluations")
+                .name("evaluations");
         decoded.getSideOutput(Streams.DEAD_LETTER_TAG)
-                .union(decodedModels.getSideOutput(Streams.DEAD_LETTER_TAG), forecast.getSideOutput(Streams.DEAD_LETTER_TAG))
-                .sinkTo(deadLetters).uid("sink-deadletters").name("dead letters");
+                .union(
+                        decodedModels.getSideOutput(Streams.DEAD_LETTER_TAG),
+                        forecast.getSideOutput(Streams.DEAD_LETTER_TAG))
+                .sinkTo(deadLetters)
+                .uid("sink-deadletters")
+                .name("dead letters");
     }
 }

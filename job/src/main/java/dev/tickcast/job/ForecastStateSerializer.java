@@ -140,7 +140,8 @@ public final class ForecastStateSerializer extends TypeSerializer<ForecastState>
         @Override
         public void readSnapshot(int version, DataInputView in, ClassLoader classLoader) throws IOException {
             if (version != VERSION) {
-                throw new IOException("ForecastStateSerializer snapshot version " + version + " is newer than this build reads (" + VERSION + ")");
+                throw new IOException("ForecastStateSerializer snapshot version " + version
+                        + " is newer than this build reads (" + VERSION + ")");
             }
             settings = new ForecastSettings(in.readInt(), in.readInt(), in.readInt(), in.readDouble());
         }
@@ -151,10 +152,13 @@ public final class ForecastStateSerializer extends TypeSerializer<ForecastState>
         }
 
         @Override
-        public TypeSerializerSchemaCompatibility<ForecastState> resolveSchemaCompatibility(TypeSerializerSnapshot<ForecastState> old) {
-            // Every value says its format version and the reader reads all of them: any earlier snapshot of this serializer
+        public TypeSerializerSchemaCompatibility<ForecastState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<ForecastState> old) {
+            // Every value says its format version and the reader reads all of them: any earlier snapshot of this
+            // serializer
             // is compatible as is, whatever ring sizes it had.
-            return old instanceof Snapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+            return old instanceof Snapshot
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
                     : TypeSerializerSchemaCompatibility.incompatible();
         }
     }

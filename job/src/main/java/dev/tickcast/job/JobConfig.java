@@ -48,7 +48,9 @@ public record JobConfig(
 
     /** Where the ticks source starts when there is no checkpoint or savepoint. */
     public enum StartingOffsets {
-        EARLIEST, LATEST, COMMITTED
+        EARLIEST,
+        LATEST,
+        COMMITTED
     }
 
     /** The defaults of every option. */
@@ -86,7 +88,7 @@ public record JobConfig(
             if (!known.contains(key) && !(key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length())) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: "
                         + JobOptions.ALL.stream().map(o -> "--" + o.key()).collect(Collectors.joining(", "))
-                    + ", and --kafka.<client property> for Kafka client settings");
+                        + ", and --kafka.<client property> for Kafka client settings");
             }
         }
         return from(Configuration.fromMap(values));
@@ -94,8 +96,12 @@ public record JobConfig(
 
     /** A comma-separated list of file paths, trimmed; empty for none. */
     private static List<String> paths(String value) {
-        return value == null || value.isBlank() ? List.of()
-                : java.util.Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        return value == null || value.isBlank()
+                ? List.of()
+                : java.util.Arrays.stream(value.split(","))
+                        .map(String::trim)
+                        .filter(p -> !p.isEmpty())
+                        .toList();
     }
 
     /** Reads and checks every option from a Flink configuration. */
@@ -127,11 +133,14 @@ public record JobConfig(
                 get(c, JobOptions.MAX_RECORD_BYTES),
                 kafkaProperties(c));
         if (config.parallelism() == 0 || config.parallelism() < -1) {
-            throw new IllegalArgumentException("--parallelism must be >= 1 (or -1 for the cluster default), got " + config.parallelism());
+            throw new IllegalArgumentException(
+                    "--parallelism must be >= 1 (or -1 for the cluster default), got " + config.parallelism());
         }
-        if (config.maxParallelism() < 1 || config.maxParallelism() > 32768
+        if (config.maxParallelism() < 1
+                || config.maxParallelism() > 32768
                 || (config.parallelism() > 0 && config.parallelism() > config.maxParallelism())) {
-            throw new IllegalArgumentException("--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
+            throw new IllegalArgumentException(
+                    "--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
         }
         if (config.maxVersionStep() < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());
@@ -154,9 +163,14 @@ public record JobConfig(
     /** The options, their defaults and descriptions, for --help. */
     public static String help() {
         StringBuilder sb = new StringBuilder();
-        sb.append("tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
-        sb.append(String.format("  --%-24s %s%n", "kafka.<property>", "Any Kafka client property for every source and sink, e.g. "
-                + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 --kafka.sasl.jaas.config '...'"));
+        sb.append(
+                "tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
+        sb.append(
+                String.format(
+                        "  --%-24s %s%n",
+                        "kafka.<property>",
+                        "Any Kafka client property for every source and sink, e.g. "
+                                + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 --kafka.sasl.jaas.config '...'"));
         HtmlFormatter formatter = new HtmlFormatter();
         for (ConfigOption<?> o : JobOptions.ALL) {
             // Flink keeps descriptions as Description objects (toString() is the object's identity); render the text.
@@ -183,10 +197,16 @@ public record JobConfig(
                 props.put(k.substring(KAFKA_PREFIX.length()), v);
             }
         });
-        for (String managed : List.of("bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
+        for (String managed : List.of(
+                "bootstrap.servers",
+                "key.deserializer",
+                "value.deserializer",
+                "key.serializer",
+                "value.serializer",
                 "transactional.id")) {
             if (props.containsKey(managed)) {
-                throw new IllegalArgumentException("--kafka." + managed + " is set by the job itself; use --bootstrap for the servers");
+                throw new IllegalArgumentException(
+                        "--kafka." + managed + " is set by the job itself; use --bootstrap for the servers");
             }
         }
         return java.util.Collections.unmodifiableMap(props);
@@ -201,11 +221,16 @@ public record JobConfig(
         if (c.contains(JobOptions.TRANSACTIONAL_ID_PREFIX)) {
             return nonBlank(c, JobOptions.TRANSACTIONAL_ID_PREFIX);
         }
-        String outputs = String.join("\n", nonBlank(c, JobOptions.FORECASTS_TOPIC),
-                nonBlank(c, JobOptions.EVALUATIONS_TOPIC), nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC));
+        String outputs = String.join(
+                "\n",
+                nonBlank(c, JobOptions.FORECASTS_TOPIC),
+                nonBlank(c, JobOptions.EVALUATIONS_TOPIC),
+                nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC));
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(outputs.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return nonBlank(c, JobOptions.JOB_NAME) + "-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(outputs.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return nonBlank(c, JobOptions.JOB_NAME) + "-"
+                    + java.util.HexFormat.of().formatHex(digest, 0, 4);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -241,7 +266,9 @@ public record JobConfig(
             return Enum.valueOf(type, v.trim().toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + option.key() + " must be one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(x -> x.name().toLowerCase()).collect(Collectors.joining(", "))
+                    + java.util.Arrays.stream(type.getEnumConstants())
+                            .map(x -> x.name().toLowerCase())
+                            .collect(Collectors.joining(", "))
                     + ", got '" + v + "'");
         }
     }
@@ -250,7 +277,8 @@ public record JobConfig(
         return switch (v.trim().toLowerCase()) {
             case "exactly-once", "exactly_once" -> DeliveryGuarantee.EXACTLY_ONCE;
             case "at-least-once", "at_least_once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-            default -> throw new IllegalArgumentException("--delivery must be exactly-once or at-least-once, got '" + v + "'");
+            default ->
+                throw new IllegalArgumentException("--delivery must be exactly-once or at-least-once, got '" + v + "'");
         };
     }
 
@@ -261,6 +289,7 @@ public record JobConfig(
             throw new IllegalArgumentException("--ring-steps must be >= 1 and --residual-window >= "
                     + ForecastSettings.DEFAULTS.minResiduals() + ", got " + ring + " and " + residuals);
         }
-        return new ForecastSettings(ring, residuals, ForecastSettings.DEFAULTS.minResiduals(), ForecastSettings.DEFAULTS.intervalZ());
+        return new ForecastSettings(
+                ring, residuals, ForecastSettings.DEFAULTS.minResiduals(), ForecastSettings.DEFAULTS.intervalZ());
     }
 }

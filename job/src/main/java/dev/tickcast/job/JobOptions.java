@@ -13,99 +13,180 @@ public final class JobOptions {
 
     private JobOptions() {}
 
-    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap").stringType()
-            .defaultValue("127.0.0.1:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap")
+            .stringType()
+            .defaultValue("127.0.0.1:9092")
+            .withDescription("Kafka bootstrap servers.");
 
-    public static final ConfigOption<String> TICKS_TOPIC = ConfigOptions.key("topic.ticks").stringType()
-            .defaultValue("tickcast.ticks").withDescription("Topic of Tick values (key = symbol).");
+    public static final ConfigOption<String> TICKS_TOPIC = ConfigOptions.key("topic.ticks")
+            .stringType()
+            .defaultValue("tickcast.ticks")
+            .withDescription("Topic of Tick values (key = symbol).");
 
-    public static final ConfigOption<String> FORECASTS_TOPIC = ConfigOptions.key("topic.forecasts").stringType()
-            .defaultValue("tickcast.forecasts").withDescription("Topic the Forecasts go to (key = symbol).");
+    public static final ConfigOption<String> FORECASTS_TOPIC = ConfigOptions.key("topic.forecasts")
+            .stringType()
+            .defaultValue("tickcast.forecasts")
+            .withDescription("Topic the Forecasts go to (key = symbol).");
 
-    public static final ConfigOption<String> EVALUATIONS_TOPIC = ConfigOptions.key("topic.evaluations").stringType()
-            .defaultValue("tickcast.evaluations").withDescription("Topic the Evaluations go to (key = symbol).");
+    public static final ConfigOption<String> EVALUATIONS_TOPIC = ConfigOptions.key("topic.evaluations")
+            .stringType()
+            .defaultValue("tickcast.evaluations")
+            .withDescription("Topic the Evaluations go to (key = symbol).");
 
-    public static final ConfigOption<String> MODELS_TOPIC = ConfigOptions.key("topic.models").stringType()
-            .defaultValue("tickcast.models").withDescription("Compacted topic of ModelUpdates (key = model name), read from the earliest offset.");
+    public static final ConfigOption<String> MODELS_TOPIC = ConfigOptions.key("topic.models")
+            .stringType()
+            .defaultValue("tickcast.models")
+            .withDescription("Compacted topic of ModelUpdates (key = model name), read from the earliest offset.");
 
-    public static final ConfigOption<String> DEAD_LETTERS_TOPIC = ConfigOptions.key("topic.deadletters").stringType()
-            .defaultValue("tickcast.deadletters").withDescription("Topic of DeadLetters: every input the job could not use, with the reason.");
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC = ConfigOptions.key("topic.deadletters")
+            .stringType()
+            .defaultValue("tickcast.deadletters")
+            .withDescription("Topic of DeadLetters: every input the job could not use, with the reason.");
 
-    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group.id").stringType()
-            .defaultValue("tickcast-job").withDescription("Kafka consumer group of the job's sources (offsets live in checkpoints; the group only reports progress).");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group.id")
+            .stringType()
+            .defaultValue("tickcast-job")
+            .withDescription(
+                    "Kafka consumer group of the job's sources (offsets live in checkpoints; the group only reports progress).");
 
-    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets").stringType()
-            .defaultValue("committed").withDescription("Where the ticks source starts without a checkpoint: earliest, latest, or committed (the group's offsets, else earliest).");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
+            .stringType()
+            .defaultValue("committed")
+            .withDescription(
+                    "Where the ticks source starts without a checkpoint: earliest, latest, or committed (the group's offsets, else earliest).");
 
-    public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery").stringType()
-            .defaultValue("exactly-once").withDescription("exactly-once (transactional sinks: read the output topics with isolation.level=read_committed) or at-least-once.");
+    public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery")
+            .stringType()
+            .defaultValue("exactly-once")
+            .withDescription(
+                    "exactly-once (transactional sinks: read the output topics with isolation.level=read_committed) or at-least-once.");
 
-    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job-name").stringType()
-            .defaultValue("tickcast").withDescription("The Flink job's name; also the start of the default --transactional-id-prefix.");
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job-name")
+            .stringType()
+            .defaultValue("tickcast")
+            .withDescription("The Flink job's name; also the start of the default --transactional-id-prefix.");
 
-    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix").stringType()
-            .noDefaultValue().withDescription("Prefix of the sinks' Kafka transactional ids, which must be unique per job on a Kafka"
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Prefix of the sinks' Kafka transactional ids, which must be unique per job on a Kafka"
                     + " cluster (two jobs with one prefix fence each other's transactions). Default: the --job-name, '-', and 8 hex"
                     + " digits of a SHA-256 of the three output topics (not of --bootstrap, which may be written differently after a restore), so jobs that write different topics"
                     + " never share it. Keep it across a savepoint upgrade: set it to what the job used before (the log names it at"
                     + " start) if you change the name or the topics.");
 
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval").durationType()
-            .defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription(
+                    "Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
 
-    public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("buffer-timeout").durationType()
-            .defaultValue(Duration.ofMillis(1)).withDescription("Longest a network buffer waits to fill before it is sent on: bounds the latency"
-                    + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers fill sooner. 1 ms halved the"
-                    + " median tick-to-forecast latency at half the peak rate against 5 ms, with no loss of peak throughput.");
+    public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("buffer-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMillis(1))
+            .withDescription(
+                    "Longest a network buffer waits to fill before it is sent on: bounds the latency"
+                            + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers fill sooner. 1 ms halved the"
+                            + " median tick-to-forecast latency at half the peak rate against 5 ms, with no loss of peak throughput.");
 
-    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism").intType()
-            .defaultValue(-1).withDescription("Job parallelism; -1 keeps the cluster's default.");
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType()
+            .defaultValue(-1)
+            .withDescription("Job parallelism; -1 keeps the cluster's default.");
 
-    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism").intType()
-            .defaultValue(128).withDescription("Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change it across savepoints.");
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism")
+            .intType()
+            .defaultValue(128)
+            .withDescription(
+                    "Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change it across savepoints.");
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("out-of-orderness").durationType()
-            .defaultValue(Duration.ofSeconds(5)).withDescription("Bounded out-of-orderness of event time for watermarks.");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("Bounded out-of-orderness of event time for watermarks.");
 
-    public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl").durationType()
-            .defaultValue(Duration.ofDays(7)).withDescription("A symbol's state expires after this long without a tick (processing time;"
+    public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl")
+            .durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("A symbol's state expires after this long without a tick (processing time;"
                     + " removed by a timer between this and 1.125 times this after the last tick).");
 
-    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("future-tolerance").durationType()
-            .defaultValue(Duration.ofMinutes(1)).withDescription("Ticks whose event time is further than this ahead of the wall clock are"
+    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("future-tolerance")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("Ticks whose event time is further than this ahead of the wall clock are"
                     + " dead-lettered (BAD_TIME). It bounds the harm of one wrongly dated tick: the symbol's later ticks are older than it,"
                     + " so they are dead-lettered (OUT_OF_ORDER) until the clock passes it, at most this long. Raise it only for feeds"
                     + " stamped ahead on purpose (e.g. bars stamped at their close).");
 
-    public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model").stringType()
-            .noDefaultValue().withDescription("Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
+    public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model")
+            .stringType()
+            .noDefaultValue()
+            .withDescription(
+                    "Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
 
-    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys").stringType()
-            .noDefaultValue().withDescription("Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
+    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys")
+            .stringType()
+            .noDefaultValue()
+            .withDescription(
+                    "Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
 
-    public static final ConfigOption<String> MODEL_LINE = ConfigOptions.key("model-line").stringType()
-            .defaultValue(ModelAdmission.DEFAULT_LINE).withDescription("The model line this job serves (a ModelUpdate's model_name,"
+    public static final ConfigOption<String> MODEL_LINE = ConfigOptions.key("model-line")
+            .stringType()
+            .defaultValue(ModelAdmission.DEFAULT_LINE)
+            .withDescription("The model line this job serves (a ModelUpdate's model_name,"
                     + " 'train --name'): models and controls of other lines on the models topic are dead-lettered (MODEL_REJECTED, LINE),"
                     + " and --model files must be of it.");
 
-    public static final ConfigOption<Long> MAX_VERSION_STEP = ConfigOptions.key("max-version-step").longType()
-            .defaultValue(ModelAdmission.DEFAULT_MAX_VERSION_STEP).withDescription("A model whose version is more than this past the"
-                    + " newest version the job holds is refused (MODEL_REJECTED, VERSION), as is any version past 2^53: one model with"
-                    + " version 2^63-1 would otherwise block every later one. The first model a job receives may have any version.");
+    public static final ConfigOption<Long> MAX_VERSION_STEP = ConfigOptions.key("max-version-step")
+            .longType()
+            .defaultValue(ModelAdmission.DEFAULT_MAX_VERSION_STEP)
+            .withDescription(
+                    "A model whose version is more than this past the"
+                            + " newest version the job holds is refused (MODEL_REJECTED, VERSION), as is any version past 2^53: one model with"
+                            + " version 2^63-1 would otherwise block every later one. The first model a job receives may have any version.");
 
-    public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps").intType()
-            .defaultValue(24).withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
+    public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps")
+            .intType()
+            .defaultValue(24)
+            .withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
 
-    public static final ConfigOption<Integer> RESIDUAL_WINDOW = ConfigOptions.key("residual-window").intType()
-            .defaultValue(32).withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
+    public static final ConfigOption<Integer> RESIDUAL_WINDOW = ConfigOptions.key("residual-window")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
 
-    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes").intType()
-            .defaultValue(1 << 20).withDescription("Tick records whose key and value together are larger than this are dead-lettered"
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes")
+            .intType()
+            .defaultValue(1 << 20)
+            .withDescription("Tick records whose key and value together are larger than this are dead-lettered"
                     + " (OVERSIZED) without being decoded.");
 
     /** All options, in the order --help lists them. */
-    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP, TICKS_TOPIC, FORECASTS_TOPIC, EVALUATIONS_TOPIC, MODELS_TOPIC,
-            DEAD_LETTERS_TOPIC, GROUP_ID, STARTING_OFFSETS, DELIVERY, JOB_NAME, TRANSACTIONAL_ID_PREFIX, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM,
-            MAX_PARALLELISM, OUT_OF_ORDERNESS, STATE_TTL, FUTURE_TOLERANCE, INITIAL_MODEL, TRUSTED_KEYS, MODEL_LINE, MAX_VERSION_STEP, RING_STEPS, RESIDUAL_WINDOW,
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP,
+            TICKS_TOPIC,
+            FORECASTS_TOPIC,
+            EVALUATIONS_TOPIC,
+            MODELS_TOPIC,
+            DEAD_LETTERS_TOPIC,
+            GROUP_ID,
+            STARTING_OFFSETS,
+            DELIVERY,
+            JOB_NAME,
+            TRANSACTIONAL_ID_PREFIX,
+            CHECKPOINT_INTERVAL,
+            BUFFER_TIMEOUT,
+            PARALLELISM,
+            MAX_PARALLELISM,
+            OUT_OF_ORDERNESS,
+            STATE_TTL,
+            FUTURE_TOLERANCE,
+            INITIAL_MODEL,
+            TRUSTED_KEYS,
+            MODEL_LINE,
+            MAX_VERSION_STEP,
+            RING_STEPS,
+            RESIDUAL_WINDOW,
             MAX_RECORD_BYTES);
 }

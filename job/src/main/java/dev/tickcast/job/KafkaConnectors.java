@@ -34,11 +34,12 @@ final class KafkaConnectors {
         return source(config, config.modelsTopic(), config.groupId() + "-models", OffsetsInitializer.earliest());
     }
 
-    private static KafkaSource<RawRecord> source(JobConfig config, String topic, String groupId, OffsetsInitializer start) {
+    private static KafkaSource<RawRecord> source(
+            JobConfig config, String topic, String groupId, OffsetsInitializer start) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder();
-        config.kafkaProperties().forEach(builder::setProperty); // security and other client settings first; ours win below
-        return builder
-                .setBootstrapServers(config.bootstrap())
+        config.kafkaProperties()
+                .forEach(builder::setProperty); // security and other client settings first; ours win below
+        return builder.setBootstrapServers(config.bootstrap())
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(start)
@@ -50,19 +51,32 @@ final class KafkaConnectors {
     }
 
     public static KafkaSink<Forecast> forecasts(JobConfig config) {
-        return sink(config, new AvroValueSerializer<>(config.forecastsTopic(), Forecast.class, f -> WireCodec.key(f.getSymbol())), "forecasts");
+        return sink(
+                config,
+                new AvroValueSerializer<>(config.forecastsTopic(), Forecast.class, f -> WireCodec.key(f.getSymbol())),
+                "forecasts");
     }
 
     public static KafkaSink<Evaluation> evaluations(JobConfig config) {
-        return sink(config, new AvroValueSerializer<>(config.evaluationsTopic(), Evaluation.class, e -> WireCodec.key(e.getSymbol())), "evaluations");
+        return sink(
+                config,
+                new AvroValueSerializer<>(
+                        config.evaluationsTopic(), Evaluation.class, e -> WireCodec.key(e.getSymbol())),
+                "evaluations");
     }
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, new AvroValueSerializer<>(config.deadLettersTopic(), DeadLetter.class, d -> TickDecoder.bytes(d.getKey())), "deadletters");
+        return sink(
+                config,
+                new AvroValueSerializer<>(
+                        config.deadLettersTopic(), DeadLetter.class, d -> TickDecoder.bytes(d.getKey())),
+                "deadletters");
     }
 
-    private static <T> KafkaSink<T> sink(JobConfig config,
-            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
+    private static <T> KafkaSink<T> sink(
+            JobConfig config,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
+            String name) {
         Properties producer = new Properties();
         producer.putAll(config.kafkaProperties());
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);

@@ -59,7 +59,8 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
      * re-timed copy): nothing changes, and it is not refused either.
      */
     public static boolean isResent(ModelUpdate update, ModelUpdate newestHeld) {
-        return newestHeld.getVersion() == update.getVersion() && newestHeld.getWeightsSha256().equals(update.getWeightsSha256())
+        return newestHeld.getVersion() == update.getVersion()
+                && newestHeld.getWeightsSha256().equals(update.getWeightsSha256())
                 && newestHeld.getModelName().equals(update.getModelName());
     }
 
@@ -71,17 +72,23 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
      */
     public void admit(ModelUpdate update, long newest, Map<String, PublicKey> trusted) throws ModelRejectedException {
         if (!line.equals(update.getModelName())) {
-            throw new ModelRejectedException(Check.LINE, "model line '" + update.getModelName() + "' is not served by this job (it serves '"
-                    + line + "', --model-line)");
+            throw new ModelRejectedException(
+                    Check.LINE,
+                    "model line '" + update.getModelName() + "' is not served by this job (it serves '" + line
+                            + "', --model-line)");
         }
         long version = update.getVersion();
         if (version <= newest) {
-            throw new ModelRejectedException(Check.VERSION, "version " + version + " is not newer than the newest accepted version " + newest);
+            throw new ModelRejectedException(
+                    Check.VERSION, "version " + version + " is not newer than the newest accepted version " + newest);
         }
         if (version > MAX_VERSION || (newest > 0 && version - newest > maxVersionStep)) {
-            throw new ModelRejectedException(Check.VERSION, "version " + version + " jumps more than " + maxVersionStep
-                    + " past the newest accepted version " + newest + " (--max-version-step), or past 2^53; a version that high would"
-                    + " leave no room for the models after it");
+            throw new ModelRejectedException(
+                    Check.VERSION,
+                    "version " + version + " jumps more than " + maxVersionStep
+                            + " past the newest accepted version " + newest
+                            + " (--max-version-step), or past 2^53; a version that high would"
+                            + " leave no room for the models after it");
         }
         Model.verify(update);
         if (signaturesRequired()) {

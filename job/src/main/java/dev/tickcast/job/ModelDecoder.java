@@ -38,19 +38,29 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ModelEvent> out) {
         if (raw.getValue() == null) {
-            // Compaction will drop the model record under this key, so a job started later without state will not see it:
-            // the running job keeps serving what it holds (its broadcast state is checkpointed). Kafka ACLs guard the topic.
-            reject(ctx, raw, "tombstone (null value) on the models topic: ignored, the job keeps the models it holds; after compaction"
-                    + " a job started without a savepoint will not find this line's model on the topic (publish it again)");
+            // Compaction will drop the model record under this key, so a job started later without state will not see
+            // it:
+            // the running job keeps serving what it holds (its broadcast state is checkpointed). Kafka ACLs guard the
+            // topic.
+            reject(
+                    ctx,
+                    raw,
+                    "tombstone (null value) on the models topic: ignored, the job keeps the models it holds; after compaction"
+                            + " a job started without a savepoint will not find this line's model on the topic (publish it again)");
             return;
         }
         if (TickDecoder.remaining(raw.getKey()) > MAX_KEY_BYTES) {
-            reject(ctx, raw, "a key of " + TickDecoder.remaining(raw.getKey()) + " bytes is not a model line name (at most " + MAX_KEY_BYTES
-                    + " bytes)");
+            reject(
+                    ctx,
+                    raw,
+                    "a key of " + TickDecoder.remaining(raw.getKey()) + " bytes is not a model line name (at most "
+                            + MAX_KEY_BYTES + " bytes)");
             return;
         }
         byte[] bytes = TickDecoder.bytes(raw.getValue());
-        ModelEvent.Builder event = ModelEvent.newBuilder().setTopic(raw.getTopic()).setPartition(raw.getPartition())
+        ModelEvent.Builder event = ModelEvent.newBuilder()
+                .setTopic(raw.getTopic())
+                .setPartition(raw.getPartition())
                 .setOffset(raw.getOffset());
         try {
             out.collect(event.setUpdate(updates.decode(bytes)).build());
@@ -62,13 +72,19 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
             try {
                 out.collect(event.setControl(controls.decode(bytes)).build());
             } catch (WireException notAControl) {
-                reject(ctx, raw, notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: " + notAControl.getMessage());
+                reject(
+                        ctx,
+                        raw,
+                        notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: "
+                                + notAControl.getMessage());
             }
         }
     }
 
     private void reject(Context ctx, RawRecord raw, String detail) {
         deadLetters.inc(DeadLetterReason.MODEL_REJECTED);
-        ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(DeadLetterReason.MODEL_REJECTED, detail, raw, null, System.currentTimeMillis()));
+        ctx.output(
+                Streams.DEAD_LETTER_TAG,
+                DeadLetters.of(DeadLetterReason.MODEL_REJECTED, detail, raw, null, System.currentTimeMillis()));
     }
 }

@@ -41,7 +41,8 @@ final class ServingModels {
     private ServingModels() {}
 
     /** Initial models and accepted ones, highest version first. */
-    static List<ModelUpdate> candidates(ReadOnlyBroadcastState<String, ModelUpdate> models, List<ModelUpdate> initial) throws Exception {
+    static List<ModelUpdate> candidates(ReadOnlyBroadcastState<String, ModelUpdate> models, List<ModelUpdate> initial)
+            throws Exception {
         List<ModelUpdate> all = new ArrayList<>(initial);
         for (Map.Entry<String, ModelUpdate> e : models.immutableEntries()) {
             all.add(e.getValue());
@@ -73,8 +74,14 @@ final class ServingModels {
      *
      * @return null if accepted or the newest model delivered again, else why it was refused
      */
-    static String accept(ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control,
-            List<ModelUpdate> initial, ModelAdmission admission, Map<String, PublicKey> trusted) throws Exception {
+    static String accept(
+            ModelUpdate update,
+            BroadcastState<String, ModelUpdate> models,
+            BroadcastState<String, Long> control,
+            List<ModelUpdate> initial,
+            ModelAdmission admission,
+            Map<String, PublicKey> trusted)
+            throws Exception {
         List<ModelUpdate> candidates = candidates(models, initial);
         long newest = newest(candidates);
         if (!candidates.isEmpty() && ModelAdmission.isResent(update, candidates.get(0))) {
@@ -96,11 +103,17 @@ final class ServingModels {
      *
      * @return null if applied, else why it was refused
      */
-    static String apply(ModelControl command, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control,
-            List<ModelUpdate> initial, ModelAdmission admission, Map<String, PublicKey> trusted) throws Exception {
+    static String apply(
+            ModelControl command,
+            BroadcastState<String, ModelUpdate> models,
+            BroadcastState<String, Long> control,
+            List<ModelUpdate> initial,
+            ModelAdmission admission,
+            Map<String, PublicKey> trusted)
+            throws Exception {
         if (!admission.line().equals(command.getModelName())) {
-            return Check.LINE + ": control of model line '" + command.getModelName() + "' is not for this job (it serves '" + admission.line()
-                    + "', --model-line)";
+            return Check.LINE + ": control of model line '" + command.getModelName()
+                    + "' is not for this job (it serves '" + admission.line() + "', --model-line)";
         }
         if (admission.signaturesRequired()) {
             try {
@@ -112,8 +125,9 @@ final class ServingModels {
         long issuedAt = command.getIssuedAt().toEpochMilli();
         Long last = control.get(LAST_CONTROL);
         if (last != null && issuedAt <= last) {
-            return Check.REPLAY + ": " + command.getAction() + " issued at " + command.getIssuedAt() + " is not after the last control"
-                    + " applied (issued at " + Instant.ofEpochMilli(last) + "); an old control is not applied again";
+            return Check.REPLAY + ": " + command.getAction() + " issued at " + command.getIssuedAt()
+                    + " is not after the last control" + " applied (issued at " + Instant.ofEpochMilli(last)
+                    + "); an old control is not applied again";
         }
         if (command.getAction() == ModelAction.UNPIN) {
             control.remove(PINNED);
@@ -122,7 +136,12 @@ final class ServingModels {
             List<ModelUpdate> candidates = candidates(models, initial);
             if (candidates.stream().noneMatch(m -> m.getVersion() == version)) {
                 return "PIN: version " + version + " is not held by the job (it holds "
-                        + (candidates.isEmpty() ? "none" : candidates.stream().map(ModelUpdate::getVersion).sorted().toList())
+                        + (candidates.isEmpty()
+                                ? "none"
+                                : candidates.stream()
+                                        .map(ModelUpdate::getVersion)
+                                        .sorted()
+                                        .toList())
                         + "); publish that model again to pin it";
             }
             control.put(PINNED, version);

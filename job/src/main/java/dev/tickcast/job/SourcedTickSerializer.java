@@ -1,7 +1,7 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.Tick;
 import dev.tickcast.model.data.Varints;
+import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +31,7 @@ public final class SourcedTickSerializer extends TypeSerializer<SourcedTick> {
 
     /** Per instance (a task thread's own duplicate), so they need no locking. */
     private transient StringInterner strings;
+
     private transient byte[] scratch;
 
     @Override

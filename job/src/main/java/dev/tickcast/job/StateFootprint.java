@@ -23,7 +23,9 @@ public final class StateFootprint {
     /** The same state as an Avro {@link SymbolState} through Flink's Avro serializer (the format before 0.2). */
     public static int avroBytes(ForecastState state) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(2048);
-        new AvroTypeInfo<>(SymbolState.class).createSerializer(new SerializerConfigImpl()).serialize(state.toRecord(), out);
+        new AvroTypeInfo<>(SymbolState.class)
+                .createSerializer(new SerializerConfigImpl())
+                .serialize(state.toRecord(), out);
         return out.length();
     }
 }

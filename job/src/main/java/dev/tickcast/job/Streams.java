@@ -26,6 +26,7 @@ public final class Streams {
     public static final AvroTypeInfo<RawRecord> RAW = new AvroTypeInfo<>(RawRecord.class);
     /** The decoded ticks crossing the keyBy: a hand-written serializer, not Avro's (see {@link SourcedTickSerializer}). */
     public static final TypeInformation<SourcedTick> TICKS = new SourcedTickTypeInfo();
+
     public static final AvroTypeInfo<ModelUpdate> MODELS = new AvroTypeInfo<>(ModelUpdate.class);
     public static final AvroTypeInfo<ModelEvent> MODEL_EVENTS = new AvroTypeInfo<>(ModelEvent.class);
     public static final AvroTypeInfo<Forecast> FORECASTS = new AvroTypeInfo<>(Forecast.class);

@@ -34,6 +34,7 @@ final class StringInterner {
     private long[] slots = new long[2 * 256];
     /** Each key's bytes, compared past the head only for keys longer than {@link #HEAD_BYTES}. */
     private byte[][] keys = new byte[256][];
+
     private String[] values = new String[256];
     private int size;
     private final int seed = java.util.concurrent.ThreadLocalRandom.current().nextInt() | 1;
@@ -44,7 +45,7 @@ final class StringInterner {
         long tag = tag(hash, length);
         long head = head(bytes, length);
         int mask = values.length - 1;
-        for (int probe = 0, i = hash & mask;; probe++, i = (i + 1) & mask) {
+        for (int probe = 0, i = hash & mask; ; probe++, i = (i + 1) & mask) {
             if (probe == MAX_PROBE) {
                 return new String(bytes, 0, length, StandardCharsets.UTF_8);
             }
@@ -52,7 +53,9 @@ final class StringInterner {
             if (slotTag == 0) {
                 return insert(bytes, length);
             }
-            if (slotTag == tag && slots[2 * i + 1] == head && (length <= HEAD_BYTES || sameTail(keys[i], bytes, length))) {
+            if (slotTag == tag
+                    && slots[2 * i + 1] == head
+                    && (length <= HEAD_BYTES || sameTail(keys[i], bytes, length))) {
                 String value = values[i];
                 // The keyed state reads the String's cached hash next; asking for it here starts that cache miss while
                 // the rest of the record is read, instead of after it.

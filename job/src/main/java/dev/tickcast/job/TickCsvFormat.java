@@ -44,14 +44,21 @@ public final class TickCsvFormat extends SimpleStreamFormat<RawRecord> {
                     if (text != null && (text.isBlank() || (line.number() == 1 && TickCsv.isHeader(text)))) {
                         continue;
                     }
-                    RawRecord.Builder record = RawRecord.newBuilder().setTopic(sourceName).setPartition(0).setOffset(line.number());
+                    RawRecord.Builder record = RawRecord.newBuilder()
+                            .setTopic(sourceName)
+                            .setPartition(0)
+                            .setOffset(line.number());
                     // values are checked by the job's decoder, as for Kafka
                     TickCsv.Row row = text == null ? new TickCsv.Row(null, line.error()) : TickCsv.parseStructure(text);
                     if (row.tick() != null) {
-                        return record.setKey(ByteBuffer.wrap(WireCodec.key(row.tick().getSymbol())))
-                                .setValue(ByteBuffer.wrap(codec.encode(row.tick()))).build();
+                        return record.setKey(
+                                        ByteBuffer.wrap(WireCodec.key(row.tick().getSymbol())))
+                                .setValue(ByteBuffer.wrap(codec.encode(row.tick())))
+                                .build();
                     }
-                    return record.setValue(ByteBuffer.wrap(line.raw())).setError("line " + line.number() + ": " + row.error()).build();
+                    return record.setValue(ByteBuffer.wrap(line.raw()))
+                            .setError("line " + line.number() + ": " + row.error())
+                            .build();
                 }
                 return null;
             }

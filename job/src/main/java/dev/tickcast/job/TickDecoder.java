@@ -1,8 +1,8 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.data.TickRules;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
@@ -26,8 +26,8 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
     private static final long serialVersionUID = 1L;
 
     /** Reason code of a file row that is not a tick (the file source says why). */
-
     private final int maxRecordBytes;
+
     private final long futureToleranceMs;
     private transient WireCodec<Tick> codec;
     private transient Counter ticksIn;
@@ -54,9 +54,17 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
             return;
         }
         long recordBytes = remaining(raw.getKey()) + remaining(raw.getValue());
-        if (recordBytes > maxRecordBytes) { // the key counts too: it is copied into the dead letter and the state's interner
-            reject(ctx, DeadLetterReason.OVERSIZED, "key of " + remaining(raw.getKey()) + " and value of " + remaining(raw.getValue())
-                    + " bytes: over the " + maxRecordBytes + "-byte limit for a tick record (--max-record-bytes)", raw, null, now);
+        if (recordBytes
+                > maxRecordBytes) { // the key counts too: it is copied into the dead letter and the state's interner
+            reject(
+                    ctx,
+                    DeadLetterReason.OVERSIZED,
+                    "key of " + remaining(raw.getKey()) + " and value of " + remaining(raw.getValue())
+                            + " bytes: over the " + maxRecordBytes
+                            + "-byte limit for a tick record (--max-record-bytes)",
+                    raw,
+                    null,
+                    now);
             return;
         }
         Tick tick;
@@ -67,15 +75,16 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
             return;
         }
         long timeMs = tick.getEventTime().toEpochMilli();
-        TickRejection rejection = TickRules.checkFields(tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume(),
-                now + futureToleranceMs);
+        TickRejection rejection = TickRules.checkFields(
+                tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume(), now + futureToleranceMs);
         if (rejection != null) {
             boolean timeUsable = rejection.reason() != DeadLetterReason.BAD_TIME;
             String symbol = rejection.reason() == DeadLetterReason.BAD_SYMBOL ? null : tick.getSymbol();
             reject(ctx, rejection.reason(), rejection.detail(), raw, symbol, timeUsable ? timeMs : now);
             return;
         }
-        SourcedTick sourced = new SourcedTick(); // setters, not the builder: per tick, and the builder allocates field arrays
+        SourcedTick sourced =
+                new SourcedTick(); // setters, not the builder: per tick, and the builder allocates field arrays
         sourced.setTick(tick);
         sourced.setTopic(raw.getTopic());
         sourced.setPartition(raw.getPartition());
@@ -84,7 +93,8 @@ public final class TickDecoder extends ProcessFunction<RawRecord, SourcedTick> {
         out.collect(sourced);
     }
 
-    private void reject(Context ctx, DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
+    private void reject(
+            Context ctx, DeadLetterReason reason, String detail, RawRecord raw, String symbol, long detectedAtMs) {
         deadLetters.inc(reason);
         ctx.output(Streams.DEAD_LETTER_TAG, DeadLetters.of(reason, detail, raw, symbol, detectedAtMs));
     }

@@ -5,8 +5,6 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -45,12 +43,18 @@ public final class TickcastJob {
     }
 
     /** Configures the environment for the job, attaches it with Kafka connectors, and executes it (blocking). */
-    public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName) throws Exception {
+    public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName)
+            throws Exception {
         configure(env, config);
         List<byte[]> initial = initialModels(config);
         ForecastJob.onKafka(config).initialModels(initial).build().attach(env);
-        LOG.info("tickcast job {}: ticks {} -> forecasts {}, {} delivery, transactional ids {}-*", config.jobName(), config.ticksTopic(),
-                config.forecastsTopic(), config.delivery(), config.transactionalIdPrefix());
+        LOG.info(
+                "tickcast job {}: ticks {} -> forecasts {}, {} delivery, transactional ids {}-*",
+                config.jobName(),
+                config.ticksTopic(),
+                config.forecastsTopic(),
+                config.delivery(),
+                config.transactionalIdPrefix());
         return env.execute(jobName);
     }
 
@@ -62,7 +66,8 @@ public final class TickcastJob {
         // Chained operators hand records on without an Avro deep copy each (it was the largest cost after the
         // state round trip). Safe here: no function keeps or changes a record it was given or emitted.
         env.getConfig().enableObjectReuse();
-        env.enableCheckpointing(config.checkpointInterval().toMillis(),
+        env.enableCheckpointing(
+                config.checkpointInterval().toMillis(),
                 config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
         env.setMaxParallelism(config.maxParallelism());
         env.setBufferTimeout(config.bufferTimeout().toMillis());
@@ -75,9 +80,15 @@ public final class TickcastJob {
     public static ModelUpdate load(ModelSpec spec) {
         try {
             Model model = ModelFile.load(spec.path());
-            ModelUpdate update = spec.effectiveTime() == null ? model.update()
-                    : ModelUpdate.newBuilder(model.update()).setEffectiveTime(spec.effectiveTime()).build();
-            LOG.info("serving {} from {}{}", model.describe(), spec.file(),
+            ModelUpdate update = spec.effectiveTime() == null
+                    ? model.update()
+                    : ModelUpdate.newBuilder(model.update())
+                            .setEffectiveTime(spec.effectiveTime())
+                            .build();
+            LOG.info(
+                    "serving {} from {}{}",
+                    model.describe(),
+                    spec.file(),
                     update.getEffectiveTime() == null ? "" : " for ticks from " + spec.effectiveTime());
             return update;
         } catch (ModelRejectedException e) {

@@ -2,9 +2,9 @@ package dev.tickcast.job;
 
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelSigning;
-import dev.tickcast.schema.wire.WireException;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
+import dev.tickcast.schema.wire.WireException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.ForecastHarness.MODELS_TOPIC;
 import static dev.tickcast.job.ForecastHarness.SETTINGS;
 import static dev.tickcast.job.ForecastHarness.TTL;
@@ -14,6 +13,7 @@ import dev.tickcast.model.cell.RecurrentNetwork;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
@@ -78,18 +78,18 @@ class ForecastFunctionTest {
             assertThat(f.getIntervalLow()).isEqualTo(f.getLastPrice());
             assertThat(f.getIntervalHigh()).isEqualTo(f.getLastPrice());
         });
-        assertThat(h.forecasts()).extracting(Forecast::getSymbol, Forecast::getLastPrice, f -> f.getEventTime())
-                .containsExactly(
-                        tuple("ACME", 101.5, t(0)),
-                        tuple("ACME", 101.7, t(1)),
-                        tuple("BOLT", 7.25, t(1)));
+        assertThat(h.forecasts())
+                .extracting(Forecast::getSymbol, Forecast::getLastPrice, f -> f.getEventTime())
+                .containsExactly(tuple("ACME", 101.5, t(0)), tuple("ACME", 101.7, t(1)), tuple("BOLT", 7.25, t(1)));
         assertThat(h.serving()).isNull();
     }
 
     @Test
     void forecastsCarryTheBroadcastModelsVersionAndCellType() throws Exception {
         ForecastHarness h = open();
-        h.tick(tick("ACME", t(0)).price(101.5)).model(V2).tick(tick("ACME", t(1)).price(101.7));
+        h.tick(tick("ACME", t(0)).price(101.5))
+                .model(V2)
+                .tick(tick("ACME", t(1)).price(101.7));
 
         Forecast f = h.lastForecast();
         assertThat(f.getModelVersion()).isEqualTo(2L);
@@ -124,8 +124,8 @@ class ForecastFunctionTest {
         List<Tick> ticks = randomTicks(5, 60, "ACME", "BOLT", "CRUX");
 
         List<Forecast> expected = new ArrayList<>();
-        Backtest.Summary summary = Backtest.run(TestModels.verified(update), ticks, SETTINGS, s -> Long.MIN_VALUE,
-                (tick, f) -> expected.add(f));
+        Backtest.Summary summary = Backtest.run(
+                TestModels.verified(update), ticks, SETTINGS, s -> Long.MIN_VALUE, (tick, f) -> expected.add(f));
 
         ForecastHarness h = open();
         h.model(update);
@@ -136,7 +136,9 @@ class ForecastFunctionTest {
         List<Forecast> actual = h.forecasts();
         assertThat(actual).hasSize(expected.size()).containsExactlyElementsOf(expected);
         assertThat(bits(actual)).isEqualTo(bits(expected));
-        assertThat(actual).filteredOn(f -> f.getModelVersion() == 4L).hasSize(expected.size() - 3)
+        assertThat(actual)
+                .filteredOn(f -> f.getModelVersion() == 4L)
+                .hasSize(expected.size() - 3)
                 .allSatisfy(f -> assertThat(f.getCellType()).isEqualTo(cellType));
         // The prediction interval opened once enough residuals existed.
         assertThat(actual).anySatisfy(f -> assertThat(f.getIntervalLow()).isLessThan(f.getForecastPrice()));
@@ -179,12 +181,17 @@ class ForecastFunctionTest {
         }
         List<Forecast> actual = h.forecasts();
         assertThat(actual).hasSameSizeAs(expected);
-        int firstWithModel = (int) actual.stream().takeWhile(f -> f.getModelVersion() == 0).count();
+        int firstWithModel =
+                (int) actual.stream().takeWhile(f -> f.getModelVersion() == 0).count();
         assertThat(firstWithModel).isBetween(before - 2, before);
         for (int i = firstWithModel; i < actual.size(); i++) {
             assertThat(actual.get(i).getModelVersion()).isEqualTo(2L);
-            assertThat(actual.get(i).getForecastLogReturn()).as("log return %d", i).isEqualTo(expected.get(i).getForecastLogReturn());
-            assertThat(actual.get(i).getForecastPrice()).as("price %d", i).isEqualTo(expected.get(i).getForecastPrice());
+            assertThat(actual.get(i).getForecastLogReturn())
+                    .as("log return %d", i)
+                    .isEqualTo(expected.get(i).getForecastLogReturn());
+            assertThat(actual.get(i).getForecastPrice())
+                    .as("price %d", i)
+                    .isEqualTo(expected.get(i).getForecastPrice());
         }
     }
 
@@ -205,7 +212,9 @@ class ForecastFunctionTest {
         assertThat(acme.getLastTime()).isEqualTo(t(3).toEpochMilli());
         assertThat(acme.getLastVolume()).isEqualTo(1.0);
         assertThat(acme.getModelVersion()).isEqualTo(2L);
-        assertThat(acme.getHidden()).hasSize(RecurrentNetwork.stateFloatsPerLayer(CellType.LSTM, 8)).hasSize(16)
+        assertThat(acme.getHidden())
+                .hasSize(RecurrentNetwork.stateFloatsPerLayer(CellType.LSTM, 8))
+                .hasSize(16)
                 .anySatisfy(v -> assertThat(v).isNotEqualTo(0.0f));
         assertThat(acme.getRecentInputs()).hasSize(2 * 3); // two steps of three raw features
         assertThat(acme.getPendingForecast()).isEqualTo(h.lastForecast().getForecastPrice());
@@ -298,7 +307,9 @@ class ForecastFunctionTest {
     @Test
     void deadLettersOutOfOrderTickAndLeavesStateUnchanged() throws Exception {
         ForecastHarness h = open();
-        h.model(V2).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(5)).price(100.2));
+        h.model(V2)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(5)).price(100.2));
         SymbolState before = h.state("ACME");
         h.clearOutputs();
 
@@ -315,7 +326,9 @@ class ForecastFunctionTest {
     @Test
     void deadLettersDuplicateTickAndLeavesStateUnchanged() throws Exception {
         ForecastHarness h = open();
-        h.model(V2).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(5)).price(100.2).volume(4.0));
+        h.model(V2)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(5)).price(100.2).volume(4.0));
         SymbolState before = h.state("ACME");
         h.clearOutputs();
 
@@ -337,7 +350,8 @@ class ForecastFunctionTest {
         assertThat(dl.getSourcePartition()).isEqualTo(0);
         assertThat(dl.getSourceOffset()).isEqualTo(h.lastOffset());
         assertThat(dl.getKey()).isEqualTo(ByteBuffer.wrap(WireCodec.key("ACME")));
-        assertThat(WireCodec.of(Tick.class).decode(TickDecoderTest.bytes(dl.getValue()))).isEqualTo(tick);
+        assertThat(WireCodec.of(Tick.class).decode(TickDecoderTest.bytes(dl.getValue())))
+                .isEqualTo(tick);
         assertThat(dl.getDetectedAt()).isEqualTo(tick.getEventTime());
     }
 
@@ -375,24 +389,36 @@ class ForecastFunctionTest {
                 .setWeights(ByteBuffer.wrap(dev.tickcast.model.file.Weights.toBytes(shortWeights)))
                 .build();
         return Stream.of(
-                Arguments.of("CHECKSUM", ModelUpdate.newBuilder(V3).setWeightsSha256(ByteBuffer.wrap(new byte[32])).build()),
-                Arguments.of("SHAPE", ModelUpdate.newBuilder(V3).setHiddenSizes(List.of(9)).build()),
+                Arguments.of(
+                        "CHECKSUM",
+                        ModelUpdate.newBuilder(V3)
+                                .setWeightsSha256(ByteBuffer.wrap(new byte[32]))
+                                .build()),
+                Arguments.of(
+                        "SHAPE",
+                        ModelUpdate.newBuilder(V3).setHiddenSizes(List.of(9)).build()),
                 Arguments.of("SHAPE", truncated),
                 Arguments.of("NOT_FINITE", TestModels.withWeights(3, CellType.LSTM, LSTM_8, nan)),
                 Arguments.of("VERSION", TestModels.update(2, CellType.LSTM, LSTM_8, 14)),
                 Arguments.of("VERSION", TestModels.update(1, CellType.LSTM, LSTM_8, 14)),
                 Arguments.of("VERSION", TestModels.update(0, CellType.LSTM, LSTM_8, 14)),
-                Arguments.of("FEATURES", ModelUpdate.newBuilder(V3)
-                        .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec())
-                                .setNames(List.of("log_return", "log_gap", "sentiment")).build())
-                        .build()));
+                Arguments.of(
+                        "FEATURES",
+                        ModelUpdate.newBuilder(V3)
+                                .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec())
+                                        .setNames(List.of("log_return", "log_gap", "sentiment"))
+                                        .build())
+                                .build()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedModels")
-    void refusedModelGivesOneDeadLetterAndTheServingModelKeepsServing(String check, ModelUpdate refused) throws Exception {
+    void refusedModelGivesOneDeadLetterAndTheServingModelKeepsServing(String check, ModelUpdate refused)
+            throws Exception {
         ForecastHarness h = open();
-        h.model(V2).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
+        h.model(V2)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(1)).price(100.1));
         h.clearOutputs();
 
         h.model(refused);
@@ -405,13 +431,16 @@ class ForecastFunctionTest {
         assertThat(dl.getSourcePartition()).isZero();
         assertThat(dl.getSourceOffset()).isEqualTo(1L); // V2 came at offset 0 of the models topic, the refused one at 1
         assertThat(dl.getKey()).isEqualTo(ByteBuffer.wrap(WireCodec.key("test")));
-        assertThat(WireCodec.of(ModelUpdate.class).decode(TickDecoderTest.bytes(dl.getValue()))).isEqualTo(refused);
+        assertThat(WireCodec.of(ModelUpdate.class).decode(TickDecoderTest.bytes(dl.getValue())))
+                .isEqualTo(refused);
         assertThat(dl.getSymbol()).isNull();
         assertThat(dl.getDetectedAt()).isEqualTo(refused.getCreatedAt());
         assertThat(h.forecasts()).isEmpty();
         assertThat(h.serving()).isEqualTo(V2);
 
-        h.tick(tick("ACME", t(2)).price(100.2)).tick(tick("BOLT", t(2)).price(7.0)).tick(tick("BOLT", t(3)).price(7.1));
+        h.tick(tick("ACME", t(2)).price(100.2))
+                .tick(tick("BOLT", t(2)).price(7.0))
+                .tick(tick("BOLT", t(3)).price(7.1));
         assertThat(h.forecasts()).extracting(Forecast::getModelVersion).containsExactly(2L, 0L, 2L);
         assertThat(h.state("ACME").getModelVersion()).isEqualTo(2L);
         assertThat(h.deadLetters()).hasSize(1);
@@ -420,7 +449,9 @@ class ForecastFunctionTest {
     @Test
     void refusedModelBeforeAnyModelLeavesForecastsNaive() throws Exception {
         ForecastHarness h = open();
-        h.model(ModelUpdate.newBuilder(V2).setWeightsSha256(ByteBuffer.wrap(new byte[32])).build());
+        h.model(ModelUpdate.newBuilder(V2)
+                .setWeightsSha256(ByteBuffer.wrap(new byte[32]))
+                .build());
         h.tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
 
         assertThat(h.deadLetters()).singleElement().satisfies(dl -> {
@@ -442,7 +473,9 @@ class ForecastFunctionTest {
             h.model(V2).model(refused);
         }
 
-        assertThat(zero.deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.MODEL_REJECTED.name());
+        assertThat(zero.deadLetters())
+                .extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.MODEL_REJECTED.name());
         assertThat(one.deadLetters()).isEmpty();
         assertThat(one.serving()).isEqualTo(V2);
         assertThat(zero.serving()).isEqualTo(V2);
@@ -472,7 +505,9 @@ class ForecastFunctionTest {
     @Test
     void newerModelReplacesTheServingOneAndRewarms() throws Exception {
         ForecastHarness h = open();
-        h.model(V2).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
+        h.model(V2)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(1)).price(100.1));
         h.model(V3).tick(tick("ACME", t(2)).price(100.2));
 
         assertThat(h.deadLetters()).isEmpty();
@@ -492,7 +527,10 @@ class ForecastFunctionTest {
 
         // The same forecast as a harness that received that model on the broadcast side.
         ForecastHarness broadcast = open();
-        broadcast.model(V2).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
+        broadcast
+                .model(V2)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(1)).price(100.1));
         assertThat(h.forecasts()).isEqualTo(broadcast.forecasts());
     }
 
@@ -503,10 +541,14 @@ class ForecastFunctionTest {
         assertThat(h.deadLetters()).isEmpty();
 
         h.model(TestModels.update(1, CellType.LSTM, LSTM_8, 3));
-        assertThat(h.deadLetters()).singleElement()
-                .satisfies(dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 2)"));
+        assertThat(h.deadLetters())
+                .singleElement()
+                .satisfies(
+                        dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 2)"));
 
-        h.model(V3).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1));
+        h.model(V3)
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(1)).price(100.1));
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(3L);
         assertThat(h.serving()).isEqualTo(V3);
     }
@@ -519,8 +561,10 @@ class ForecastFunctionTest {
         long ttl = TTL.toMillis();
         h.setProcessingTime(0);
         h.model(V2)
-                .tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.1))
-                .tick(tick("BOLT", t(0)).price(7.0)).tick(tick("BOLT", t(1)).price(7.1));
+                .tick(tick("ACME", t(0)).price(100.0))
+                .tick(tick("ACME", t(1)).price(100.1))
+                .tick(tick("BOLT", t(0)).price(7.0))
+                .tick(tick("BOLT", t(1)).price(7.1));
         assertThat(h.numKeyedStateEntries()).isEqualTo(2);
 
         // A tick just inside the TTL keeps ACME's state and renews it.
@@ -562,7 +606,9 @@ class ForecastFunctionTest {
         old.putUntimedState("GONE").putUntimedState("BACK");
         // A savepoint of a build before state format 3: keyed states without timers, and no sweep flag.
         OperatorSubtaskState snapshot = old.snapshot(1L);
-        OperatorSubtaskState olderBuild = OperatorSubtaskState.builder().setManagedKeyedState(snapshot.getManagedKeyedState()).build();
+        OperatorSubtaskState olderBuild = OperatorSubtaskState.builder()
+                .setManagedKeyedState(snapshot.getManagedKeyedState())
+                .build();
 
         ForecastHarness h = ForecastHarness.restore(olderBuild, null);
         opened.add(h);
@@ -582,7 +628,8 @@ class ForecastFunctionTest {
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         assertThat(h.serving()).isEqualTo(V3);
 
-        // The next walk finds none left, and the snapshot says so: restored from it, an untimed state (there can be none
+        // The next walk finds none left, and the snapshot says so: restored from it, an untimed state (there can be
+        // none
         // after that) is not looked for.
         h.setProcessingTime(1000 + ttl + ttl / 4 + 2);
         h.model(V3); // the serving model sent again: harmless, and a models record all the same
@@ -661,7 +708,8 @@ class ForecastFunctionTest {
 
         assertThat(restored.forecasts()).isNotEmpty().isEqualTo(uninterrupted.forecasts());
         assertThat(bits(restored.forecasts())).isEqualTo(bits(uninterrupted.forecasts()));
-        assertThat(restored.forecasts()).allSatisfy(f -> assertThat(f.getModelVersion()).isIn(0L, 2L))
+        assertThat(restored.forecasts())
+                .allSatisfy(f -> assertThat(f.getModelVersion()).isIn(0L, 2L))
                 .anySatisfy(f -> assertThat(f.getModelVersion()).isEqualTo(2L));
         assertThat(restored.evaluations()).isEqualTo(uninterrupted.evaluations());
         assertThat(restored.deadLetters()).isEqualTo(uninterrupted.deadLetters());
@@ -680,7 +728,9 @@ class ForecastFunctionTest {
         }
         // An operator of an older build: the same model, each symbol's state as an Avro SymbolState named "symbol".
         ForecastHarness old = open();
-        old.model(V2).putLegacyState("ACME", uninterrupted.state("ACME")).putLegacyState("BOLT", uninterrupted.state("BOLT"));
+        old.model(V2)
+                .putLegacyState("ACME", uninterrupted.state("ACME"))
+                .putLegacyState("BOLT", uninterrupted.state("BOLT"));
         assertThat(old.numKeyedStateEntries()).isEqualTo(2);
         OperatorSubtaskState snapshot = old.snapshot(1L);
         uninterrupted.clearOutputs();
@@ -697,7 +747,9 @@ class ForecastFunctionTest {
         assertThat(bits(restored.forecasts())).isNotEmpty().isEqualTo(bits(uninterrupted.forecasts()));
         assertThat(restored.evaluations()).isEqualTo(uninterrupted.evaluations());
         assertThat(restored.state("ACME")).isEqualTo(uninterrupted.state("ACME"));
-        assertThat(restored.numKeyedStateEntries()).as("legacy entries cleared once converted").isEqualTo(2);
+        assertThat(restored.numKeyedStateEntries())
+                .as("legacy entries cleared once converted")
+                .isEqualTo(2);
     }
 
     @Test
@@ -710,8 +762,10 @@ class ForecastFunctionTest {
         opened.add(restored);
         restored.model(V2).tick(tick("ACME", t(1)).price(100.1));
 
-        assertThat(restored.deadLetters()).singleElement()
-                .satisfies(dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 3)"));
+        assertThat(restored.deadLetters())
+                .singleElement()
+                .satisfies(
+                        dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 3)"));
         assertThat(restored.lastForecast().getModelVersion()).isEqualTo(3L);
     }
 
@@ -719,13 +773,15 @@ class ForecastFunctionTest {
 
     /** The doubles of each forecast as raw bits, so that "equal" means bit for bit. */
     private static List<List<Long>> bits(List<Forecast> forecasts) {
-        return forecasts.stream().map(f -> List.of(
-                Double.doubleToRawLongBits(f.getLastPrice()),
-                Double.doubleToRawLongBits(f.getForecastPrice()),
-                Double.doubleToRawLongBits(f.getForecastLogReturn()),
-                Double.doubleToRawLongBits(f.getIntervalLow()),
-                Double.doubleToRawLongBits(f.getIntervalHigh()),
-                f.getModelVersion())).toList();
+        return forecasts.stream()
+                .map(f -> List.of(
+                        Double.doubleToRawLongBits(f.getLastPrice()),
+                        Double.doubleToRawLongBits(f.getForecastPrice()),
+                        Double.doubleToRawLongBits(f.getForecastLogReturn()),
+                        Double.doubleToRawLongBits(f.getIntervalLow()),
+                        Double.doubleToRawLongBits(f.getIntervalHigh()),
+                        f.getModelVersion()))
+                .toList();
     }
 
     /**
@@ -752,13 +808,21 @@ class ForecastFunctionTest {
             long ms = time.get(s) + (k == 0 ? 0 : gap);
             double p = price.get(s) * Math.exp(random.nextGaussian() * 0.002);
             Double volume = random.nextInt(4) == 0 ? null : Math.floor(random.nextDouble() * 500) / 10;
-            Tick tick = Tick.newBuilder().setSymbol(s).setEventTime(java.time.Instant.ofEpochMilli(ms)).setPrice(p).setVolume(volume).build();
+            Tick tick = Tick.newBuilder()
+                    .setSymbol(s)
+                    .setEventTime(java.time.Instant.ofEpochMilli(ms))
+                    .setPrice(p)
+                    .setVolume(volume)
+                    .build();
             ticks.add(tick);
             if (k == perSymbol / 2) {
                 ticks.add(Tick.newBuilder(tick).build());
             }
             if (k == perSymbol / 3) {
-                ticks.add(Tick.newBuilder(tick).setEventTime(java.time.Instant.ofEpochMilli(ms - 1)).setPrice(p * 1.01).build());
+                ticks.add(Tick.newBuilder(tick)
+                        .setEventTime(java.time.Instant.ofEpochMilli(ms - 1))
+                        .setPrice(p * 1.01)
+                        .build());
             }
             price.put(s, p);
             time.put(s, ms);

@@ -37,7 +37,8 @@ final class ForecastHarness implements AutoCloseable {
     static final Duration TTL = Duration.ofHours(1);
     static final ForecastSettings SETTINGS = ForecastSettings.DEFAULTS;
 
-    private static final KeySelector<SourcedTick, String> BY_SYMBOL = t -> t.getTick().getSymbol();
+    private static final KeySelector<SourcedTick, String> BY_SYMBOL =
+            t -> t.getTick().getSymbol();
 
     final KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> harness;
     private long nextOffset;
@@ -53,8 +54,8 @@ final class ForecastHarness implements AutoCloseable {
 
     /** Through {@link ProcessFunctionTestHarnesses}: max parallelism 1, one subtask, opened with empty state. */
     static ForecastHarness open(byte[] initialModel) throws Exception {
-        return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function(initialModel), BY_SYMBOL,
-                Types.STRING, Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE));
+        return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                function(initialModel), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE));
     }
 
     /** A function that accepts only models signed by one of {@code trustedKeys} (X.509 encodings). */
@@ -65,13 +66,17 @@ final class ForecastHarness implements AutoCloseable {
     /** A function that admits models and controls as {@code admission} says. */
     static ForecastHarness open(ModelAdmission admission) throws Exception {
         return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), admission), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE,
+                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), admission),
+                BY_SYMBOL,
+                Types.STRING,
+                Streams.MODEL_STATE,
                 Streams.MODEL_CONTROL_STATE));
     }
 
     /** A fresh function (nothing carried over in memory) restored from a snapshot. */
     static ForecastHarness restore(OperatorSubtaskState snapshot, byte[] initialModel) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h = unopened(initialModel, 1, 1, 0);
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h =
+                unopened(initialModel, 1, 1, 0);
         h.setup();
         h.initializeState(snapshot);
         h.open();
@@ -80,19 +85,29 @@ final class ForecastHarness implements AutoCloseable {
 
     /** One subtask of several, opened with empty state. */
     static ForecastHarness subtask(int index, int parallelism) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h = unopened(null, 128, parallelism, index);
+        KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> h =
+                unopened(null, 128, parallelism, index);
         h.open();
         return new ForecastHarness(h);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> unopened(byte[] initialModel,
-            int maxParallelism, int parallelism, int index) throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function(initialModel), Streams.BROADCAST_STATES),
-                BY_SYMBOL, Types.STRING, maxParallelism, parallelism, index);
+    private static KeyedBroadcastOperatorTestHarness<String, SourcedTick, ModelEvent, Forecast> unopened(
+            byte[] initialModel, int maxParallelism, int parallelism, int index) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function(initialModel), Streams.BROADCAST_STATES),
+                BY_SYMBOL,
+                Types.STRING,
+                maxParallelism,
+                parallelism,
+                index);
     }
 
     private static ForecastFunction function(byte[] initialModel) {
-        return new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, initialModel == null ? List.of() : List.of(initialModel),
+        return new ForecastFunction(
+                SETTINGS,
+                TTL,
+                MODELS_TOPIC,
+                initialModel == null ? List.of() : List.of(initialModel),
                 ModelAdmission.unsigned(TestModels.LINE));
     }
 
@@ -102,19 +117,32 @@ final class ForecastHarness implements AutoCloseable {
 
     /** Processes the tick at the next offset of partition 0, with its event time as the record timestamp. */
     ForecastHarness tick(Tick tick) throws Exception {
-        harness.processElement(TickBuilder.sourced(tick, 0, nextOffset++), tick.getEventTime().toEpochMilli());
+        harness.processElement(
+                TickBuilder.sourced(tick, 0, nextOffset++), tick.getEventTime().toEpochMilli());
         return this;
     }
 
     ForecastHarness model(ModelUpdate update) throws Exception {
-        harness.processBroadcastElement(ModelEvent.newBuilder().setUpdate(update).setTopic(MODELS_TOPIC).setPartition(0)
-                .setOffset(nextModelOffset++).build(), update.getCreatedAt().toEpochMilli());
+        harness.processBroadcastElement(
+                ModelEvent.newBuilder()
+                        .setUpdate(update)
+                        .setTopic(MODELS_TOPIC)
+                        .setPartition(0)
+                        .setOffset(nextModelOffset++)
+                        .build(),
+                update.getCreatedAt().toEpochMilli());
         return this;
     }
 
     ForecastHarness control(ModelControl control) throws Exception {
-        harness.processBroadcastElement(ModelEvent.newBuilder().setControl(control).setTopic(MODELS_TOPIC).setPartition(0)
-                .setOffset(nextModelOffset++).build(), control.getIssuedAt().toEpochMilli());
+        harness.processBroadcastElement(
+                ModelEvent.newBuilder()
+                        .setControl(control)
+                        .setTopic(MODELS_TOPIC)
+                        .setPartition(0)
+                        .setOffset(nextModelOffset++)
+                        .build(),
+                control.getIssuedAt().toEpochMilli());
         return this;
     }
 
@@ -152,15 +180,20 @@ final class ForecastHarness implements AutoCloseable {
 
     private <T> List<T> side(OutputTag<T> tag) {
         var queue = harness.getSideOutput(tag);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 
     /** The symbol's keyed state as the operator would read it now (null when absent or expired). */
     SymbolState state(String symbol) throws Exception {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
-        ValueState<ForecastState> state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, ForecastFunction.stateDescriptor(SETTINGS));
+        ValueState<ForecastState> state = operator.getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        ForecastFunction.stateDescriptor(SETTINGS));
         ForecastState value = state.value();
         return value == null ? null : value.toRecord();
     }
@@ -169,8 +202,12 @@ final class ForecastHarness implements AutoCloseable {
     ForecastHarness putLegacyState(String symbol, SymbolState record) throws Exception {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
-        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                ForecastFunction.legacyStateDescriptor(TTL)).update(record);
+        operator.getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        ForecastFunction.legacyStateDescriptor(TTL))
+                .update(record);
         return this;
     }
 
@@ -182,8 +219,12 @@ final class ForecastHarness implements AutoCloseable {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
         ForecastState state = new dev.tickcast.model.forecast.SymbolForecaster(SETTINGS).newState();
-        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                ForecastFunction.stateDescriptor(SETTINGS)).update(state);
+        operator.getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        ForecastFunction.stateDescriptor(SETTINGS))
+                .update(state);
         return this;
     }
 
@@ -198,8 +239,10 @@ final class ForecastHarness implements AutoCloseable {
 
     /** The model the broadcast state says serves now (initial models not counted: null before any broadcast). */
     ModelUpdate serving() throws Exception {
-        return ServingModels.serving(ServingModels.candidates(harness.getBroadcastState(Streams.MODEL_STATE), List.of()),
-                harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED), Long.MAX_VALUE);
+        return ServingModels.serving(
+                ServingModels.candidates(harness.getBroadcastState(Streams.MODEL_STATE), List.of()),
+                harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED),
+                Long.MAX_VALUE);
     }
 
     /** Advances processing time, firing the expiry timers due by then. */

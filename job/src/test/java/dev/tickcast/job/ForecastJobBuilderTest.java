@@ -18,23 +18,37 @@ class ForecastJobBuilderTest {
     void aJobWithoutTicksOrASinkIsRefusedByName() {
         JobConfig config = JobConfig.fromArgs();
         assertThatThrownBy(() -> ForecastJob.builder(config).build()).hasMessage("the job needs a ticks source");
-        assertThatThrownBy(() -> ForecastJob.onKafka(config).forecasts(null).build()).hasMessage("the job needs a forecasts sink");
+        assertThatThrownBy(() -> ForecastJob.onKafka(config).forecasts(null).build())
+                .hasMessage("the job needs a forecasts sink");
     }
 
     @Test
     void anInitialModelOfAnotherLineFailsTheBuildNotTheRunningJob() {
         JobConfig config = JobConfig.fromArgs("--model-line", "crypto");
-        assertThatThrownBy(() -> ForecastJob.onKafka(config).initialModels(List.of(TestModels.wire(V1))).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--model refused: LINE");
+        assertThatThrownBy(() -> ForecastJob.onKafka(config)
+                        .initialModels(List.of(TestModels.wire(V1)))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--model refused: LINE");
     }
 
     @Test
     void theKafkaJobHasEveryStageAndAModelsTopic() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ForecastJob.onKafka(JobConfig.fromArgs("--model-line", V1.getModelName())).initialModels(List.of(TestModels.wire(V1))).build()
+        ForecastJob.onKafka(JobConfig.fromArgs("--model-line", V1.getModelName()))
+                .initialModels(List.of(TestModels.wire(V1)))
+                .build()
                 .attach(env);
         String plan = env.getExecutionPlan();
-        assertThat(plan).contains("decode and check ticks", "event time", "decode models", "\"forecast\"", "forecasts", "evaluations",
-                "dead letters").doesNotContain("no models topic");
+        assertThat(plan)
+                .contains(
+                        "decode and check ticks",
+                        "event time",
+                        "decode models",
+                        "\"forecast\"",
+                        "forecasts",
+                        "evaluations",
+                        "dead letters")
+                .doesNotContain("no models topic");
     }
 }

@@ -46,22 +46,47 @@ class JobConfigTest {
     @Test
     void theDefaultTransactionalIdPrefixDiffersBetweenJobsThatWriteDifferentTopicsAndSurvivesABootstrapChange() {
         String defaults = JobConfig.fromArgs().transactionalIdPrefix();
-        assertThat(JobConfig.fromArgs("--topic.ticks", "other.ticks").transactionalIdPrefix()).isEqualTo(defaults);
-        assertThat(JobConfig.fromArgs("--topic.forecasts", "other.forecasts").transactionalIdPrefix()).isNotEqualTo(defaults);
-        assertThat(JobConfig.fromArgs("--topic.evaluations", "other.evaluations").transactionalIdPrefix()).isNotEqualTo(defaults);
-        assertThat(JobConfig.fromArgs("--topic.deadletters", "other.deadletters").transactionalIdPrefix()).isNotEqualTo(defaults);
-        // Transactional ids live in one cluster; a changed broker list must not orphan a restored job's open transactions.
-        assertThat(JobConfig.fromArgs("--bootstrap", "kafka-1:9092,kafka-2:9092").transactionalIdPrefix()).isEqualTo(defaults);
-        assertThat(JobConfig.fromArgs("--job-name", "fx").transactionalIdPrefix()).startsWith("fx-").endsWith(defaults.substring(9));
-        assertThat(JobConfig.fromArgs("--transactional-id-prefix", " mine ").transactionalIdPrefix()).isEqualTo("mine");
-        assertThat(JobConfig.fromArgs("--job-name", "fx", "--transactional-id-prefix", "mine").jobName()).isEqualTo("fx");
+        assertThat(JobConfig.fromArgs("--topic.ticks", "other.ticks").transactionalIdPrefix())
+                .isEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.forecasts", "other.forecasts").transactionalIdPrefix())
+                .isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.evaluations", "other.evaluations")
+                        .transactionalIdPrefix())
+                .isNotEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--topic.deadletters", "other.deadletters")
+                        .transactionalIdPrefix())
+                .isNotEqualTo(defaults);
+        // Transactional ids live in one cluster; a changed broker list must not orphan a restored job's open
+        // transactions.
+        assertThat(JobConfig.fromArgs("--bootstrap", "kafka-1:9092,kafka-2:9092")
+                        .transactionalIdPrefix())
+                .isEqualTo(defaults);
+        assertThat(JobConfig.fromArgs("--job-name", "fx").transactionalIdPrefix())
+                .startsWith("fx-")
+                .endsWith(defaults.substring(9));
+        assertThat(JobConfig.fromArgs("--transactional-id-prefix", " mine ").transactionalIdPrefix())
+                .isEqualTo("mine");
+        assertThat(JobConfig.fromArgs("--job-name", "fx", "--transactional-id-prefix", "mine")
+                        .jobName())
+                .isEqualTo("fx");
     }
 
     @Test
     void parsesGivenOptionsInBothForms() {
-        JobConfig c = JobConfig.fromArgs("--bootstrap", "kafka:9093", "--delivery=at-least-once", "--parallelism=4",
-                "--max-parallelism", "64", "--state-ttl=2 h", "--starting-offsets", "earliest", "--topic.ticks=t1",
-                "--model=/models/v3.avro", "--ring-steps", "16");
+        JobConfig c = JobConfig.fromArgs(
+                "--bootstrap",
+                "kafka:9093",
+                "--delivery=at-least-once",
+                "--parallelism=4",
+                "--max-parallelism",
+                "64",
+                "--state-ttl=2 h",
+                "--starting-offsets",
+                "earliest",
+                "--topic.ticks=t1",
+                "--model=/models/v3.avro",
+                "--ring-steps",
+                "16");
 
         assertThat(c.bootstrap()).isEqualTo("kafka:9093");
         assertThat(c.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
@@ -78,9 +103,12 @@ class JobConfigTest {
 
     @Test
     void modelsAndKeysAreListsParsedOnce() {
-        JobConfig c = JobConfig.fromArgs("--model", "a.avro, b.avro@2020-01-01T00:00:00Z", "--trusted-keys", " k1.pub ,k2.pub");
-        assertThat(c.initialModels()).containsExactly(new ModelSpec("a.avro", null),
-                new ModelSpec("b.avro", java.time.Instant.parse("2020-01-01T00:00:00Z")));
+        JobConfig c = JobConfig.fromArgs(
+                "--model", "a.avro, b.avro@2020-01-01T00:00:00Z", "--trusted-keys", " k1.pub ,k2.pub");
+        assertThat(c.initialModels())
+                .containsExactly(
+                        new ModelSpec("a.avro", null),
+                        new ModelSpec("b.avro", java.time.Instant.parse("2020-01-01T00:00:00Z")));
         assertThat(c.initialModels().get(1)).hasToString("b.avro@2020-01-01T00:00:00Z");
         assertThat(c.trustedKeys()).containsExactly("k1.pub", "k2.pub");
     }
@@ -91,25 +119,27 @@ class JobConfigTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "--nope|1|unknown option --nope",
-        "--delivery|exactly-twice|--delivery must be exactly-once or at-least-once, got 'exactly-twice'",
-        "--state-ttl|-5 s|--state-ttl",
-        "--state-ttl|0 s|--state-ttl must be > 0",
-        "--checkpoint-interval|0 ms|--checkpoint-interval must be > 0",
-        "--future-tolerance|-1 min|--future-tolerance",
-        "--parallelism|0|--parallelism must be >= 1",
-        "--parallelism|-2|--parallelism must be >= 1",
-        "--parallelism|four|--parallelism",
-        "--max-parallelism|0|--max-parallelism must be 1..32768",
-        "--max-parallelism|40000|--max-parallelism must be 1..32768",
-        "--starting-offsets|yesterday|--starting-offsets must be one of earliest, latest, committed, got 'yesterday'",
-        "--bootstrap|' '|--bootstrap must not be empty",
-        "--max-record-bytes|10|--max-record-bytes must be >= 64",
-        "--ring-steps|0|--ring-steps must be >= 1",
-        "--model|v3.avro@yesterday|'yesterday' is not an ISO-8601 time",
-        "--model|@2020-01-01T00:00:00Z|an entry without a file name",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--nope|1|unknown option --nope",
+                "--delivery|exactly-twice|--delivery must be exactly-once or at-least-once, got 'exactly-twice'",
+                "--state-ttl|-5 s|--state-ttl",
+                "--state-ttl|0 s|--state-ttl must be > 0",
+                "--checkpoint-interval|0 ms|--checkpoint-interval must be > 0",
+                "--future-tolerance|-1 min|--future-tolerance",
+                "--parallelism|0|--parallelism must be >= 1",
+                "--parallelism|-2|--parallelism must be >= 1",
+                "--parallelism|four|--parallelism",
+                "--max-parallelism|0|--max-parallelism must be 1..32768",
+                "--max-parallelism|40000|--max-parallelism must be 1..32768",
+                "--starting-offsets|yesterday|--starting-offsets must be one of earliest, latest, committed, got 'yesterday'",
+                "--bootstrap|' '|--bootstrap must not be empty",
+                "--max-record-bytes|10|--max-record-bytes must be >= 64",
+                "--ring-steps|0|--ring-steps must be >= 1",
+                "--model|v3.avro@yesterday|'yesterday' is not an ISO-8601 time",
+                "--model|@2020-01-01T00:00:00Z|an entry without a file name",
+            })
     void badOptionIsRefusedNamingIt(String option, String value, String message) {
         assertThatThrownBy(() -> JobConfig.fromArgs(option, value))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -121,7 +151,9 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--parallelism", "8", "--max-parallelism", "4"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--max-parallelism must be 1..32768 and >= --parallelism, got 4");
-        assertThat(JobConfig.fromArgs("--parallelism", "8", "--max-parallelism", "8").maxParallelism()).isEqualTo(8);
+        assertThat(JobConfig.fromArgs("--parallelism", "8", "--max-parallelism", "8")
+                        .maxParallelism())
+                .isEqualTo(8);
     }
 
     @Test
@@ -154,7 +186,9 @@ class JobConfigTest {
         }
         assertThat(help).contains("(default: 128)").contains("(default: none)");
         // Descriptions and durations read as text, not Description@1a2b3c or PT10S.
-        assertThat(help).doesNotContain("Description@").doesNotContain("(default: PT")
+        assertThat(help)
+                .doesNotContain("Description@")
+                .doesNotContain("(default: PT")
                 .contains("A symbol's state expires after this long without a tick")
                 .contains("(default: 10 s)");
     }

@@ -36,11 +36,18 @@ class ModelAdmissionTest {
     }
 
     private static ModelUpdate model(String line, long version) {
-        return ModelUpdate.newBuilder(TestModels.update(version, CellType.LSTM, new int[] {4}, version)).setModelName(line).build();
+        return ModelUpdate.newBuilder(TestModels.update(version, CellType.LSTM, new int[] {4}, version))
+                .setModelName(line)
+                .build();
     }
 
     private static ModelControl control(String line, ModelAction action, long version, Instant issuedAt) {
-        return ModelControl.newBuilder().setModelName(line).setAction(action).setVersion(version).setIssuedAt(issuedAt).build();
+        return ModelControl.newBuilder()
+                .setModelName(line)
+                .setAction(action)
+                .setVersion(version)
+                .setIssuedAt(issuedAt)
+                .build();
     }
 
     private static ModelControl signed(ModelControl control) {
@@ -52,7 +59,8 @@ class ModelAdmissionTest {
     }
 
     private long servingVersion() throws Exception {
-        h.tick(tick("PROBE", t(h.forecasts().size() + 1)).price(10 + h.forecasts().size()));
+        h.tick(tick("PROBE", t(h.forecasts().size() + 1))
+                .price(10 + h.forecasts().size()));
         return h.lastForecast().getModelVersion();
     }
 
@@ -67,9 +75,11 @@ class ModelAdmissionTest {
         h.model(model("canary", 100)).control(control("canary", ModelAction.PIN, 100, T0));
 
         assertThat(servingVersion()).isEqualTo(1);
-        assertThat(refusals()).satisfiesExactly(
-                d -> assertThat(d).startsWith("LINE: model line 'canary' is not served by this job (it serves 'test'"),
-                d -> assertThat(d).startsWith("LINE: control of model line 'canary' is not for this job"));
+        assertThat(refusals())
+                .satisfiesExactly(
+                        d -> assertThat(d)
+                                .startsWith("LINE: model line 'canary' is not served by this job (it serves 'test'"),
+                        d -> assertThat(d).startsWith("LINE: control of model line 'canary' is not for this job"));
     }
 
     @Test
@@ -81,7 +91,9 @@ class ModelAdmissionTest {
         assertThat(servingVersion()).isEqualTo(5);
         h.model(model(TestModels.LINE, 1005)); // exactly the step: accepted, and later models still can follow
         assertThat(servingVersion()).isEqualTo(1005);
-        assertThat(refusals()).hasSize(2).allSatisfy(d -> assertThat(d).startsWith("VERSION: version ").contains("--max-version-step"));
+        assertThat(refusals())
+                .hasSize(2)
+                .allSatisfy(d -> assertThat(d).startsWith("VERSION: version ").contains("--max-version-step"));
     }
 
     @Test
@@ -101,7 +113,9 @@ class ModelAdmissionTest {
     @Test
     void withTrustedKeysControlsMustBeSignedAndCannotBeReplayed() throws Exception {
         h = ForecastHarness.openTrusting(List.of(KEY.getPublic().getEncoded()));
-        h.model(signed(model(TestModels.LINE, 1))).model(signed(model(TestModels.LINE, 2))).tick(tick("PROBE", t(0)).price(10));
+        h.model(signed(model(TestModels.LINE, 1)))
+                .model(signed(model(TestModels.LINE, 2)))
+                .tick(tick("PROBE", t(0)).price(10));
 
         ModelControl pinV1 = signed(control(TestModels.LINE, ModelAction.PIN, 1, T0));
         h.control(control(TestModels.LINE, ModelAction.PIN, 1, T0)); // unsigned: refused
@@ -113,9 +127,12 @@ class ModelAdmissionTest {
         h.control(pinV1); // the same signed rollback, sent again by someone else
         assertThat(servingVersion()).isEqualTo(2);
 
-        assertThat(refusals()).satisfiesExactly(
-                d -> assertThat(d).startsWith("SIGNATURE: PIN control is not signed"),
-                d -> assertThat(d).startsWith("REPLAY: PIN issued at 2026-12-06T08:00:00Z is not after the last control applied"));
+        assertThat(refusals())
+                .satisfiesExactly(
+                        d -> assertThat(d).startsWith("SIGNATURE: PIN control is not signed"),
+                        d -> assertThat(d)
+                                .startsWith(
+                                        "REPLAY: PIN issued at 2026-12-06T08:00:00Z is not after the last control applied"));
     }
 
     @Test
@@ -125,11 +142,16 @@ class ModelAdmissionTest {
         ModelUpdate v2 = signed(model(TestModels.LINE, 2));
         h.model(v1).model(v2).tick(tick("PROBE", t(0)).price(10));
         // The signature leaves the effective time out: a copy re-timed into the future still verifies, and is ignored.
-        h.model(ModelUpdate.newBuilder(v2).setEffectiveTime(Instant.parse("2100-01-01T00:00:00Z")).build());
+        h.model(ModelUpdate.newBuilder(v2)
+                .setEffectiveTime(Instant.parse("2100-01-01T00:00:00Z"))
+                .build());
         h.model(ModelUpdate.newBuilder(v1).setEffectiveTime(null).build()); // an old signed model: refused as not newer
 
         assertThat(servingVersion()).isEqualTo(2);
-        assertThat(refusals()).singleElement().asString().startsWith("VERSION: version 1 is not newer than the newest accepted version 2");
+        assertThat(refusals())
+                .singleElement()
+                .asString()
+                .startsWith("VERSION: version 1 is not newer than the newest accepted version 2");
     }
 
     @Test
@@ -142,6 +164,9 @@ class ModelAdmissionTest {
         h.model(huge);
 
         assertThat(servingVersion()).isEqualTo(1);
-        assertThat(refusals()).singleElement().asString().startsWith("SHAPE: hidden sizes [65536] are not all in [1, 4096]");
+        assertThat(refusals())
+                .singleElement()
+                .asString()
+                .startsWith("SHAPE: hidden sizes [65536] are not all in [1, 4096]");
     }
 }

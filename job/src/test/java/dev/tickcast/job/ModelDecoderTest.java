@@ -1,17 +1,17 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
-import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
 import java.nio.ByteBuffer;
@@ -52,23 +52,38 @@ class ModelDecoderTest {
     @Test
     void decodesAModelUpdateWithoutJudgingIt() throws Exception {
         ModelUpdate model = TestModels.update(3, CellType.GRU, new int[] {4}, 9);
-        ModelUpdate versionZero = TestModels.update(0, CellType.GRU, new int[] {4}, 9); // the forecast operator refuses it
+        ModelUpdate versionZero =
+                TestModels.update(0, CellType.GRU, new int[] {4}, 9); // the forecast operator refuses it
         harness.processElement(record(TestModels.wire(model), 1), 0L);
         harness.processElement(record(TestModels.wire(versionZero), 2), 0L);
 
-        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getUpdate).containsExactly(model, versionZero);
-        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getOffset).containsExactly(1L, 2L);
-        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getControl).containsOnlyNulls();
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelEvent::getUpdate)
+                .containsExactly(model, versionZero);
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelEvent::getOffset)
+                .containsExactly(1L, 2L);
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelEvent::getControl)
+                .containsOnlyNulls();
         assertThat(deadLetters()).isEmpty();
     }
 
     @Test
     void decodesAControlRecordByItsSchemaFingerprint() throws Exception {
-        ModelControl pin = ModelControl.newBuilder().setAction(ModelAction.PIN).setVersion(2).setIssuedAt(java.time.Instant.EPOCH).build();
+        ModelControl pin = ModelControl.newBuilder()
+                .setAction(ModelAction.PIN)
+                .setVersion(2)
+                .setIssuedAt(java.time.Instant.EPOCH)
+                .build();
         harness.processElement(record(WireCodec.of(ModelControl.class).encode(pin), 5), 0L);
 
-        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getControl).containsExactly(pin);
-        assertThat(harness.extractOutputValues()).extracting(ModelEvent::getUpdate).containsOnlyNulls();
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelEvent::getControl)
+                .containsExactly(pin);
+        assertThat(harness.extractOutputValues())
+                .extracting(ModelEvent::getUpdate)
+                .containsOnlyNulls();
         assertThat(deadLetters()).isEmpty();
     }
 
@@ -82,7 +97,10 @@ class ModelDecoderTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         List<DeadLetter> dls = deadLetters();
-        assertThat(dls).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.MODEL_REJECTED.name()).hasSize(3);
+        assertThat(dls)
+                .extracting(DeadLetter::getReason)
+                .containsOnly(DeadLetterReason.MODEL_REJECTED.name())
+                .hasSize(3);
         assertThat(dls).extracting(DeadLetter::getSourceOffset).containsExactly(10L, 11L, 12L);
         assertThat(dls).allSatisfy(dl -> {
             assertThat(dl.getSourceTopic()).isEqualTo(MODELS_TOPIC);
@@ -99,6 +117,8 @@ class ModelDecoderTest {
 
     private List<DeadLetter> deadLetters() {
         var queue = harness.getSideOutput(Streams.DEAD_LETTER_TAG);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 }

@@ -1,6 +1,5 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
@@ -52,13 +52,21 @@ class ModelSwapTest {
 
     private ModelControl pin(long version) {
         issuedAt = issuedAt.plusSeconds(1);
-        return ModelControl.newBuilder().setModelName(TestModels.LINE).setAction(ModelAction.PIN).setVersion(version).setIssuedAt(issuedAt)
+        return ModelControl.newBuilder()
+                .setModelName(TestModels.LINE)
+                .setAction(ModelAction.PIN)
+                .setVersion(version)
+                .setIssuedAt(issuedAt)
                 .build();
     }
 
     private ModelControl unpin() {
         issuedAt = issuedAt.plusSeconds(1);
-        return ModelControl.newBuilder().setModelName(TestModels.LINE).setAction(ModelAction.UNPIN).setIssuedAt(issuedAt).build();
+        return ModelControl.newBuilder()
+                .setModelName(TestModels.LINE)
+                .setAction(ModelAction.UNPIN)
+                .setIssuedAt(issuedAt)
+                .build();
     }
 
     /** Two interleaved random walks, 40 ticks each. */
@@ -106,12 +114,17 @@ class ModelSwapTest {
         Model v2 = verified(V2);
         Model v3 = verified(V3_GRU);
         List<Forecast> expected = new ArrayList<>();
-        Backtest.runWithModels(i -> i < 20 ? v1 : i < 40 ? v2 : i < 60 ? v1 : i < 70 ? v2 : v3, ticks, ForecastHarness.SETTINGS,
-                s -> Long.MIN_VALUE, (t, f) -> expected.add(f));
+        Backtest.runWithModels(
+                i -> i < 20 ? v1 : i < 40 ? v2 : i < 60 ? v1 : i < 70 ? v2 : v3,
+                ticks,
+                ForecastHarness.SETTINGS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f));
 
         assertThat(h.forecasts()).isEqualTo(expected);
         assertThat(h.deadLetters()).isEmpty();
-        List<Long> versions = h.forecasts().stream().map(Forecast::getModelVersion).toList();
+        List<Long> versions =
+                h.forecasts().stream().map(Forecast::getModelVersion).toList();
         // Each symbol's first tick is naive (version 0); afterwards every forecast carries the version that made it.
         assertThat(versions.subList(2, 20)).containsOnly(1L);
         assertThat(versions.subList(20, 40)).containsOnly(2L);
@@ -143,7 +156,8 @@ class ModelSwapTest {
 
         assertThat(h.deadLetters()).singleElement().satisfies(dl -> {
             assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
-            assertThat(dl.getDetail()).startsWith("PIN: version 7 is not held by the job (it holds [2])")
+            assertThat(dl.getDetail())
+                    .startsWith("PIN: version 7 is not held by the job (it holds [2])")
                     .contains("serving model (version 2) keeps serving");
         });
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(2L);
@@ -152,7 +166,11 @@ class ModelSwapTest {
     @Test
     void pinAndHistorySurviveSnapshotAndRestoreWithoutTheModelsTopic() throws Exception {
         ForecastHarness h = open();
-        h.model(V1).model(V2).control(pin(1)).tick(tick("AAA", t(0)).price(100)).tick(tick("AAA", t(1)).price(101));
+        h.model(V1)
+                .model(V2)
+                .control(pin(1))
+                .tick(tick("AAA", t(0)).price(100))
+                .tick(tick("AAA", t(1)).price(101));
         OperatorSubtaskState snapshot = h.snapshot(3L);
 
         ForecastHarness restored = ForecastHarness.restore(snapshot, null);
@@ -173,7 +191,9 @@ class ModelSwapTest {
         h.control(unpin()).control(pin(1));
         assertThat(h.deadLetters()).isEmpty();
         h.control(pin(3)); // fell out of the history of 8
-        assertThat(h.deadLetters()).singleElement().satisfies(dl -> assertThat(dl.getDetail()).startsWith("PIN: version 3 is not held"));
+        assertThat(h.deadLetters())
+                .singleElement()
+                .satisfies(dl -> assertThat(dl.getDetail()).startsWith("PIN: version 3 is not held"));
         h.tick(tick("AAA", t(0)).price(1)).tick(tick("AAA", t(1)).price(2));
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(1L);
     }
@@ -182,7 +202,8 @@ class ModelSwapTest {
     void modelWithAnEffectiveTimeServesOnlyTicksFromThatTimeWhereverItArrives() throws Exception {
         List<Tick> ticks = walk();
         Instant effective = ticks.get(41).getEventTime(); // from the 42nd tick on
-        ModelUpdate v2Later = ModelUpdate.newBuilder(V2).setEffectiveTime(effective).build();
+        ModelUpdate v2Later =
+                ModelUpdate.newBuilder(V2).setEffectiveTime(effective).build();
         ForecastHarness h = open();
         h.model(V1).model(v2Later); // both published ahead of the data
         ticks.forEach(t -> {
@@ -195,10 +216,15 @@ class ModelSwapTest {
         Model v1 = verified(V1);
         Model v2 = verified(v2Later);
         List<Forecast> expected = new ArrayList<>();
-        Backtest.runWithModels(i -> i < 41 ? v1 : v2, ticks, ForecastHarness.SETTINGS, s -> Long.MIN_VALUE, (t, f) -> expected.add(f));
+        Backtest.runWithModels(
+                i -> i < 41 ? v1 : v2, ticks, ForecastHarness.SETTINGS, s -> Long.MIN_VALUE, (t, f) -> expected.add(f));
 
         assertThat(h.forecasts()).isEqualTo(expected);
-        assertThat(h.forecasts().subList(2, 41)).extracting(Forecast::getModelVersion).containsOnly(1L);
-        assertThat(h.forecasts().subList(41, 80)).extracting(Forecast::getModelVersion).containsOnly(2L);
+        assertThat(h.forecasts().subList(2, 41))
+                .extracting(Forecast::getModelVersion)
+                .containsOnly(1L);
+        assertThat(h.forecasts().subList(41, 80))
+                .extracting(Forecast::getModelVersion)
+                .containsOnly(2L);
     }
 }

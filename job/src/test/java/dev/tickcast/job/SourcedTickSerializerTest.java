@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class SourcedTickSerializerTest {
 
     private static SourcedTick sourced(String symbol, int second, Double volume, String topic, long offset) {
-        SourcedTick s = TickBuilder.sourced(tick(symbol, t(second)).price(100.25 + second).volume(volume).build(), 3, offset);
+        SourcedTick s = TickBuilder.sourced(
+                tick(symbol, t(second)).price(100.25 + second).volume(volume).build(), 3, offset);
         s.setTopic(topic);
         s.setReceivedAtMicros(1_709_303_400_123_456L + second);
         return s;
@@ -33,7 +34,12 @@ class SourcedTickSerializerTest {
                 sourced("ACME", 0, 3.0, "ticks", 0),
                 sourced("BOLT", 1, null, "ticks", 123_456_789_012L), // no volume
                 sourced("Ünïcødé.ß", 2, 0.0, "tïcks", -1), // non-ASCII symbol and topic
-                sourced("A".repeat(300), 3, Double.MAX_VALUE, "t".repeat(249), Long.MAX_VALUE), // lengths past one varint byte
+                sourced(
+                        "A".repeat(300),
+                        3,
+                        Double.MAX_VALUE,
+                        "t".repeat(249),
+                        Long.MAX_VALUE), // lengths past one varint byte
                 sourced("NaN", 4, Double.NaN, "", Long.MIN_VALUE));
     }
 
@@ -55,10 +61,12 @@ class SourcedTickSerializerTest {
      */
     @Test
     void writesEveryFieldTheSchemasHave() {
-        assertThat(SourcedTick.getClassSchema().getFields()).extracting(Schema.Field::name)
+        assertThat(SourcedTick.getClassSchema().getFields())
+                .extracting(Schema.Field::name)
                 .as("SourcedTick fields SourcedTickSerializer writes; a new one must be added to it")
                 .containsExactly("tick", "topic", "partition", "offset", "received_at_micros");
-        assertThat(Tick.getClassSchema().getFields()).extracting(Schema.Field::name)
+        assertThat(Tick.getClassSchema().getFields())
+                .extracting(Schema.Field::name)
                 .as("Tick fields SourcedTickSerializer writes; a new one must be added to it")
                 .containsExactly("symbol", "event_time", "price", "volume");
     }
@@ -112,11 +120,22 @@ class SourcedTickSerializerTest {
     @Test
     void aSymbolLengthNoStringCanHaveFailsLoudly() {
         SourcedTickSerializer serializer = new SourcedTickSerializer();
-        byte[] negative = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-                (byte) 0xFF, 0x01}; // 2^64 - 1 as a varint: a negative long
+        byte[] negative = {
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            0x01
+        }; // 2^64 - 1 as a varint: a negative long
         byte[] tooLong = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10}; // 2^32
         for (byte[] length : List.of(negative, tooLong)) {
-            assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(length))).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(length)))
+                    .isInstanceOf(IOException.class)
                     .hasMessageContaining("corrupt serialized tick: string length");
         }
     }
@@ -127,9 +146,14 @@ class SourcedTickSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
         TypeSerializerSnapshot<SourcedTick> read = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()), getClass().getClassLoader());
+                new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()),
+                getClass().getClassLoader());
         assertThat(read.restoreSerializer()).isEqualTo(new SourcedTickSerializer());
-        assertThat(new SourcedTickSerializer().snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
+        assertThat(new SourcedTickSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(read)
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     @Test
@@ -167,15 +191,29 @@ class SourcedTickSerializerTest {
             assertThat(interner.intern(b, b.length)).isEqualTo(text);
         }
         assertThat(interner.size()).isGreaterThan(colliding.size() * 99 / 100);
-        long same = colliding.stream().filter(t -> interner.intern(t.getBytes(), t.length()) == interner.intern(t.getBytes(), t.length())).count();
+        long same = colliding.stream()
+                .filter(t -> interner.intern(t.getBytes(), t.length()) == interner.intern(t.getBytes(), t.length()))
+                .count();
         assertThat(same).isEqualTo(interner.size());
     }
 
     @Test
     void internerTellsApartKeysThatAgreeInTheirFirstEightBytesOrInLength() {
         StringInterner interner = new StringInterner();
-        List<String> texts = List.of("", "\0", "\0\0", "A", "AB", "ABCDEFGH", "ABCDEFGH\0", "ABCDEFGHI", "ABCDEFGHJ", "ABCDEFGHIJKLMNOP",
-                "ABCDEFGHIJKLMNOQ", "ÄÖÜ.€", "ÄÖÜ.€x");
+        List<String> texts = List.of(
+                "",
+                "\0",
+                "\0\0",
+                "A",
+                "AB",
+                "ABCDEFGH",
+                "ABCDEFGH\0",
+                "ABCDEFGHI",
+                "ABCDEFGHJ",
+                "ABCDEFGHIJKLMNOP",
+                "ABCDEFGHIJKLMNOQ",
+                "ÄÖÜ.€",
+                "ÄÖÜ.€x");
         List<String> first = new java.util.ArrayList<>();
         for (String text : texts) {
             byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -185,7 +223,8 @@ class SourcedTickSerializerTest {
         assertThat(interner.size()).isEqualTo(texts.size());
         for (int round = 0; round < 2; round++) { // again, after the table grew past its first 256 slots in round 1
             for (int i = 0; i < texts.size(); i++) {
-                byte[] b = (texts.get(i) + "trailing bytes past length").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] b =
+                        (texts.get(i) + "trailing bytes past length").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 int length = texts.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                 assertThat(interner.intern(b, length)).as(texts.get(i)).isSameAs(first.get(i));
             }

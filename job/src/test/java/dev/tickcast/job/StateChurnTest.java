@@ -37,7 +37,8 @@ class StateChurnTest {
         }
         int total = WAVES * SYMBOLS_PER_WAVE;
         int max = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        System.out.printf("churn: %,d symbols seen, keyed state entries per wave %s, max %,d%n", total, sizes.subList(0, 5), max);
+        System.out.printf(
+                "churn: %,d symbols seen, keyed state entries per wave %s, max %,d%n", total, sizes.subList(0, 5), max);
         assertThat(sizes.get(WAVES - 1)).isLessThanOrEqualTo(3 * SYMBOLS_PER_WAVE);
         assertThat(max).isLessThanOrEqualTo(3 * SYMBOLS_PER_WAVE).isLessThan(total / 10);
     }

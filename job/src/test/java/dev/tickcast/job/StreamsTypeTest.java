@@ -1,6 +1,5 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.t;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
@@ -40,26 +40,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StreamsTypeTest {
 
     /** The job runs with generic types disabled: any Kryo fallback would fail here. */
-    private static final ExecutionConfig NO_GENERIC_TYPES = new ExecutionConfig(
-            Configuration.fromMap(java.util.Map.of(PipelineOptions.GENERIC_TYPES.key(), "false")));
+    private static final ExecutionConfig NO_GENERIC_TYPES =
+            new ExecutionConfig(Configuration.fromMap(java.util.Map.of(PipelineOptions.GENERIC_TYPES.key(), "false")));
 
     static Stream<TypeInformation<?>> streamTypes() {
-        return Stream.of(Streams.RAW, Streams.MODELS, Streams.FORECASTS, Streams.EVALUATIONS, Streams.DEAD_LETTERS,
-                Streams.DEAD_LETTER_TAG.getTypeInfo(), Streams.EVALUATION_TAG.getTypeInfo());
+        return Stream.of(
+                Streams.RAW,
+                Streams.MODELS,
+                Streams.FORECASTS,
+                Streams.EVALUATIONS,
+                Streams.DEAD_LETTERS,
+                Streams.DEAD_LETTER_TAG.getTypeInfo(),
+                Streams.EVALUATION_TAG.getTypeInfo());
     }
 
     @ParameterizedTest
     @MethodSource("streamTypes")
     void streamTypesAreAvroNotGeneric(TypeInformation<?> type) {
-        assertThat(NO_GENERIC_TYPES.getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        assertThat(NO_GENERIC_TYPES.getSerializerConfig().hasGenericTypesDisabled())
+                .isTrue();
         assertThat(type).isInstanceOf(AvroTypeInfo.class).isNotInstanceOf(GenericTypeInfo.class);
-        assertThat(type.createSerializer(NO_GENERIC_TYPES.getSerializerConfig())).isInstanceOf(AvroSerializer.class);
+        assertThat(type.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()))
+                .isInstanceOf(AvroSerializer.class);
     }
 
     @Test
     void ticksAcrossTheKeyByHaveTheirOwnSerializerNotKryo() {
         assertThat(Streams.TICKS).isNotInstanceOf(GenericTypeInfo.class);
-        assertThat(Streams.TICKS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig())).isInstanceOf(SourcedTickSerializer.class);
+        assertThat(Streams.TICKS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()))
+                .isInstanceOf(SourcedTickSerializer.class);
     }
 
     @Test
@@ -93,8 +102,10 @@ class StreamsTypeTest {
 
     @Test
     void sourcedTickSurvivesASerializerRoundTrip() throws Exception {
-        SourcedTick withVolume = TickBuilder.sourced(tick("ACME", t(0)).price(101.5).volume(3.0).build(), 7, 123_456_789_012L);
-        SourcedTick withoutVolume = SourcedTick.newBuilder(TickBuilder.sourced(tick("BOLT", t(1)).price(7.25).build(), 0, 0))
+        SourcedTick withVolume =
+                TickBuilder.sourced(tick("ACME", t(0)).price(101.5).volume(3.0).build(), 7, 123_456_789_012L);
+        SourcedTick withoutVolume = SourcedTick.newBuilder(
+                        TickBuilder.sourced(tick("BOLT", t(1)).price(7.25).build(), 0, 0))
                 .setReceivedAtMicros(1_709_303_400_123_456L)
                 .build();
 
@@ -141,20 +152,26 @@ class StreamsTypeTest {
         Forecast forecast;
         Evaluation evaluation;
         try (ForecastHarness h = ForecastHarness.open()) {
-            h.model(model).tick(tick("ACME", t(0)).price(100.0)).tick(tick("ACME", t(1)).price(100.5));
+            h.model(model)
+                    .tick(tick("ACME", t(0)).price(100.0))
+                    .tick(tick("ACME", t(1)).price(100.5));
             forecast = h.lastForecast();
             evaluation = h.evaluations().get(0);
         }
-        DeadLetter deadLetter = DeadLetters.of(DeadLetterReason.EMPTY, "empty value", TickBuilder.raw(null, 1, 2), null, 5L);
+        DeadLetter deadLetter =
+                DeadLetters.of(DeadLetterReason.EMPTY, "empty value", TickBuilder.raw(null, 1, 2), null, 5L);
         RawRecord raw = tick("ACME", t(0)).raw();
 
-        assertThat(roundTrip(Streams.FORECASTS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), forecast)).isEqualTo(forecast);
+        assertThat(roundTrip(Streams.FORECASTS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), forecast))
+                .isEqualTo(forecast);
         assertThat(roundTrip(Streams.EVALUATIONS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), evaluation))
                 .isEqualTo(evaluation);
-        assertThat(roundTrip(Streams.MODELS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), model)).isEqualTo(model);
+        assertThat(roundTrip(Streams.MODELS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), model))
+                .isEqualTo(model);
         assertThat(roundTrip(Streams.DEAD_LETTERS.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), deadLetter))
                 .isEqualTo(deadLetter);
-        assertThat(roundTrip(Streams.RAW.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), raw)).isEqualTo(raw);
+        assertThat(roundTrip(Streams.RAW.createSerializer(NO_GENERIC_TYPES.getSerializerConfig()), raw))
+                .isEqualTo(raw);
     }
 
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {

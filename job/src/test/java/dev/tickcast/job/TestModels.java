@@ -36,7 +36,8 @@ final class TestModels {
 
     /** Uniform in [−0.4, 0.4), as many as the layout needs. */
     static float[] randomWeights(CellType cellType, int[] hiddenSizes, long seed) {
-        float[] w = new float[RecurrentNetwork.parameterCount(cellType, spec().getNames().size(), hiddenSizes, 1)];
+        float[] w = new float
+                [RecurrentNetwork.parameterCount(cellType, spec().getNames().size(), hiddenSizes, 1)];
         Random random = new Random(seed);
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) ((random.nextDouble() * 2 - 1) * 0.4);

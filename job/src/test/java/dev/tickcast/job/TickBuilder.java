@@ -57,7 +57,12 @@ final class TickBuilder {
     }
 
     Tick build() {
-        return Tick.newBuilder().setSymbol(symbol).setEventTime(time).setPrice(price).setVolume(volume).build();
+        return Tick.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(time)
+                .setPrice(price)
+                .setVolume(volume)
+                .build();
     }
 
     SourcedTick sourced() {

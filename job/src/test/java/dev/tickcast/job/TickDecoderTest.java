@@ -1,12 +1,12 @@
 package dev.tickcast.job;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.job.TickBuilder.T0;
 import static dev.tickcast.job.TickBuilder.TICKS_TOPIC;
 import static dev.tickcast.job.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
@@ -59,10 +59,17 @@ class TickDecoderTest {
                 Arguments.of("BAD_PRICE", tick("ACME", T0).price(Double.NaN).build()),
                 Arguments.of("BAD_PRICE", tick("ACME", T0).price(0.0).build()),
                 Arguments.of("BAD_PRICE", tick("ACME", T0).price(-3.5).build()),
-                Arguments.of("BAD_PRICE", tick("ACME", T0).price(Double.POSITIVE_INFINITY).build()),
-                Arguments.of("BAD_VOLUME", tick("ACME", T0).price(101.5).volume(-1.0).build()),
+                Arguments.of(
+                        "BAD_PRICE",
+                        tick("ACME", T0).price(Double.POSITIVE_INFINITY).build()),
+                Arguments.of(
+                        "BAD_VOLUME", tick("ACME", T0).price(101.5).volume(-1.0).build()),
                 Arguments.of("BAD_TIME", tick("ACME", farFuture).price(101.5).build()),
-                Arguments.of("BAD_TIME", tick("ACME", Instant.parse("1899-12-31T23:59:59Z")).price(101.5).build()));
+                Arguments.of(
+                        "BAD_TIME",
+                        tick("ACME", Instant.parse("1899-12-31T23:59:59Z"))
+                                .price(101.5)
+                                .build()));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -153,8 +160,10 @@ class TickDecoderTest {
         decoder(1 << 20);
         byte[] key = new byte[600 * 1024];
         new Random(1).nextBytes(key);
-        byte[] value = Arrays.copyOf(encode(tick("ACME", T0).price(101.5).build()), 500 * 1024); // each alone under 1 MiB
-        harness.processElement(new RawRecord(TICKS_TOPIC, PARTITION, OFFSET, ByteBuffer.wrap(key), ByteBuffer.wrap(value), null), 7L);
+        byte[] value =
+                Arrays.copyOf(encode(tick("ACME", T0).price(101.5).build()), 500 * 1024); // each alone under 1 MiB
+        harness.processElement(
+                new RawRecord(TICKS_TOPIC, PARTITION, OFFSET, ByteBuffer.wrap(key), ByteBuffer.wrap(value), null), 7L);
 
         DeadLetter dl = onlyDeadLetter();
         assertThat(dl.getReason()).isEqualTo("OVERSIZED");
@@ -178,7 +187,8 @@ class TickDecoderTest {
         assertThat(dl.getReason()).isEqualTo("NOT_AVRO");
         assertThat(bytes(dl.getValue())).isEqualTo(Arrays.copyOf(value, DeadLetters.MAX_VALUE_BYTES));
         assertThat(dl.getValueLength()).isEqualTo(value.length);
-        assertThat(bytes(dl.getValueSha256())).isEqualTo(dev.tickcast.model.file.Weights.sha256(ByteBuffer.wrap(value)));
+        assertThat(bytes(dl.getValueSha256()))
+                .isEqualTo(dev.tickcast.model.file.Weights.sha256(ByteBuffer.wrap(value)));
         assertThat(WireCodec.of(DeadLetter.class).encode(dl).length).isLessThan(80 * 1024);
     }
 
@@ -234,12 +244,16 @@ class TickDecoderTest {
                 tick("ACME", T0).price(1e-9).build(),
                 tick("ACME", Instant.parse("1900-01-01T00:00:00Z")).price(2.0).build(),
                 tick("X".repeat(64), T0).price(3.0).volume(0.0).build(),
-                tick("ACME", Instant.now().plus(TOLERANCE).minusSeconds(60)).price(4.0).build());
+                tick("ACME", Instant.now().plus(TOLERANCE).minusSeconds(60))
+                        .price(4.0)
+                        .build());
         for (Tick t : ticks) {
             harness.processElement(TickBuilder.raw(encode(t), PARTITION, OFFSET), 7L);
         }
 
-        assertThat(harness.extractOutputValues()).extracting(SourcedTick::getTick).containsExactlyElementsOf(ticks);
+        assertThat(harness.extractOutputValues())
+                .extracting(SourcedTick::getTick)
+                .containsExactlyElementsOf(ticks);
         assertThat(deadLetters()).isEmpty();
     }
 
@@ -249,7 +263,9 @@ class TickDecoderTest {
         harness.processElement(TickBuilder.raw(new byte[] {1, 2, 3}, PARTITION, 1), 7L);
         harness.processElement(tick("ACME", T0).price(101.5).at(PARTITION, 2).raw(), 8L);
 
-        assertThat(harness.extractOutputValues()).extracting(SourcedTick::getOffset).containsExactly(2L);
+        assertThat(harness.extractOutputValues())
+                .extracting(SourcedTick::getOffset)
+                .containsExactly(2L);
         assertThat(deadLetters()).extracting(DeadLetter::getSourceOffset).containsExactly(1L);
     }
 
@@ -270,7 +286,9 @@ class TickDecoderTest {
 
     private List<DeadLetter> deadLetters() {
         var queue = harness.getSideOutput(Streams.DEAD_LETTER_TAG);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

@@ -40,9 +40,12 @@ final class BenchSink implements Sink<Forecast> {
                         baseMs = timeMs; // the first forecast is tick 0's: symbol S0, event time = base
                     }
                     if (n > probe.warmup) {
-                        long tick = (timeMs - baseMs) * symbols + Integer.parseInt(f.getSymbol(), 1, f.getSymbol().length(), 10);
+                        long tick = (timeMs - baseMs) * symbols
+                                + Integer.parseInt(
+                                        f.getSymbol(), 1, f.getSymbol().length(), 10);
                         long dueMicros = baseMs * 1000 + (long) (tick * 1e6 / ratePerSecond);
-                        probe.latencyMicros.recordValue(Math.max(0, Math.min(TickGenerator.nowMicros() - dueMicros, 60_000_000L)));
+                        probe.latencyMicros.recordValue(
+                                Math.max(0, Math.min(TickGenerator.nowMicros() - dueMicros, 60_000_000L)));
                     }
                 }
                 if (n == probe.warmup) {

@@ -49,10 +49,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  */
 public final class JobBenchmarks {
 
-    public enum Kind { FORECAST, PASSTHROUGH }
+    public enum Kind {
+        FORECAST,
+        PASSTHROUGH
+    }
 
     public enum Backend {
-        HEAP("hashmap", SavepointFormatType.CANONICAL), ROCKSDB("rocksdb", SavepointFormatType.CANONICAL);
+        HEAP("hashmap", SavepointFormatType.CANONICAL),
+        ROCKSDB("rocksdb", SavepointFormatType.CANONICAL);
 
         final String option;
         final SavepointFormatType savepointFormat;
@@ -78,8 +82,19 @@ public final class JobBenchmarks {
      *
      * @param savepointBytesPerSymbol savepoint size / symbols (includes the broadcast model and source state once), or -1 if not taken
      */
-    public record Run(Kind kind, Backend backend, CellType cell, int hidden, int symbols, long ticks, double ticksPerSecond,
-            double offeredRate, double p50Ms, double p99Ms, double p999Ms, long savepointBytesPerSymbol) {}
+    public record Run(
+            Kind kind,
+            Backend backend,
+            CellType cell,
+            int hidden,
+            int symbols,
+            long ticks,
+            double ticksPerSecond,
+            double offeredRate,
+            double p50Ms,
+            double p99Ms,
+            double p999Ms,
+            long savepointBytesPerSymbol) {}
 
     /**
      * How long a run measures after its warm-up: a number of forecasts, or a time. Throughput runs
@@ -106,8 +121,12 @@ public final class JobBenchmarks {
     public static ModelUpdate model(CellType cell, int hidden, long seed) {
         FeatureSpec spec = FeatureSpec.newBuilder()
                 .setNames(List.of("log_return", "log_gap", "log_volume"))
-                .setMean(List.of(0.0, 0.7, 1.5)).setStd(List.of(0.002, 0.5, 1.2)).setClip(8.0)
-                .setTargetMean(0.0001).setTargetStd(0.002).build();
+                .setMean(List.of(0.0, 0.7, 1.5))
+                .setStd(List.of(0.002, 0.5, 1.2))
+                .setClip(8.0)
+                .setTargetMean(0.0001)
+                .setTargetStd(0.002)
+                .build();
         int[] sizes = {hidden};
         float[] w = new float[dev.tickcast.model.cell.RecurrentNetwork.parameterCount(cell, 3, sizes, 1)];
         Random random = new Random(seed);
@@ -134,25 +153,42 @@ public final class JobBenchmarks {
      * @param rate offered ticks/s (latency run), or 0 for as fast as the job takes them
      * @param savepoint take a savepoint at the end and report its size per symbol
      */
-    public static Run run(Kind kind, Backend backend, CellType cell, int hidden, int symbols, long warmup, Measure measured,
-            double rate, boolean savepoint) throws Exception {
+    public static Run run(
+            Kind kind,
+            Backend backend,
+            CellType cell,
+            int hidden,
+            int symbols,
+            long warmup,
+            Measure measured,
+            double rate,
+            boolean savepoint)
+            throws Exception {
         Path dir = Files.createTempDirectory("tickcast-bench");
         String id = UUID.randomUUID().toString();
-        Probes.Probe probe = measured.time() == null ? Probes.open(id, warmup, warmup + measured.ticks(), 0)
+        Probes.Probe probe = measured.time() == null
+                ? Probes.open(id, warmup, warmup + measured.ticks(), 0)
                 : Probes.open(id, warmup, Long.MAX_VALUE, measured.time().toNanos());
         try {
             Configuration conf = ClusterTuning.apply(new Configuration());
             conf.set(StateBackendOptions.STATE_BACKEND, backend.option);
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
-            conf.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    dir.resolve("checkpoints").toUri().toString());
+            conf.setString(
+                    "state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             JobConfig config = JobConfig.fromArgs("--delivery", "at-least-once", "--parallelism", "1");
             TickcastJob.configure(env, config);
             List<byte[]> models = List.of(WireCodec.of(ModelUpdate.class).encode(model(cell, hidden, 7)));
             ForecastJob job = ForecastJob.builder(config)
-                    .ticks(new DataGeneratorSource<RawRecord>(new TickGenerator(symbols, rate), Long.MAX_VALUE, Streams.RAW))
-                    .forecasts(new BenchSink(id, symbols, rate)).evaluations(new DiscardingSink<>()).deadLetters(new DiscardingSink<>())
-                    .initialModels(models).build();
+                    .ticks(new DataGeneratorSource<RawRecord>(
+                            new TickGenerator(symbols, rate), Long.MAX_VALUE, Streams.RAW))
+                    .forecasts(new BenchSink(id, symbols, rate))
+                    .evaluations(new DiscardingSink<>())
+                    .deadLetters(new DiscardingSink<>())
+                    .initialModels(models)
+                    .build();
             if (kind == Kind.FORECAST) {
                 job.attach(env);
             } else {
@@ -168,22 +204,34 @@ public final class JobBenchmarks {
                         throw new IllegalStateException("bench job ended early: " + status);
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("bench job too slow: " + probe.count + " forecasts in 30 minutes");
+                        throw new IllegalStateException(
+                                "bench job too slow: " + probe.count + " forecasts in 30 minutes");
                     }
                     Thread.sleep(20);
                 }
                 long perSymbol = -1;
                 if (savepoint) {
-                    String path = client.triggerSavepoint(dir.resolve("savepoint").toUri().toString(), backend.savepointFormat)
+                    String path = client.triggerSavepoint(
+                                    dir.resolve("savepoint").toUri().toString(), backend.savepointFormat)
                             .get(10, TimeUnit.MINUTES);
-                    perSymbol = sizeOf(Path.of(java.net.URI.create(path.startsWith("file:") ? path : "file://" + path))) / symbols;
+                    perSymbol = sizeOf(Path.of(java.net.URI.create(path.startsWith("file:") ? path : "file://" + path)))
+                            / symbols;
                 }
                 double p = 1e-3;
                 boolean lat = rate > 0;
-                return new Run(kind, backend, cell, hidden, symbols, probe.count - warmup, probe.ticksPerSecond(), rate,
+                return new Run(
+                        kind,
+                        backend,
+                        cell,
+                        hidden,
+                        symbols,
+                        probe.count - warmup,
+                        probe.ticksPerSecond(),
+                        rate,
                         lat ? probe.latencyMicros.getValueAtPercentile(50) * p : Double.NaN,
                         lat ? probe.latencyMicros.getValueAtPercentile(99) * p : Double.NaN,
-                        lat ? probe.latencyMicros.getValueAtPercentile(99.9) * p : Double.NaN, perSymbol);
+                        lat ? probe.latencyMicros.getValueAtPercentile(99.9) * p : Double.NaN,
+                        perSymbol);
             } finally {
                 try {
                     client.cancel().get(1, TimeUnit.MINUTES);
@@ -200,13 +248,15 @@ public final class JobBenchmarks {
 
     private static long sizeOf(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .sum();
         }
     }
 
@@ -239,8 +289,16 @@ public final class JobBenchmarks {
      * One configuration (backend, hidden size): forecast and pass-through ticks/s, their ratio, latency at half the
      * forecast job's peak, state size.
      */
-    public record Row(Backend backend, CellType cell, int hidden, int symbols, double forecastTicksPerSecond,
-            double passthroughTicksPerSecond, Run latency, int stateBytes, long savepointBytesPerSymbol) {
+    public record Row(
+            Backend backend,
+            CellType cell,
+            int hidden,
+            int symbols,
+            double forecastTicksPerSecond,
+            double passthroughTicksPerSecond,
+            Run latency,
+            int stateBytes,
+            long savepointBytesPerSymbol) {
         public double ratio() {
             return forecastTicksPerSecond / passthroughTicksPerSecond;
         }
@@ -261,23 +319,54 @@ public final class JobBenchmarks {
             for (int hidden : new int[] {32, 64}) {
                 CellType cell = CellType.LSTM;
                 boolean latency = !quick || backend == Backend.HEAP;
-                log.printf("job: %s LSTM-%d, %,d symbols: forecast%s...%n", backend, hidden, symbols, latency ? " and latency at half its peak" : "");
+                log.printf(
+                        "job: %s LSTM-%d, %,d symbols: forecast%s...%n",
+                        backend, hidden, symbols, latency ? " and latency at half its peak" : "");
                 log.flush();
-                List<Run> forecast = JobFork.run(new JobFork.Request(Kind.FORECAST, backend, cell, hidden, symbols, warmup, measured, true,
-                        JobFork.jitWarmup(quick, backend), latency));
+                List<Run> forecast = JobFork.run(new JobFork.Request(
+                        Kind.FORECAST,
+                        backend,
+                        cell,
+                        hidden,
+                        symbols,
+                        warmup,
+                        measured,
+                        true,
+                        JobFork.jitWarmup(quick, backend),
+                        latency));
                 Run peak = forecast.get(0);
                 log.printf("  %,.0f ticks/s", peak.ticksPerSecond());
                 if (latency) {
-                    log.printf("; p99 %.2f ms at %,.0f ticks/s", forecast.get(1).p99Ms(), forecast.get(1).offeredRate());
+                    log.printf(
+                            "; p99 %.2f ms at %,.0f ticks/s",
+                            forecast.get(1).p99Ms(), forecast.get(1).offeredRate());
                 }
                 log.printf("; pass-through...%n");
                 log.flush();
-                Run pass = JobFork.run(new JobFork.Request(Kind.PASSTHROUGH, backend, cell, hidden, symbols, warmup, measured, false,
-                        JobFork.jitWarmup(quick, backend), false)).get(0);
+                Run pass = JobFork.run(new JobFork.Request(
+                                Kind.PASSTHROUGH,
+                                backend,
+                                cell,
+                                hidden,
+                                symbols,
+                                warmup,
+                                measured,
+                                false,
+                                JobFork.jitWarmup(quick, backend),
+                                false))
+                        .get(0);
                 log.printf("  %,.0f ticks/s%n", pass.ticksPerSecond());
                 log.flush();
-                rows.add(new Row(backend, cell, hidden, symbols, peak.ticksPerSecond(), pass.ticksPerSecond(), latency ? forecast.get(1) : null,
-                        stateBytes(cell, hidden), peak.savepointBytesPerSymbol()));
+                rows.add(new Row(
+                        backend,
+                        cell,
+                        hidden,
+                        symbols,
+                        peak.ticksPerSecond(),
+                        pass.ticksPerSecond(),
+                        latency ? forecast.get(1) : null,
+                        stateBytes(cell, hidden),
+                        peak.savepointBytesPerSymbol()));
             }
         }
         List<Run> extra = new ArrayList<>();
@@ -285,8 +374,18 @@ public final class JobBenchmarks {
             int n = 1_000_000;
             log.printf("job: ROCKSDB LSTM-64, %,d symbols (3 ticks each)...%n", n);
             log.flush();
-            extra.add(JobFork.run(new JobFork.Request(Kind.FORECAST, Backend.ROCKSDB, CellType.LSTM, 64, n, n, Measure.ticks(2L * n), true,
-                    Duration.ZERO, false)).get(0));
+            extra.add(JobFork.run(new JobFork.Request(
+                            Kind.FORECAST,
+                            Backend.ROCKSDB,
+                            CellType.LSTM,
+                            64,
+                            n,
+                            n,
+                            Measure.ticks(2L * n),
+                            true,
+                            Duration.ZERO,
+                            false))
+                    .get(0));
         }
         return new Report(rows, extra, quick);
     }
@@ -301,35 +400,84 @@ public final class JobBenchmarks {
         int hidden = Integer.parseInt(args[2]);
         int symbols = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
         long seconds = args.length > 4 ? Long.parseLong(args[4]) : 30;
-        Run r = run(kind, backend, CellType.LSTM, hidden, symbols, (long) symbols * WARMUP_TICKS_PER_SYMBOL,
-                Measure.time(Duration.ofSeconds(seconds)), 0, false);
+        Run r = run(
+                kind,
+                backend,
+                CellType.LSTM,
+                hidden,
+                symbols,
+                (long) symbols * WARMUP_TICKS_PER_SYMBOL,
+                Measure.time(Duration.ofSeconds(seconds)),
+                0,
+                false);
         System.out.printf("%s %s LSTM-%d: %,.0f ticks/s%n", kind, backend, hidden, r.ticksPerSecond());
     }
 
     public static void print(Report report, PrintWriter out) {
-        out.printf("%n%-8s %-8s %8s %14s %14s %7s %9s %9s %9s %12s %11s %12s%n", "state", "cell", "symbols", "forecast t/s",
-                "passthru t/s", "ratio", "p50 ms", "p99 ms", "p99.9 ms", "at t/s", "state B", "savepoint B");
+        out.printf(
+                "%n%-8s %-8s %8s %14s %14s %7s %9s %9s %9s %12s %11s %12s%n",
+                "state",
+                "cell",
+                "symbols",
+                "forecast t/s",
+                "passthru t/s",
+                "ratio",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "at t/s",
+                "state B",
+                "savepoint B");
         for (Row r : report.rows()) {
             Run l = r.latency();
-            out.printf("%-8s %-8s %,8d %,14.0f %,14.0f %6.2fx %9s %9s %9s %12s %11d %12d%n", r.backend(), r.cell() + "-" + r.hidden(),
-                    r.symbols(), r.forecastTicksPerSecond(), r.passthroughTicksPerSecond(), r.ratio(), ms(l, l == null ? 0 : l.p50Ms()),
-                    ms(l, l == null ? 0 : l.p99Ms()), ms(l, l == null ? 0 : l.p999Ms()), l == null ? "-" : String.format("%,.0f", l.offeredRate()),
-                    r.stateBytes(), r.savepointBytesPerSymbol());
+            out.printf(
+                    "%-8s %-8s %,8d %,14.0f %,14.0f %6.2fx %9s %9s %9s %12s %11d %12d%n",
+                    r.backend(),
+                    r.cell() + "-" + r.hidden(),
+                    r.symbols(),
+                    r.forecastTicksPerSecond(),
+                    r.passthroughTicksPerSecond(),
+                    r.ratio(),
+                    ms(l, l == null ? 0 : l.p50Ms()),
+                    ms(l, l == null ? 0 : l.p99Ms()),
+                    ms(l, l == null ? 0 : l.p999Ms()),
+                    l == null ? "-" : String.format("%,.0f", l.offeredRate()),
+                    r.stateBytes(),
+                    r.savepointBytesPerSymbol());
         }
         for (Run x : report.extra()) {
-            out.printf("%-8s %-8s %,8d %,14.0f %14s %7s %9s %9s %9s %12s %11s %12d%n", x.backend(), x.cell() + "-" + x.hidden(), x.symbols(),
-                    x.ticksPerSecond(), "-", "-", "-", "-", "-", "-", "-", x.savepointBytesPerSymbol());
+            out.printf(
+                    "%-8s %-8s %,8d %,14.0f %14s %7s %9s %9s %9s %12s %11s %12d%n",
+                    x.backend(),
+                    x.cell() + "-" + x.hidden(),
+                    x.symbols(),
+                    x.ticksPerSecond(),
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    x.savepointBytesPerSymbol());
         }
-        out.printf("Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
-                + " a JVM of its own, after an unmeasured %s of the same job (JIT warm-up).%n", report.quick()
+        out.printf(
+                "Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
+                        + " a JVM of its own, after an unmeasured %s of the same job (JIT warm-up).%n",
+                report.quick()
                         ? JobFork.QUICK_JIT_WARMUP.toSeconds() + " s run (heap; none on RocksDB)"
                         : JobFork.JIT_WARMUP.toSeconds() + " s run (none before the 1,000,000-symbol run)");
-        out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
-        out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
-        out.printf("Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
-                + " a long run.%n", JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds());
-        out.println("state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
-                + " (canonical format: key and value per symbol and its expiry timer; includes the model once).");
+        out.println(
+                "ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
+        out.println(
+                "Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
+        out.printf(
+                "Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
+                        + " a long run.%n",
+                JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds());
+        out.println(
+                "state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
+                        + " (canonical format: key and value per symbol and its expiry timer; includes the model once).");
     }
 
     private static String ms(Run latency, double v) {

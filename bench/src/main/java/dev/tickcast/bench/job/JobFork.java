@@ -48,19 +48,44 @@ final class JobFork {
      * {@code jitWarmup} is zero) and, with {@code latency}, a run at half that peak for
      * {@code latencyMeasure}.
      */
-    record Request(JobBenchmarks.Kind kind, JobBenchmarks.Backend backend, CellType cell, int hidden, int symbols, long warmupTicks,
-            JobBenchmarks.Measure measured, boolean savepoint, Duration jitWarmup, boolean latency) {
+    record Request(
+            JobBenchmarks.Kind kind,
+            JobBenchmarks.Backend backend,
+            CellType cell,
+            int hidden,
+            int symbols,
+            long warmupTicks,
+            JobBenchmarks.Measure measured,
+            boolean savepoint,
+            Duration jitWarmup,
+            boolean latency) {
 
         List<String> toArgs() {
-            return List.of(kind.name(), backend.name(), cell.name(), Integer.toString(hidden), Integer.toString(symbols),
-                    Long.toString(warmupTicks), measure(measured), Boolean.toString(savepoint), Long.toString(jitWarmup.toMillis()),
+            return List.of(
+                    kind.name(),
+                    backend.name(),
+                    cell.name(),
+                    Integer.toString(hidden),
+                    Integer.toString(symbols),
+                    Long.toString(warmupTicks),
+                    measure(measured),
+                    Boolean.toString(savepoint),
+                    Long.toString(jitWarmup.toMillis()),
                     Boolean.toString(latency));
         }
 
         static Request fromArgs(String[] a) {
-            return new Request(JobBenchmarks.Kind.valueOf(a[0]), JobBenchmarks.Backend.valueOf(a[1]), CellType.valueOf(a[2]),
-                    Integer.parseInt(a[3]), Integer.parseInt(a[4]), Long.parseLong(a[5]), measure(a[6]), Boolean.parseBoolean(a[7]),
-                    Duration.ofMillis(Long.parseLong(a[8])), Boolean.parseBoolean(a[9]));
+            return new Request(
+                    JobBenchmarks.Kind.valueOf(a[0]),
+                    JobBenchmarks.Backend.valueOf(a[1]),
+                    CellType.valueOf(a[2]),
+                    Integer.parseInt(a[3]),
+                    Integer.parseInt(a[4]),
+                    Long.parseLong(a[5]),
+                    measure(a[6]),
+                    Boolean.parseBoolean(a[7]),
+                    Duration.ofMillis(Long.parseLong(a[8])),
+                    Boolean.parseBoolean(a[9]));
         }
 
         private static String measure(JobBenchmarks.Measure m) {
@@ -68,7 +93,8 @@ final class JobFork {
         }
 
         private static JobBenchmarks.Measure measure(String s) {
-            return s.endsWith("ticks") ? JobBenchmarks.Measure.ticks(Long.parseLong(s.substring(0, s.length() - 5)))
+            return s.endsWith("ticks")
+                    ? JobBenchmarks.Measure.ticks(Long.parseLong(s.substring(0, s.length() - 5)))
                     : JobBenchmarks.Measure.time(Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2))));
         }
     }
@@ -88,11 +114,14 @@ final class JobFork {
         command.add(System.getProperty("java.class.path"));
         command.add(JobFork.class.getName());
         command.addAll(request.toArgs());
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         List<JobBenchmarks.Run> runs = new ArrayList<>();
         Deque<String> tail = new ArrayDeque<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null;) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith(PREFIX)) {
                     runs.add(parse(line.substring(PREFIX.length())));
                 } else {
@@ -106,8 +135,9 @@ final class JobFork {
         int exit = process.waitFor();
         int expected = request.latency() ? 2 : 1;
         if (exit != 0 || runs.size() != expected) {
-            throw new IllegalStateException("benchmark JVM for " + String.join(" ", request.toArgs()) + " exited with " + exit + " after "
-                    + runs.size() + " of " + expected + " runs (its error output is above); its last output:\n" + String.join("\n", tail));
+            throw new IllegalStateException("benchmark JVM for " + String.join(" ", request.toArgs()) + " exited with "
+                    + exit + " after " + runs.size() + " of " + expected
+                    + " runs (its error output is above); its last output:\n" + String.join("\n", tail));
         }
         return runs;
     }
@@ -116,11 +146,27 @@ final class JobFork {
     public static void main(String[] args) throws Exception {
         Request r = Request.fromArgs(args);
         if (!r.jitWarmup().isZero()) {
-            JobBenchmarks.run(r.kind(), r.backend(), r.cell(), r.hidden(), r.symbols(), r.warmupTicks(),
-                    JobBenchmarks.Measure.time(r.jitWarmup()), 0, false);
+            JobBenchmarks.run(
+                    r.kind(),
+                    r.backend(),
+                    r.cell(),
+                    r.hidden(),
+                    r.symbols(),
+                    r.warmupTicks(),
+                    JobBenchmarks.Measure.time(r.jitWarmup()),
+                    0,
+                    false);
         }
-        JobBenchmarks.Run peak = JobBenchmarks.run(r.kind(), r.backend(), r.cell(), r.hidden(), r.symbols(), r.warmupTicks(), r.measured(),
-                0, r.savepoint());
+        JobBenchmarks.Run peak = JobBenchmarks.run(
+                r.kind(),
+                r.backend(),
+                r.cell(),
+                r.hidden(),
+                r.symbols(),
+                r.warmupTicks(),
+                r.measured(),
+                0,
+                r.savepoint());
         System.out.println(PREFIX + format(peak));
         if (r.latency()) {
             double rate = Math.floor(peak.ticksPerSecond() / 2);
@@ -128,8 +174,16 @@ final class JobFork {
             // 10 s checkpoint or caught it, and p99 was a lottery).
             long ticks = (long) (rate * r.measured().time().toSeconds());
             long warmup = Math.max(r.warmupTicks(), (long) (rate * JobBenchmarks.LATENCY_WARMUP.toSeconds()));
-            JobBenchmarks.Run latency = JobBenchmarks.run(r.kind(), r.backend(), r.cell(), r.hidden(), r.symbols(), warmup,
-                    JobBenchmarks.Measure.ticks(ticks), rate, false);
+            JobBenchmarks.Run latency = JobBenchmarks.run(
+                    r.kind(),
+                    r.backend(),
+                    r.cell(),
+                    r.hidden(),
+                    r.symbols(),
+                    warmup,
+                    JobBenchmarks.Measure.ticks(ticks),
+                    rate,
+                    false);
             System.out.println(PREFIX + format(latency));
         }
         System.out.flush();
@@ -137,16 +191,37 @@ final class JobFork {
     }
 
     static String format(JobBenchmarks.Run r) {
-        return String.join(" ", r.kind().name(), r.backend().name(), r.cell().name(), Integer.toString(r.hidden()), Integer.toString(r.symbols()),
-                Long.toString(r.ticks()), hex(r.ticksPerSecond()), hex(r.offeredRate()), hex(r.p50Ms()), hex(r.p99Ms()), hex(r.p999Ms()),
+        return String.join(
+                " ",
+                r.kind().name(),
+                r.backend().name(),
+                r.cell().name(),
+                Integer.toString(r.hidden()),
+                Integer.toString(r.symbols()),
+                Long.toString(r.ticks()),
+                hex(r.ticksPerSecond()),
+                hex(r.offeredRate()),
+                hex(r.p50Ms()),
+                hex(r.p99Ms()),
+                hex(r.p999Ms()),
                 Long.toString(r.savepointBytesPerSymbol()));
     }
 
     static JobBenchmarks.Run parse(String line) {
         String[] f = line.split(" ");
-        return new JobBenchmarks.Run(JobBenchmarks.Kind.valueOf(f[0]), JobBenchmarks.Backend.valueOf(f[1]), CellType.valueOf(f[2]),
-                Integer.parseInt(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]), unhex(f[6]), unhex(f[7]), unhex(f[8]), unhex(f[9]),
-                unhex(f[10]), Long.parseLong(f[11]));
+        return new JobBenchmarks.Run(
+                JobBenchmarks.Kind.valueOf(f[0]),
+                JobBenchmarks.Backend.valueOf(f[1]),
+                CellType.valueOf(f[2]),
+                Integer.parseInt(f[3]),
+                Integer.parseInt(f[4]),
+                Long.parseLong(f[5]),
+                unhex(f[6]),
+                unhex(f[7]),
+                unhex(f[8]),
+                unhex(f[9]),
+                unhex(f[10]),
+                Long.parseLong(f[11]));
     }
 
     /** Doubles cross the pipe exactly (NaN for figures a run has not). */

@@ -1,10 +1,10 @@
 package dev.tickcast.bench.job;
 
+import dev.tickcast.job.ForecastFunction;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
-import dev.tickcast.job.ForecastFunction;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -35,7 +35,8 @@ final class PassThroughFunction extends KeyedBroadcastProcessFunction<String, So
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("symbol", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        state = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("symbol", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     @Override

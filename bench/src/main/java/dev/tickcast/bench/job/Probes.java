@@ -17,6 +17,7 @@ final class Probes {
         final long target;
         /** How long to measure after the warm-up, or 0 when {@link #target} ends the run. */
         final long measureNanos;
+
         final Histogram latencyMicros = new Histogram(60_000_000L, 3);
         volatile long count;
         volatile long warmedAtNanos;

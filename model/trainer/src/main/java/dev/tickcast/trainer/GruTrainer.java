@@ -47,7 +47,8 @@ final class GruTrainer implements RecurrentTrainer {
             SDVariable h0 = sd.placeHolder("h0_" + l, DataType.FLOAT, -1, size);
             featureNames.add("h0_" + l);
             SDVariable wx = sd.var("Wx_" + l, new XavierInitScheme('c', nIn, 3 * size), DataType.FLOAT, nIn, 3 * size);
-            SDVariable wh = sd.var("Wh_" + l, new XavierInitScheme('c', size, 3 * size), DataType.FLOAT, size, 3 * size);
+            SDVariable wh =
+                    sd.var("Wh_" + l, new XavierInitScheme('c', size, 3 * size), DataType.FLOAT, size, 3 * size);
             SDVariable b = sd.var("b_" + l, new ZeroInitScheme('c'), DataType.FLOAT, 3 * size);
             h = unrolledGru(h, h0, wx, wh, b, l);
             nIn = size;

@@ -42,7 +42,8 @@ final class MultiLayerTrainer implements RecurrentTrainer {
         net.init();
     }
 
-    static MultiLayerConfiguration configuration(CellType cellType, int inputSize, int[] hidden, TrainingSettings settings) {
+    static MultiLayerConfiguration configuration(
+            CellType cellType, int inputSize, int[] hidden, TrainingSettings settings) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(settings.seed())
                 .dataType(DataType.FLOAT)
@@ -52,14 +53,31 @@ final class MultiLayerTrainer implements RecurrentTrainer {
         int nIn = inputSize;
         for (int l = 0; l < hidden.length; l++) {
             if (cellType == CellType.LSTM) {
-                list.layer(l, new LSTM.Builder().nIn(nIn).nOut(hidden[l]).activation(Activation.TANH).build());
+                list.layer(
+                        l,
+                        new LSTM.Builder()
+                                .nIn(nIn)
+                                .nOut(hidden[l])
+                                .activation(Activation.TANH)
+                                .build());
             } else {
-                list.layer(l, new SimpleRnn.Builder().nIn(nIn).nOut(hidden[l]).activation(Activation.TANH).build());
+                list.layer(
+                        l,
+                        new SimpleRnn.Builder()
+                                .nIn(nIn)
+                                .nOut(hidden[l])
+                                .activation(Activation.TANH)
+                                .build());
             }
             nIn = hidden[l];
         }
-        list.layer(hidden.length, new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                .activation(Activation.IDENTITY).nIn(nIn).nOut(1).build());
+        list.layer(
+                hidden.length,
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nIn(nIn)
+                        .nOut(1)
+                        .build());
         return list.backpropType(BackpropType.TruncatedBPTT)
                 .tBPTTForwardLength(settings.tbptt())
                 .tBPTTBackwardLength(settings.tbptt())

@@ -26,8 +26,13 @@ public final class Trainer {
 
     private Trainer() {}
 
-    public static TrainingResult train(List<Tick> ticks, TrainingSettings settings, String modelName, long version,
-            String source, TrainingProgress progress) {
+    public static TrainingResult train(
+            List<Tick> ticks,
+            TrainingSettings settings,
+            String modelName,
+            long version,
+            String source,
+            TrainingProgress progress) {
         return train(ticks, settings, modelName, version, source, progress, null);
     }
 
@@ -35,8 +40,14 @@ public final class Trainer {
      * @param warmStart a model to start from (its weights and scaler) when its architecture matches the
      *     settings (cell type, hidden sizes, features); otherwise, or when null, training starts fresh
      */
-    public static TrainingResult train(List<Tick> ticks, TrainingSettings settings, String modelName, long version,
-            String source, TrainingProgress progress, ModelUpdate warmStart) {
+    public static TrainingResult train(
+            List<Tick> ticks,
+            TrainingSettings settings,
+            String modelName,
+            long version,
+            String source,
+            TrainingProgress progress,
+            ModelUpdate warmStart) {
         boolean warm = warmStart != null && sameArchitecture(warmStart, settings);
         TrainingData data = TrainingData.build(ticks, settings, warm ? warmStart.getFeatures() : null);
         int n = data.inputSize();
@@ -85,8 +96,16 @@ public final class Trainer {
                 .setSeed(settings.seed())
                 .setSource(source)
                 .build();
-        ModelUpdate unvalidated = ModelFile.build(modelName, version, settings.cellType(), settings.hiddenSizes(), data.spec(),
-                net.exportWeights(), info, null, Instant.now());
+        ModelUpdate unvalidated = ModelFile.build(
+                modelName,
+                version,
+                settings.cellType(),
+                settings.hiddenSizes(),
+                data.spec(),
+                net.exportWeights(),
+                info,
+                null,
+                Instant.now());
         Backtest.Summary summary = validate(unvalidated, ticks, data.validationCutoffs());
         ErrorStats overall = summary.overall();
         ValidationMetrics metrics = ValidationMetrics.newBuilder()
@@ -97,15 +116,20 @@ public final class Trainer {
                 .setNaiveRmse(overall.naiveRmse())
                 .setSkill(overall.skill())
                 .build();
-        ModelUpdate update = ModelUpdate.newBuilder(unvalidated).setValidation(metrics).build();
+        ModelUpdate update =
+                ModelUpdate.newBuilder(unvalidated).setValidation(metrics).build();
         return new TrainingResult(update, summary, epochLoss, data.validationCutoffs(), warm);
     }
 
     /** Whether a model has the cell type, layer sizes and features these settings would train. */
     public static boolean sameArchitecture(ModelUpdate model, TrainingSettings settings) {
-        List<Integer> hidden = java.util.Arrays.stream(settings.hiddenSizes()).boxed().toList();
-        List<String> features = settings.features().stream().map(dev.tickcast.model.feature.Feature::wireName).toList();
-        return model.getCellType() == settings.cellType() && model.getHiddenSizes().equals(hidden)
+        List<Integer> hidden =
+                java.util.Arrays.stream(settings.hiddenSizes()).boxed().toList();
+        List<String> features = settings.features().stream()
+                .map(dev.tickcast.model.feature.Feature::wireName)
+                .toList();
+        return model.getCellType() == settings.cellType()
+                && model.getHiddenSizes().equals(hidden)
                 && model.getFeatures().getNames().equals(features);
     }
 
@@ -115,8 +139,10 @@ public final class Trainer {
         try {
             model = Model.verify(update);
         } catch (ModelRejectedException e) {
-            throw new IllegalStateException("the trainer produced a model that fails its own verification: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the trainer produced a model that fails its own verification: " + e.getMessage(), e);
         }
-        return Backtest.run(model, ticks, ForecastSettings.DEFAULTS, s -> cutoffs.getOrDefault(s, Long.MAX_VALUE), (t, f) -> {});
+        return Backtest.run(
+                model, ticks, ForecastSettings.DEFAULTS, s -> cutoffs.getOrDefault(s, Long.MAX_VALUE), (t, f) -> {});
     }
 }

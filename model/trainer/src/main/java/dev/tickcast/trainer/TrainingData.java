@@ -1,11 +1,11 @@
 package dev.tickcast.trainer;
 
-import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.feature.FeatureScaler;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.model.forecast.SymbolForecaster;
+import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.schema.FeatureSpec;
 import dev.tickcast.schema.Tick;
 import java.util.ArrayList;
@@ -36,8 +36,17 @@ public final class TrainingData {
     private final int window;
     private final int inputSize;
 
-    private TrainingData(List<Series> series, FeatureSpec spec, List<float[]> wx, List<float[]> wy, long trainSteps,
-            long trainStartMs, long trainEndMs, long validationEndMs, int window, int inputSize) {
+    private TrainingData(
+            List<Series> series,
+            FeatureSpec spec,
+            List<float[]> wx,
+            List<float[]> wy,
+            long trainSteps,
+            long trainStartMs,
+            long trainEndMs,
+            long validationEndMs,
+            int window,
+            int inputSize) {
         this.series = series;
         this.spec = spec;
         this.windowsX = wx;
@@ -73,7 +82,13 @@ public final class TrainingData {
             double[] targets = new double[steps];
             for (int k = 0; k < steps; k++) {
                 int t = k + 1;
-                Feature.computeRaw(s.prices()[t - 1], s.timesMs()[t - 1], s.prices()[t], s.timesMs()[t], s.volumes()[t], raw,
+                Feature.computeRaw(
+                        s.prices()[t - 1],
+                        s.timesMs()[t - 1],
+                        s.prices()[t],
+                        s.timesMs()[t],
+                        s.volumes()[t],
+                        raw,
                         k * Feature.COUNT);
                 targets[k] = Math.log(s.prices()[t + 1] / s.prices()[t]);
             }
@@ -89,7 +104,9 @@ public final class TrainingData {
             System.arraycopy(targetsPerSeries.get(i), 0, allTargets, at, targetsPerSeries.get(i).length);
             at += targetsPerSeries.get(i).length;
         }
-        FeatureSpec spec = fixedSpec != null ? fixedSpec : FeatureScaler.fit(settings.features(), allRaw, rows, allTargets, settings.clip());
+        FeatureSpec spec = fixedSpec != null
+                ? fixedSpec
+                : FeatureScaler.fit(settings.features(), allRaw, rows, allTargets, settings.clip());
         FeatureScaler scaler = new FeatureScaler(spec);
 
         int n = scaler.inputSize();
@@ -124,7 +141,8 @@ public final class TrainingData {
         if (wx.isEmpty()) {
             throw new IllegalArgumentException("no symbol has enough ticks to train: a window of " + w
                     + " steps needs at least " + (int) Math.ceil((w + 3) / (1 - settings.validationFraction()))
-                    + " accepted ticks of one symbol; found " + series.stream().mapToInt(s -> s.prices().length).max().orElse(0)
+                    + " accepted ticks of one symbol; found "
+                    + series.stream().mapToInt(s -> s.prices().length).max().orElse(0)
                     + " at most (lower --window or give more data)");
         }
         long trainStart = Long.MAX_VALUE;
@@ -220,7 +238,9 @@ public final class TrainingData {
     public Map<String, Long> validationCutoffs() {
         Map<String, Long> cutoffs = new HashMap<>();
         for (Series s : series) {
-            cutoffs.put(s.symbol(), s.validationStart() < s.timesMs().length ? s.timesMs()[s.validationStart()] : Long.MAX_VALUE);
+            cutoffs.put(
+                    s.symbol(),
+                    s.validationStart() < s.timesMs().length ? s.timesMs()[s.validationStart()] : Long.MAX_VALUE);
         }
         return cutoffs;
     }

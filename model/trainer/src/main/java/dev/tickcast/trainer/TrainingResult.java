@@ -14,5 +14,9 @@ import java.util.Map;
  *     models on the very same window)
  * @param warmStarted whether training started from the given model's weights
  */
-public record TrainingResult(ModelUpdate update, Backtest.Summary validation, double finalLoss, Map<String, Long> validationCutoffs,
+public record TrainingResult(
+        ModelUpdate update,
+        Backtest.Summary validation,
+        double finalLoss,
+        Map<String, Long> validationCutoffs,
         boolean warmStarted) {}

@@ -28,7 +28,8 @@ public record TrainingSettings(
 
     public TrainingSettings {
         if (hiddenSizes.length < 1 || hiddenSizes.length > RecurrentNetwork.MAX_LAYERS) {
-            throw new IllegalArgumentException("--layers must be 1 to " + RecurrentNetwork.MAX_LAYERS + ", got " + hiddenSizes.length);
+            throw new IllegalArgumentException(
+                    "--layers must be 1 to " + RecurrentNetwork.MAX_LAYERS + ", got " + hiddenSizes.length);
         }
         if (Arrays.stream(hiddenSizes).anyMatch(h -> h < 1 || h > 1024)) {
             throw new IllegalArgumentException("--hidden must be 1 to 1024, got " + Arrays.toString(hiddenSizes));
@@ -40,17 +41,29 @@ public record TrainingSettings(
             throw new IllegalArgumentException("--epochs, --batch and --tbptt must be >= 1 and --window >= 2");
         }
         if (!(learningRate > 0) || !(validationFraction > 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException("--learning-rate must be > 0 and --validation between 0 and 1 (exclusive)");
+            throw new IllegalArgumentException(
+                    "--learning-rate must be > 0 and --validation between 0 and 1 (exclusive)");
         }
     }
 
     /** The defaults the CLI shows: a small LSTM that trains on the bundled data in well under a minute. */
     public static TrainingSettings defaults(CellType cellType) {
-        return new TrainingSettings(cellType, new int[] {16}, List.of(Feature.values()), 3, 42L, 100, 50, 32, 5e-3, 0.2, 8.0);
+        return new TrainingSettings(
+                cellType, new int[] {16}, List.of(Feature.values()), 3, 42L, 100, 50, 32, 5e-3, 0.2, 8.0);
     }
 
     public TrainingSettings withEpochs(int n) {
-        return new TrainingSettings(cellType, hiddenSizes, features, n, seed, window, tbptt, batchSize, learningRate,
-                validationFraction, clip);
+        return new TrainingSettings(
+                cellType,
+                hiddenSizes,
+                features,
+                n,
+                seed,
+                window,
+                tbptt,
+                batchSize,
+                learningRate,
+                validationFraction,
+                clip);
     }
 }

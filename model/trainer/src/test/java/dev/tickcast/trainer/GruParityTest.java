@@ -32,7 +32,8 @@ class GruParityTest {
     void cellsMatchSameDiffGruOpOverWholeSequences(int layers) {
         int[] hidden = new int[layers];
         Arrays.fill(hidden, 12);
-        GruTrainer trainer = new GruTrainer(ParityFixtures.INPUTS, hidden, ParityFixtures.settings(CellType.GRU, hidden, 20));
+        GruTrainer trainer =
+                new GruTrainer(ParityFixtures.INPUTS, hidden, ParityFixtures.settings(CellType.GRU, hidden, 20));
         ParityFixtures.trainAFewSteps(trainer, 20, 5, 13L);
         float[] weights = trainer.exportWeights();
         RecurrentNetwork cells = RecurrentNetwork.of(CellType.GRU, ParityFixtures.INPUTS, hidden, 1, weights);
@@ -54,8 +55,11 @@ class GruParityTest {
             }
         }
         assertThat(SEQUENCES * LENGTH).isGreaterThanOrEqualTo(1000);
-        System.out.printf("parity %s: max abs diff %.3g over %d steps%n", "GRU x" + layers, maxDiff, SEQUENCES * LENGTH);
-        assertThat(maxDiff).as("max |cells - SameDiff gru op| over %d steps", SEQUENCES * LENGTH).isLessThanOrEqualTo(TOLERANCE);
+        System.out.printf(
+                "parity %s: max abs diff %.3g over %d steps%n", "GRU x" + layers, maxDiff, SEQUENCES * LENGTH);
+        assertThat(maxDiff)
+                .as("max |cells - SameDiff gru op| over %d steps", SEQUENCES * LENGTH)
+                .isLessThanOrEqualTo(TOLERANCE);
         assertThat(max - min).as("output spread").isGreaterThan(1e-3);
     }
 

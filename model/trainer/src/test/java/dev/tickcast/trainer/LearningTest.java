@@ -33,8 +33,8 @@ class LearningTest {
     void lstmReachesBayesOptimalErrorOnAr1Returns() {
         double[] noise = new double[TICKS];
         List<Tick> ticks = ar1Ticks(noise, 1L);
-        TrainingSettings settings = new TrainingSettings(CellType.LSTM, new int[] {8}, List.of(Feature.LOG_RETURN), 8, 42L, 100, 50,
-                8, 1e-2, 0.2, 8.0);
+        TrainingSettings settings = new TrainingSettings(
+                CellType.LSTM, new int[] {8}, List.of(Feature.LOG_RETURN), 8, 42L, 100, 50, 8, 1e-2, 0.2, 8.0);
 
         TrainingResult result = Trainer.train(ticks, settings, "ar1", 1, "synthetic", TrainingProgress.SILENT);
 
@@ -65,20 +65,23 @@ class LearningTest {
         double modelMse = modelSq[0] / counted[0];
         double naiveMse = naiveSq[0] / counted[0];
         double bayesMse = noiseSq / (TICKS - validationStart);
-        System.out.printf("AR(1) phi=%.2f: model MSE %.4g, Bayes-optimal %.4g (ratio %.4f), naive %.4g%n", PHI, modelMse, bayesMse,
-                modelMse / bayesMse, naiveMse);
+        System.out.printf(
+                "AR(1) phi=%.2f: model MSE %.4g, Bayes-optimal %.4g (ratio %.4f), naive %.4g%n",
+                PHI, modelMse, bayesMse, modelMse / bayesMse, naiveMse);
 
         assertThat(counted[0]).isEqualTo(TICKS - validationStart);
         assertThat(modelMse / bayesMse).as("model MSE / Bayes-optimal MSE").isLessThanOrEqualTo(1.05);
         assertThat(modelMse).as("clearly better than naive").isLessThan(0.85 * naiveMse);
-        assertThat(result.update().getValidation().getSkill()).as("validation skill in the model file").isGreaterThan(0.1);
+        assertThat(result.update().getValidation().getSkill())
+                .as("validation skill in the model file")
+                .isGreaterThan(0.1);
     }
 
     @Test
     void sameSeedAndDataGiveTheSameWeights() {
         List<Tick> ticks = ar1Ticks(new double[3000], 2L);
-        TrainingSettings settings = new TrainingSettings(CellType.LSTM, new int[] {4}, List.of(Feature.values()), 1, 9L, 100, 50, 8,
-                1e-2, 0.2, 8.0);
+        TrainingSettings settings = new TrainingSettings(
+                CellType.LSTM, new int[] {4}, List.of(Feature.values()), 1, 9L, 100, 50, 8, 1e-2, 0.2, 8.0);
         TrainingResult a = Trainer.train(ticks, settings, "m", 1, "synthetic", TrainingProgress.SILENT);
         TrainingResult b = Trainer.train(ticks, settings, "m", 1, "synthetic", TrainingProgress.SILENT);
         assertThat(a.update().getWeightsSha256()).isEqualTo(b.update().getWeightsSha256());
@@ -105,7 +108,12 @@ class LearningTest {
                 r = PHI * r + noise[i];
                 price *= Math.exp(r);
             }
-            ticks.add(Tick.newBuilder().setSymbol("AR1").setEventTime(T0.plusSeconds(60L * i)).setPrice(price).setVolume(null).build());
+            ticks.add(Tick.newBuilder()
+                    .setSymbol("AR1")
+                    .setEventTime(T0.plusSeconds(60L * i))
+                    .setPrice(price)
+                    .setVolume(null)
+                    .build());
         }
         return ticks;
     }

@@ -33,7 +33,8 @@ class MultiLayerParityTest {
     void cellsMatchRnnTimeStepWithSwappedState(CellType cell, int layers, int hiddenSize) {
         int[] hidden = new int[layers];
         java.util.Arrays.fill(hidden, hiddenSize);
-        MultiLayerTrainer trainer = new MultiLayerTrainer(cell, ParityFixtures.INPUTS, hidden, ParityFixtures.settings(cell, hidden, 20));
+        MultiLayerTrainer trainer =
+                new MultiLayerTrainer(cell, ParityFixtures.INPUTS, hidden, ParityFixtures.settings(cell, hidden, 20));
         ParityFixtures.trainAFewSteps(trainer, 20, 5, 11L);
         MultiLayerNetwork dl4j = trainer.network();
         RecurrentNetwork cells = RecurrentNetwork.of(cell, ParityFixtures.INPUTS, hidden, 1, trainer.exportWeights());
@@ -60,7 +61,8 @@ class MultiLayerParityTest {
                     dl4j.rnnSetPreviousState(l, dl4jStates[s][l]);
                 }
             }
-            INDArray output = dl4j.rnnTimeStep(Nd4j.create(x, new long[] {1, ParityFixtures.INPUTS, 1}, DataType.FLOAT));
+            INDArray output =
+                    dl4j.rnnTimeStep(Nd4j.create(x, new long[] {1, ParityFixtures.INPUTS, 1}, DataType.FLOAT));
             for (int l = 0; l < layers; l++) {
                 dl4jStates[s][l] = copy(dl4j.rnnGetPreviousState(l));
             }
@@ -74,7 +76,9 @@ class MultiLayerParityTest {
         }
         assertThat(steps).isGreaterThanOrEqualTo(1000);
         System.out.printf("parity %s: max abs diff %.3g over %d steps%n", cell + " x" + layers, maxDiff, steps);
-        assertThat(maxDiff).as("max |cells - rnnTimeStep| over %d interleaved steps", steps).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(maxDiff)
+                .as("max |cells - rnnTimeStep| over %d interleaved steps", steps)
+                .isLessThanOrEqualTo(TOLERANCE);
         // The test must be able to fail: the network's output is not constant.
         assertThat(outputSpread(cells, seqs[0])).isGreaterThan(1e-3);
     }

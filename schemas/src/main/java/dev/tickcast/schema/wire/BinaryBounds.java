@@ -37,19 +37,21 @@ final class BinaryBounds {
         BinaryBounds walker = new BinaryBounds(bytes, offset);
         walker.value(schema);
         if (walker.pos != walker.end) {
-            throw new IllegalArgumentException((walker.end - walker.pos) + " bytes left over after the value at byte " + walker.pos);
+            throw new IllegalArgumentException(
+                    (walker.end - walker.pos) + " bytes left over after the value at byte " + walker.pos);
         }
     }
 
     private void value(Schema schema) {
         switch (schema.getType()) {
-            case NULL -> { }
+            case NULL -> {}
             case BOOLEAN -> skip(1, "boolean");
             case INT -> varint(5, "int");
             case LONG -> varint(10, "long");
             case FLOAT -> skip(4, "float");
             case DOUBLE -> skip(8, "double");
-            case STRING, BYTES -> skip(length(schema.getType().getName()), schema.getType().getName());
+            case STRING, BYTES ->
+                skip(length(schema.getType().getName()), schema.getType().getName());
             case FIXED -> skip(schema.getFixedSize(), schema.getFullName());
             case ENUM -> index(schema.getEnumSymbols().size(), "enum " + schema.getFullName());
             case UNION -> value(schema.getTypes().get(index(schema.getTypes().size(), "union branch")));
@@ -79,8 +81,8 @@ final class BinaryBounds {
                 length("block size");
             }
             if (count > itemBudget) {
-                throw new IllegalArgumentException("block of " + count + " items at byte " + at + ", more than the " + (end - pos)
-                        + " bytes left could hold");
+                throw new IllegalArgumentException("block of " + count + " items at byte " + at + ", more than the "
+                        + (end - pos) + " bytes left could hold");
             }
             itemBudget -= count;
             for (long i = 0; i < count; i++) {
@@ -97,8 +99,8 @@ final class BinaryBounds {
         int at = pos;
         long length = varint(10, what + " length");
         if (length < 0 || length > end - pos) {
-            throw new IllegalArgumentException(what + " length " + length + " at byte " + at + " does not fit in the " + (end - pos)
-                    + " bytes left");
+            throw new IllegalArgumentException(what + " length " + length + " at byte " + at + " does not fit in the "
+                    + (end - pos) + " bytes left");
         }
         return (int) length;
     }
@@ -107,7 +109,8 @@ final class BinaryBounds {
         int at = pos;
         long index = varint(5, what + " index");
         if (index < 0 || index >= size) {
-            throw new IllegalArgumentException(what + " index " + index + " at byte " + at + " is not in [0, " + size + ")");
+            throw new IllegalArgumentException(
+                    what + " index " + index + " at byte " + at + " is not in [0, " + size + ")");
         }
         return (int) index;
     }
@@ -135,8 +138,8 @@ final class BinaryBounds {
 
     private void skip(int n, String what) {
         if (n > end - pos) {
-            throw new IllegalArgumentException("the value ends inside a " + what + " at byte " + pos + " (" + n + " bytes needed, "
-                    + (end - pos) + " left)");
+            throw new IllegalArgumentException("the value ends inside a " + what + " at byte " + pos + " (" + n
+                    + " bytes needed, " + (end - pos) + " left)");
         }
         pos += n;
     }

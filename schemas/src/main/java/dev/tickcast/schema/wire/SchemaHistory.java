@@ -21,8 +21,9 @@ final class SchemaHistory {
 
     static List<Schema> earlierVersions(Schema current) {
         List<Schema> versions = new ArrayList<>();
-        for (int v = 1;; v++) {
-            try (InputStream in = SchemaHistory.class.getResourceAsStream(DIR + current.getName() + ".v" + v + ".avsc")) {
+        for (int v = 1; ; v++) {
+            try (InputStream in =
+                    SchemaHistory.class.getResourceAsStream(DIR + current.getName() + ".v" + v + ".avsc")) {
                 if (in == null) {
                     return versions;
                 }

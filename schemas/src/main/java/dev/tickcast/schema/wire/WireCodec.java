@@ -86,29 +86,40 @@ public final class WireCodec<T extends SpecificRecord> {
      */
     public T decode(byte[] bytes) throws WireException {
         if (bytes == null || bytes.length == 0) {
-            throw new WireException(DeadLetterReason.EMPTY, "empty value; expected an Avro single-object encoded " + type.getSimpleName());
+            throw new WireException(
+                    DeadLetterReason.EMPTY,
+                    "empty value; expected an Avro single-object encoded " + type.getSimpleName());
         }
         if (bytes.length > maxBytes) {
-            throw new WireException(DeadLetterReason.OVERSIZED,
+            throw new WireException(
+                    DeadLetterReason.OVERSIZED,
                     bytes.length + " bytes is over the " + maxBytes + "-byte limit for a " + type.getSimpleName());
         }
         if (bytes.length < HEADER_BYTES || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
-            throw new WireException(DeadLetterReason.NOT_AVRO,
+            throw new WireException(
+                    DeadLetterReason.NOT_AVRO,
                     "not Avro single-object encoding (no C3 01 marker and 8-byte fingerprint): " + hexPrefix(bytes));
         }
         Schema writer = writers.get(fingerprint(bytes));
         if (writer == null) {
-            throw new WireException(DeadLetterReason.WRONG_SCHEMA,
-                    "written with a schema other than " + type.getSimpleName() + " (fingerprint " + fingerprintHex(bytes) + ")");
+            throw new WireException(
+                    DeadLetterReason.WRONG_SCHEMA,
+                    "written with a schema other than " + type.getSimpleName() + " (fingerprint "
+                            + fingerprintHex(bytes) + ")");
         }
         try {
             BinaryBounds.check(writer, bytes, HEADER_BYTES);
             return decoder.decode(bytes);
         } catch (IllegalArgumentException | IOException e) {
-            throw new WireException(DeadLetterReason.UNDECODABLE,
-                    "corrupt or truncated " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage());
-        } catch (RuntimeException e) { // whatever else Avro throws on bytes that passed the bounds: still the record's fault
-            throw new WireException(DeadLetterReason.UNDECODABLE,
+            throw new WireException(
+                    DeadLetterReason.UNDECODABLE,
+                    "corrupt or truncated " + type.getSimpleName() + " (" + bytes.length + " bytes): "
+                            + e.getMessage());
+        } catch (
+                RuntimeException
+                        e) { // whatever else Avro throws on bytes that passed the bounds: still the record's fault
+            throw new WireException(
+                    DeadLetterReason.UNDECODABLE,
                     "corrupt " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e);
         }
     }

@@ -1,11 +1,11 @@
 package dev.tickcast.schema.wire;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -29,11 +29,18 @@ class WireCodecTest {
     private static Schema schemaFile(String name) throws Exception {
         Schema.Parser parser = new Schema.Parser();
         parser.parse(new File("avro/CellType.avsc"));
-        return name.equals("CellType") ? parser.getTypes().get("dev.tickcast.schema.CellType") : parser.parse(new File("avro/" + name + ".avsc"));
+        return name.equals("CellType")
+                ? parser.getTypes().get("dev.tickcast.schema.CellType")
+                : parser.parse(new File("avro/" + name + ".avsc"));
     }
 
     private static Tick tick(String symbol, double price) {
-        return Tick.newBuilder().setSymbol(symbol).setEventTime(T0).setPrice(price).setVolume(0.25).build();
+        return Tick.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(T0)
+                .setPrice(price)
+                .setVolume(0.25)
+                .build();
     }
 
     @Test
@@ -53,7 +60,9 @@ class WireCodecTest {
     void headerIsSingleObjectMarkerThenSchemaFingerprint() throws Exception {
         byte[] bytes = ticks.encode(tick("X", 1.0));
         long fingerprint = SchemaNormalization.parsingFingerprint64(schemaFile("Tick"));
-        long written = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long written = ByteBuffer.wrap(bytes, 2, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
 
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
@@ -62,12 +71,21 @@ class WireCodecTest {
 
     @Test
     void forecastWithEnumDecodesWithStockDecoder() throws Exception {
-        Forecast forecast = Forecast.newBuilder().setSymbol("IDX:SPX").setEventTime(T0).setLastPrice(100)
-                .setForecastPrice(101).setForecastLogReturn(Math.log(1.01)).setIntervalLow(99).setIntervalHigh(103)
-                .setModelVersion(7).setCellType(CellType.GRU).build();
+        Forecast forecast = Forecast.newBuilder()
+                .setSymbol("IDX:SPX")
+                .setEventTime(T0)
+                .setLastPrice(100)
+                .setForecastPrice(101)
+                .setForecastLogReturn(Math.log(1.01))
+                .setIntervalLow(99)
+                .setIntervalHigh(103)
+                .setModelVersion(7)
+                .setCellType(CellType.GRU)
+                .build();
         byte[] bytes = WireCodec.of(Forecast.class).encode(forecast);
 
-        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), schemaFile("Forecast")).decode(bytes);
+        GenericRecord decoded =
+                new BinaryMessageDecoder<GenericRecord>(GenericData.get(), schemaFile("Forecast")).decode(bytes);
 
         assertThat(decoded.get("cell_type").toString()).isEqualTo("GRU");
         assertThat(decoded.get("model_version")).isEqualTo(7L);
@@ -83,7 +101,8 @@ class WireCodecTest {
     @Test
     void emptyValueIsRefusedAsEmpty() {
         assertThatThrownBy(() -> ticks.decode(new byte[0]))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.EMPTY));
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.EMPTY));
     }
 
     @Test
@@ -97,10 +116,15 @@ class WireCodecTest {
 
     @Test
     void valueOfAnotherSchemaIsRefusedAsWrongSchema() {
-        byte[] deadLetter = WireCodec.of(DeadLetter.class).encode(DeadLetter.newBuilder().setReason("X").setDetail("d")
-                .setDetectedAt(T0).build());
+        byte[] deadLetter = WireCodec.of(DeadLetter.class)
+                .encode(DeadLetter.newBuilder()
+                        .setReason("X")
+                        .setDetail("d")
+                        .setDetectedAt(T0)
+                        .build());
         assertThatThrownBy(() -> ticks.decode(deadLetter))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA));
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA));
     }
 
     @Test
@@ -108,18 +132,18 @@ class WireCodecTest {
         byte[] bytes = ticks.encode(tick("BITSTAMP:BTCUSD", 812.5));
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 5);
         assertThatThrownBy(() -> ticks.decode(truncated))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
     }
 
     @Test
     void oversizedValueIsRefusedBeforeDecoding() {
         WireCodec<Tick> small = WireCodec.of(Tick.class, 16);
         byte[] bytes = ticks.encode(tick("BITSTAMP:BTCUSD", 812.5));
-        assertThatThrownBy(() -> small.decode(bytes))
-                .isInstanceOfSatisfying(WireException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(DeadLetterReason.OVERSIZED);
-                    assertThat(e.getMessage()).contains("16-byte limit");
-                });
+        assertThatThrownBy(() -> small.decode(bytes)).isInstanceOfSatisfying(WireException.class, e -> {
+            assertThat(e.reason()).isEqualTo(DeadLetterReason.OVERSIZED);
+            assertThat(e.getMessage()).contains("16-byte limit");
+        });
     }
 
     // ---- hostile bytes: every length and count is checked against the bytes left before Avro allocates ----
@@ -183,7 +207,9 @@ class WireCodecTest {
                 refused++;
             }
         }
-        assertThat(refused).as("mutations of the header fields are refused (payload bytes decode); none escaped as another exception")
+        assertThat(refused)
+                .as(
+                        "mutations of the header fields are refused (payload bytes decode); none escaped as another exception")
                 .isGreaterThan(3_000);
     }
 
@@ -194,7 +220,9 @@ class WireCodecTest {
         old.put("reason", "NOT_AVRO");
         old.put("detail", "d");
         old.put("detected_at", T0.toEpochMilli());
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
 
         DeadLetter decoded = WireCodec.of(DeadLetter.class).decode(bytes);
 
@@ -219,11 +247,22 @@ class WireCodecTest {
     }
 
     private static ModelUpdate model() {
-        return ModelUpdate.newBuilder().setVersion(3).setCreatedAt(T0).setCellType(CellType.LSTM).setInputSize(1)
+        return ModelUpdate.newBuilder()
+                .setVersion(3)
+                .setCreatedAt(T0)
+                .setCellType(CellType.LSTM)
+                .setInputSize(1)
                 .setHiddenSizes(java.util.List.of(2, 3))
-                .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder().setNames(java.util.List.of("log_return"))
-                        .setMean(java.util.List.of(0.0)).setStd(java.util.List.of(1.0)).setTargetMean(0).setTargetStd(1).build())
-                .setWeights(ByteBuffer.wrap(new byte[40])).setWeightsSha256(ByteBuffer.wrap(new byte[32])).build();
+                .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder()
+                        .setNames(java.util.List.of("log_return"))
+                        .setMean(java.util.List.of(0.0))
+                        .setStd(java.util.List.of(1.0))
+                        .setTargetMean(0)
+                        .setTargetStd(1)
+                        .build())
+                .setWeights(ByteBuffer.wrap(new byte[40]))
+                .setWeightsSha256(ByteBuffer.wrap(new byte[32]))
+                .build();
     }
 
     private static byte[] zigzag(long v) {

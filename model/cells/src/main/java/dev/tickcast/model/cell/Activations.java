@@ -31,7 +31,11 @@ final class Activations {
     static float tanh(float z) {
         float x = Math.min(Math.max(z, -CLAMP), CLAMP);
         float x2 = x * x;
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(x2, A13, A11), x2, A9), x2, A7), x2, A5), x2, A3), x2, A1) * x;
+        float p = Math.fma(
+                        Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(x2, A13, A11), x2, A9), x2, A7), x2, A5), x2, A3),
+                        x2,
+                        A1)
+                * x;
         float q = Math.fma(Math.fma(Math.fma(x2, B6, B4), x2, B2), x2, B0);
         return p / q;
     }

@@ -45,14 +45,16 @@ public interface Kernels {
      */
     static Kernels vector() {
         if (!vectorAvailable()) {
-            throw new IllegalStateException("the JDK Vector API is not available: start the JVM with --add-modules jdk.incubator.vector");
+            throw new IllegalStateException(
+                    "the JDK Vector API is not available: start the JVM with --add-modules jdk.incubator.vector");
         }
         return VectorKernels.INSTANCE;
     }
 
     /** Holder so the choice is made once, on first use. */
     final class Selection {
-        static final Kernels BEST = vectorAvailable() && !Boolean.getBoolean("tickcast.plainKernels") ? VectorKernels.INSTANCE
+        static final Kernels BEST = vectorAvailable() && !Boolean.getBoolean("tickcast.plainKernels")
+                ? VectorKernels.INSTANCE
                 : PlainKernels.INSTANCE;
 
         private Selection() {}

@@ -74,18 +74,21 @@ public final class RecurrentNetwork {
      *
      * @throws IllegalArgumentException naming what does not fit
      */
-    public static RecurrentNetwork of(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights) {
+    public static RecurrentNetwork of(
+            CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights) {
         return of(cellType, inputSize, hiddenSizes, outputSize, weights, Kernels.best());
     }
 
     /** As {@link #of(CellType, int, int[], int, float[])}, with the given kernels (both give the same bits). */
-    public static RecurrentNetwork of(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights,
-            Kernels kernels) {
+    public static RecurrentNetwork of(
+            CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, float[] weights, Kernels kernels) {
         if (inputSize < 1 || outputSize < 1) {
-            throw new IllegalArgumentException("input and output sizes must be >= 1, got " + inputSize + " and " + outputSize);
+            throw new IllegalArgumentException(
+                    "input and output sizes must be >= 1, got " + inputSize + " and " + outputSize);
         }
         if (hiddenSizes.length < 1 || hiddenSizes.length > MAX_LAYERS) {
-            throw new IllegalArgumentException("1 to " + MAX_LAYERS + " recurrent layers supported, got " + hiddenSizes.length);
+            throw new IllegalArgumentException(
+                    "1 to " + MAX_LAYERS + " recurrent layers supported, got " + hiddenSizes.length);
         }
         for (int h : hiddenSizes) {
             if (h < 1) {
@@ -94,8 +97,9 @@ public final class RecurrentNetwork {
         }
         int expected = parameterCount(cellType, inputSize, hiddenSizes, outputSize);
         if (weights.length != expected) {
-            throw new IllegalArgumentException("weights hold " + weights.length + " floats but " + cellType + " with input "
-                    + inputSize + ", hidden " + Arrays.toString(hiddenSizes) + ", output " + outputSize + " needs " + expected);
+            throw new IllegalArgumentException("weights hold " + weights.length + " floats but " + cellType
+                    + " with input " + inputSize + ", hidden " + Arrays.toString(hiddenSizes) + ", output " + outputSize
+                    + " needs " + expected);
         }
         int g = gates(cellType);
         RecurrentLayer[] layers = new RecurrentLayer[hiddenSizes.length];

@@ -31,7 +31,9 @@ public final class CsvLines implements Closeable {
     public record Line(long number, String text, byte[] raw, String error) {}
 
     private final InputStream in;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private byte[] buffer = new byte[256];
     private long number;
@@ -69,7 +71,8 @@ public final class CsvLines implements Closeable {
         byte[] raw = Arrays.copyOf(buffer, length);
         if (skipped > 0) {
             long whole = length + skipped - (lastSkipped == '\r' ? 1 : 0); // a \r\n ending is not part of the line
-            return new Line(number, null, raw, String.format("line longer than %,d bytes (%,d bytes)", MAX_LINE_BYTES, whole));
+            return new Line(
+                    number, null, raw, String.format("line longer than %,d bytes (%,d bytes)", MAX_LINE_BYTES, whole));
         }
         ByteBuffer input = ByteBuffer.wrap(raw);
         CharBuffer text = CharBuffer.allocate(raw.length); // UTF-8 never has more chars than bytes
@@ -80,7 +83,11 @@ public final class CsvLines implements Closeable {
         }
         if (result.isError()) {
             int at = input.position();
-            return new Line(number, null, raw, String.format("not UTF-8 text (byte 0x%02X at byte %d of the line)", raw[at] & 0xFF, at + 1));
+            return new Line(
+                    number,
+                    null,
+                    raw,
+                    String.format("not UTF-8 text (byte 0x%02X at byte %d of the line)", raw[at] & 0xFF, at + 1));
         }
         return new Line(number, text.flip().toString(), raw, null);
     }

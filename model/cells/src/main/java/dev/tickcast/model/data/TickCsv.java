@@ -24,7 +24,8 @@ public final class TickCsv {
     public record BadRow(long line, String reason, String text) {
         @Override
         public String toString() {
-            return "line " + line + ": " + reason + " [" + (text.length() > 80 ? text.substring(0, 80) + "…" : text) + "]";
+            return "line " + line + ": " + reason + " [" + (text.length() > 80 ? text.substring(0, 80) + "…" : text)
+                    + "]";
         }
     }
 
@@ -105,11 +106,14 @@ public final class TickCsv {
         long timeMs;
         try {
             String ts = cols[1].trim();
-            timeMs = ts.chars().allMatch(Character::isDigit) && !ts.isEmpty() ? Long.parseLong(ts) : Instant.parse(ts).toEpochMilli();
+            timeMs = ts.chars().allMatch(Character::isDigit) && !ts.isEmpty()
+                    ? Long.parseLong(ts)
+                    : Instant.parse(ts).toEpochMilli();
         } catch (DateTimeParseException | NumberFormatException e) {
             return "timestamp '" + cols[1] + "' is neither ISO-8601 (2013-11-25T10:00:00Z) nor epoch milliseconds";
         } catch (ArithmeticException e) {
-            return "timestamp '" + cols[1] + "' is outside the epoch-millisecond range (the years -292,275,055 to 292,278,994)";
+            return "timestamp '" + cols[1]
+                    + "' is outside the epoch-millisecond range (the years -292,275,055 to 292,278,994)";
         }
         double price;
         Double volume = null;
@@ -125,10 +129,16 @@ public final class TickCsv {
                 return "volume '" + cols[3] + "' is not a number";
             }
         }
-        TickRejection rejection = checkFields ? TickRules.checkFields(symbol, timeMs, price, volume, Long.MAX_VALUE) : null;
+        TickRejection rejection =
+                checkFields ? TickRules.checkFields(symbol, timeMs, price, volume, Long.MAX_VALUE) : null;
         if (rejection != null) {
             return rejection.reason() + ": " + rejection.detail();
         }
-        return Tick.newBuilder().setSymbol(symbol).setEventTime(Instant.ofEpochMilli(timeMs)).setPrice(price).setVolume(volume).build();
+        return Tick.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(Instant.ofEpochMilli(timeMs))
+                .setPrice(price)
+                .setVolume(volume)
+                .build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tickcast.model.data;
 
 import dev.tickcast.schema.DeadLetterReason;
+
 /**
  * Why a tick was not used.
  *

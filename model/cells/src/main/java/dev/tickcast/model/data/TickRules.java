@@ -16,9 +16,11 @@ public final class TickRules {
      * that a symbol's squared errors and running sums stay finite (1e200 squared is infinite).
      */
     public static final double MIN_PRICE = 1e-15;
+
     public static final double MAX_PRICE = 1e15;
     /** Earliest accepted event time: price history before 1900 is not a tick feed. */
-    public static final long EARLIEST_TIME_MS = Instant.parse("1900-01-01T00:00:00Z").toEpochMilli();
+    public static final long EARLIEST_TIME_MS =
+            Instant.parse("1900-01-01T00:00:00Z").toEpochMilli();
 
     private TickRules() {}
 
@@ -27,26 +29,33 @@ public final class TickRules {
      *
      * @param latestTimeMs latest accepted event time (the job passes now + its tolerance)
      */
-    public static TickRejection checkFields(String symbol, long timeMs, double price, Double volume, long latestTimeMs) {
+    public static TickRejection checkFields(
+            String symbol, long timeMs, double price, Double volume, long latestTimeMs) {
         if (symbol == null || symbol.isBlank()) {
             return new TickRejection(DeadLetterReason.BAD_SYMBOL, "symbol is empty");
         }
         if (symbol.length() > MAX_SYMBOL_LENGTH) {
-            return new TickRejection(DeadLetterReason.BAD_SYMBOL, "symbol is " + symbol.length() + " characters, over the limit of " + MAX_SYMBOL_LENGTH);
+            return new TickRejection(
+                    DeadLetterReason.BAD_SYMBOL,
+                    "symbol is " + symbol.length() + " characters, over the limit of " + MAX_SYMBOL_LENGTH);
         }
         String badCharacter = symbolCharacterProblem(symbol);
         if (badCharacter != null) {
             return new TickRejection(DeadLetterReason.BAD_SYMBOL, badCharacter);
         }
         if (!(price >= MIN_PRICE && price <= MAX_PRICE)) {
-            return new TickRejection(DeadLetterReason.BAD_PRICE, "price " + price + " is not a finite number in [" + MIN_PRICE + ", " + MAX_PRICE + "]");
+            return new TickRejection(
+                    DeadLetterReason.BAD_PRICE,
+                    "price " + price + " is not a finite number in [" + MIN_PRICE + ", " + MAX_PRICE + "]");
         }
         if (volume != null && (!Double.isFinite(volume) || volume < 0)) {
             return new TickRejection(DeadLetterReason.BAD_VOLUME, "volume " + volume + " is not a finite number >= 0");
         }
         if (timeMs < EARLIEST_TIME_MS || timeMs > latestTimeMs) {
-            return new TickRejection(DeadLetterReason.BAD_TIME, "event time " + timeMs + " ms is outside [" + Instant.ofEpochMilli(EARLIEST_TIME_MS)
-                    + ", " + Instant.ofEpochMilli(latestTimeMs) + "]");
+            return new TickRejection(
+                    DeadLetterReason.BAD_TIME,
+                    "event time " + timeMs + " ms is outside [" + Instant.ofEpochMilli(EARLIEST_TIME_MS) + ", "
+                            + Instant.ofEpochMilli(latestTimeMs) + "]");
         }
         return null;
     }
@@ -60,15 +69,22 @@ public final class TickRules {
      * @return what is wrong, or null
      */
     static String symbolCharacterProblem(String symbol) {
-        if (Character.isWhitespace(symbol.codePointAt(0)) || Character.isSpaceChar(symbol.codePointAt(0))
-                || Character.isWhitespace(symbol.codePointBefore(symbol.length())) || Character.isSpaceChar(symbol.codePointBefore(symbol.length()))) {
+        if (Character.isWhitespace(symbol.codePointAt(0))
+                || Character.isSpaceChar(symbol.codePointAt(0))
+                || Character.isWhitespace(symbol.codePointBefore(symbol.length()))
+                || Character.isSpaceChar(symbol.codePointBefore(symbol.length()))) {
             return "symbol has whitespace at its start or end";
         }
-        for (int i = 0; i < symbol.length();) {
+        for (int i = 0; i < symbol.length(); ) {
             int c = symbol.codePointAt(i);
             int type = Character.getType(c);
-            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE || type == Character.PRIVATE_USE
-                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+            if (Character.isISOControl(c)
+                    || type == Character.FORMAT
+                    || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE
+                    || type == Character.UNASSIGNED
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
                 return String.format("symbol has a control or invisible character U+%04X at index %d", c, i);
             }
             i += Character.charCount(c);

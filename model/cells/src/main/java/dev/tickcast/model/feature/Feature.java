@@ -43,8 +43,14 @@ public enum Feature {
      * are rounded to float here, once, so live steps and re-warming from the ring buffer see the same
      * numbers.
      */
-    public static void computeRaw(double previousPrice, long previousTimeMs, double price, long timeMs, Double volume,
-            float[] raw, int offset) {
+    public static void computeRaw(
+            double previousPrice,
+            long previousTimeMs,
+            double price,
+            long timeMs,
+            Double volume,
+            float[] raw,
+            int offset) {
         computeRaw(logReturn(previousPrice, price), previousTimeMs, timeMs, volume, raw, offset);
     }
 
@@ -57,7 +63,8 @@ public enum Feature {
      * As {@link #computeRaw(double, long, double, long, Double, float[], int)}, given the tick's {@link #logReturn}
      * (the per-tick path needs it in double as well, and computes it once).
      */
-    public static void computeRaw(double logReturn, long previousTimeMs, long timeMs, Double volume, float[] raw, int offset) {
+    public static void computeRaw(
+            double logReturn, long previousTimeMs, long timeMs, Double volume, float[] raw, int offset) {
         raw[offset + LOG_RETURN.ordinal()] = (float) logReturn;
         raw[offset + LOG_GAP.ordinal()] = (float) Log1p.of(Math.max(0L, timeMs - previousTimeMs) / 1000.0);
         raw[offset + LOG_VOLUME.ordinal()] = (float) Log1p.of(volume == null ? 0.0 : Math.max(0.0, volume));

@@ -17,6 +17,7 @@ public final class FeatureScaler {
      * {@link #MAX_TARGET_MEAN}) = ±65, so a forecast price is finite for every accepted tick price.
      */
     public static final double MAX_CLIP = 64;
+
     public static final double MAX_TARGET_STD = 1;
     public static final double MAX_TARGET_MEAN = 1;
     public static final double MIN_FEATURE_STD = 1e-12;
@@ -34,8 +35,9 @@ public final class FeatureScaler {
     public FeatureScaler(FeatureSpec spec) {
         int n = spec.getNames().size();
         if (n < 1 || spec.getMean().size() != n || spec.getStd().size() != n) {
-            throw new IllegalArgumentException("feature spec has " + n + " names, " + spec.getMean().size() + " means and "
-                    + spec.getStd().size() + " stds; they must be equal and >= 1");
+            throw new IllegalArgumentException(
+                    "feature spec has " + n + " names, " + spec.getMean().size() + " means and "
+                            + spec.getStd().size() + " stds; they must be equal and >= 1");
         }
         this.spec = spec;
         this.source = new int[n];
@@ -46,18 +48,23 @@ public final class FeatureScaler {
             double std = spec.getStd().get(i);
             double m = spec.getMean().get(i);
             if (!(std >= MIN_FEATURE_STD && std <= MAX_FEATURE_STD) || !(Math.abs(m) <= MAX_FEATURE_MEAN)) {
-                throw new IllegalArgumentException("feature '" + spec.getNames().get(i) + "' has mean " + m + " and std " + std
-                        + "; std must be finite and > 0, within [" + MIN_FEATURE_STD + ", " + MAX_FEATURE_STD + "], and |mean| <= "
-                        + MAX_FEATURE_MEAN);
+                throw new IllegalArgumentException(
+                        "feature '" + spec.getNames().get(i) + "' has mean " + m + " and std " + std
+                                + "; std must be finite and > 0, within [" + MIN_FEATURE_STD + ", " + MAX_FEATURE_STD
+                                + "], and |mean| <= "
+                                + MAX_FEATURE_MEAN);
             }
             mean[i] = (float) m;
             invStd[i] = (float) (1.0 / std);
         }
         if (!(spec.getClip() > 0 && spec.getClip() <= MAX_CLIP)) {
-            throw new IllegalArgumentException("feature clip must be > 0 and <= " + MAX_CLIP + ", got " + spec.getClip());
+            throw new IllegalArgumentException(
+                    "feature clip must be > 0 and <= " + MAX_CLIP + ", got " + spec.getClip());
         }
-        if (!(spec.getTargetStd() > 0 && spec.getTargetStd() <= MAX_TARGET_STD) || !(Math.abs(spec.getTargetMean()) <= MAX_TARGET_MEAN)) {
-            throw new IllegalArgumentException("target scaler has mean " + spec.getTargetMean() + " and std " + spec.getTargetStd()
+        if (!(spec.getTargetStd() > 0 && spec.getTargetStd() <= MAX_TARGET_STD)
+                || !(Math.abs(spec.getTargetMean()) <= MAX_TARGET_MEAN)) {
+            throw new IllegalArgumentException("target scaler has mean " + spec.getTargetMean() + " and std "
+                    + spec.getTargetStd()
                     + "; std must be finite and > 0, at most " + MAX_TARGET_STD + ", and |mean| <= " + MAX_TARGET_MEAN
                     + " (the target is a tick's log return)");
         }
@@ -119,8 +126,14 @@ public final class FeatureScaler {
             stds.add(safeStd(variance(column, rows, m)));
         }
         double tm = mean(targets, rows);
-        return FeatureSpec.newBuilder().setNames(names).setMean(means).setStd(stds).setClip(clip)
-                .setTargetMean(tm).setTargetStd(safeStd(variance(targets, rows, tm))).build();
+        return FeatureSpec.newBuilder()
+                .setNames(names)
+                .setMean(means)
+                .setStd(stds)
+                .setClip(clip)
+                .setTargetMean(tm)
+                .setTargetStd(safeStd(variance(targets, rows, tm)))
+                .build();
     }
 
     private static double mean(double[] v, int rows) {

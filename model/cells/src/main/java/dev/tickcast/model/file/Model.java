@@ -22,6 +22,7 @@ public final class Model {
      * is allocated for it.
      */
     public static final int MAX_HIDDEN = 4096;
+
     public static final int MAX_PARAMETERS = 1 << 24;
 
     /**
@@ -50,7 +51,8 @@ public final class Model {
      */
     public static Model verify(ModelUpdate update) throws ModelRejectedException {
         if (update.getVersion() < 1) {
-            throw new ModelRejectedException(ModelRejectedException.Check.VERSION,
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.VERSION,
                     "version " + update.getVersion() + " is not >= 1 (0 is reserved for the naive forecast)");
         }
         FeatureScaler scaler;
@@ -60,56 +62,69 @@ public final class Model {
             throw new ModelRejectedException(ModelRejectedException.Check.FEATURES, e.getMessage());
         }
         if (scaler.inputSize() != update.getInputSize()) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "input_size " + update.getInputSize()
-                    + " but the feature spec names " + scaler.inputSize() + " features");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE,
+                    "input_size " + update.getInputSize() + " but the feature spec names " + scaler.inputSize()
+                            + " features");
         }
         List<Integer> hiddenList = update.getHiddenSizes();
         if (hiddenList.size() < 1 || hiddenList.size() > RecurrentNetwork.MAX_LAYERS || update.getOutputSize() != 1) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, hiddenList.size() + " layers and output size "
-                    + update.getOutputSize() + "; a model has 1-" + RecurrentNetwork.MAX_LAYERS + " layers and output size 1");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE,
+                    hiddenList.size() + " layers and output size " + update.getOutputSize() + "; a model has 1-"
+                            + RecurrentNetwork.MAX_LAYERS + " layers and output size 1");
         }
         int[] hidden = hiddenList.stream().mapToInt(Integer::intValue).toArray();
         if (Arrays.stream(hidden).anyMatch(h -> h < 1 || h > MAX_HIDDEN)) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "hidden sizes " + Arrays.toString(hidden)
-                    + " are not all in [1, " + MAX_HIDDEN + "]");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE,
+                    "hidden sizes " + Arrays.toString(hidden) + " are not all in [1, " + MAX_HIDDEN + "]");
         }
-        String shape = update.getCellType() + " " + update.getInputSize() + "→" + Arrays.toString(hidden) + "→" + update.getOutputSize();
+        String shape = update.getCellType() + " " + update.getInputSize() + "→" + Arrays.toString(hidden) + "→"
+                + update.getOutputSize();
         int parameters;
         try {
-            parameters = RecurrentNetwork.parameterCount(update.getCellType(), update.getInputSize(), hidden, update.getOutputSize());
+            parameters = RecurrentNetwork.parameterCount(
+                    update.getCellType(), update.getInputSize(), hidden, update.getOutputSize());
         } catch (ArithmeticException e) {
             parameters = Integer.MAX_VALUE;
         }
         if (parameters > MAX_PARAMETERS) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, shape + " has more than the " + MAX_PARAMETERS
-                    + " parameters a model may have");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE,
+                    shape + " has more than the " + MAX_PARAMETERS + " parameters a model may have");
         }
         ByteBuffer bytes = update.getWeights();
         long expectedBytes = (long) parameters * Float.BYTES;
         if (bytes.remaining() != expectedBytes) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SHAPE, "weights are " + bytes.remaining()
-                    + " bytes but " + shape + " needs " + expectedBytes);
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE,
+                    "weights are " + bytes.remaining() + " bytes but " + shape + " needs " + expectedBytes);
         }
         byte[] actualSha = Weights.sha256(bytes);
         byte[] declaredSha = new byte[Math.min(update.getWeightsSha256().remaining(), actualSha.length + 1)];
         update.getWeightsSha256().duplicate().get(declaredSha);
         if (!MessageDigest.isEqual(actualSha, declaredSha)) {
-            throw new ModelRejectedException(ModelRejectedException.Check.CHECKSUM,
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.CHECKSUM,
                     "SHA-256 of the weights does not match weights_sha256: the weights were altered or truncated");
         }
         float[] weights = Weights.fromBytes(bytes);
         for (int i = 0; i < weights.length; i++) {
             if (!Float.isFinite(weights[i])) {
-                throw new ModelRejectedException(ModelRejectedException.Check.NOT_FINITE,
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.NOT_FINITE,
                         "weight " + i + " of " + weights.length + " is " + weights[i]);
             }
             if (Math.abs(weights[i]) > MAX_ABS_WEIGHT) {
-                throw new ModelRejectedException(ModelRejectedException.Check.NOT_FINITE, "weight " + i + " of " + weights.length + " is "
-                        + weights[i] + ", beyond ±" + MAX_ABS_WEIGHT + " (no trained network has such weights; they overflow the cell sums)");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.NOT_FINITE,
+                        "weight " + i + " of " + weights.length + " is " + weights[i] + ", beyond ±" + MAX_ABS_WEIGHT
+                                + " (no trained network has such weights; they overflow the cell sums)");
             }
         }
-        RecurrentNetwork network = RecurrentNetwork.of(update.getCellType(), update.getInputSize(), hidden,
-                update.getOutputSize(), weights);
+        RecurrentNetwork network = RecurrentNetwork.of(
+                update.getCellType(), update.getInputSize(), hidden, update.getOutputSize(), weights);
         return new Model(update, network, scaler);
     }
 

@@ -27,8 +27,16 @@ public final class ModelFile {
     private ModelFile() {}
 
     /** Assembles a ModelUpdate around flat weights, computing their bytes and SHA-256. */
-    public static ModelUpdate build(String name, long version, CellType cellType, int[] hiddenSizes, FeatureSpec features,
-            float[] weights, TrainingInfo training, ValidationMetrics validation, Instant createdAt) {
+    public static ModelUpdate build(
+            String name,
+            long version,
+            CellType cellType,
+            int[] hiddenSizes,
+            FeatureSpec features,
+            float[] weights,
+            TrainingInfo training,
+            ValidationMetrics validation,
+            Instant createdAt) {
         int inputSize = features.getNames().size();
         int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hiddenSizes, 1);
         if (weights.length != expected) {
@@ -63,25 +71,35 @@ public final class ModelFile {
             writer.append(update);
         }
         // Rename so that a reader never sees half a model.
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads the one ModelUpdate of a model file, without verifying it (see {@link #load}). */
     public static ModelUpdate read(Path file) throws ModelRejectedException {
         if (!Files.isRegularFile(file)) {
-            throw new ModelRejectedException(ModelRejectedException.Check.UNREADABLE, "no model file at " + file.toAbsolutePath());
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.UNREADABLE, "no model file at " + file.toAbsolutePath());
         }
-        try (DataFileReader<ModelUpdate> reader = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ModelUpdate.class))) {
+        try (DataFileReader<ModelUpdate> reader =
+                new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ModelUpdate.class))) {
             if (!reader.hasNext()) {
-                throw new ModelRejectedException(ModelRejectedException.Check.UNREADABLE, file + " holds no ModelUpdate record");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.UNREADABLE, file + " holds no ModelUpdate record");
             }
             ModelUpdate update = reader.next();
             if (reader.hasNext()) {
-                throw new ModelRejectedException(ModelRejectedException.Check.UNREADABLE, file + " holds more than one record; a model file has exactly one");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.UNREADABLE,
+                        file + " holds more than one record; a model file has exactly one");
             }
             return update;
         } catch (IOException | RuntimeException e) {
-            throw new ModelRejectedException(ModelRejectedException.Check.UNREADABLE,
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.UNREADABLE,
                     file + " is not an Avro container file of ModelUpdate: " + e.getMessage());
         }
     }

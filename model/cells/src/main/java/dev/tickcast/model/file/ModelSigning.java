@@ -68,12 +68,18 @@ public final class ModelSigning {
 
     /** The model, signed: {@code signer} = the key's id, {@code signature} = Ed25519 over the signed payload. */
     public static ModelUpdate sign(ModelUpdate model, PrivateKey privateKey, PublicKey publicKey) {
-        return ModelUpdate.newBuilder(model).setSigner(keyId(publicKey)).setSignature(signature(payload(model), privateKey)).build();
+        return ModelUpdate.newBuilder(model)
+                .setSigner(keyId(publicKey))
+                .setSignature(signature(payload(model), privateKey))
+                .build();
     }
 
     /** The control, signed the same way (over its wire encoding with signature and signer cleared). */
     public static ModelControl sign(ModelControl control, PrivateKey privateKey, PublicKey publicKey) {
-        return ModelControl.newBuilder(control).setSigner(keyId(publicKey)).setSignature(signature(payload(control), privateKey)).build();
+        return ModelControl.newBuilder(control)
+                .setSigner(keyId(publicKey))
+                .setSignature(signature(payload(control), privateKey))
+                .build();
     }
 
     /**
@@ -88,19 +94,28 @@ public final class ModelSigning {
 
     /** Checks that a control (pin, unpin) is signed by one of the trusted keys. */
     public static void verify(ModelControl control, Map<String, PublicKey> trusted) throws ModelRejectedException {
-        verify(control.getAction() + " control", control.getSignature(), control.getSigner(), payload(control), trusted);
+        verify(
+                control.getAction() + " control",
+                control.getSignature(),
+                control.getSigner(),
+                payload(control),
+                trusted);
     }
 
-    private static void verify(String what, ByteBuffer signatureBytes, String signer, byte[] payload, Map<String, PublicKey> trusted)
+    private static void verify(
+            String what, ByteBuffer signatureBytes, String signer, byte[] payload, Map<String, PublicKey> trusted)
             throws ModelRejectedException {
         if (signatureBytes == null || signer == null) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE,
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SIGNATURE,
                     what + " is not signed; this job trusts keys " + trusted.keySet() + " (sign with --signing-key)");
         }
         PublicKey key = trusted.get(signer);
         if (key == null) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, what + " is signed by key "
-                    + signer + ", which this job does not trust (trusted: " + trusted.keySet() + ")");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SIGNATURE,
+                    what + " is signed by key " + signer + ", which this job does not trust (trusted: "
+                            + trusted.keySet() + ")");
         }
         try {
             Signature verifier = Signature.getInstance(ALGORITHM);
@@ -109,12 +124,15 @@ public final class ModelSigning {
             byte[] signature = new byte[signatureBytes.remaining()];
             signatureBytes.duplicate().get(signature);
             if (!verifier.verify(signature)) {
-                throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of " + what
-                        + " does not verify with key " + signer + ": it was changed after signing");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.SIGNATURE,
+                        "the signature of " + what + " does not verify with key " + signer
+                                + ": it was changed after signing");
             }
         } catch (GeneralSecurityException e) {
-            throw new ModelRejectedException(ModelRejectedException.Check.SIGNATURE, "the signature of " + what
-                    + " cannot be checked: " + e.getMessage());
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SIGNATURE,
+                    "the signature of " + what + " cannot be checked: " + e.getMessage());
         }
     }
 
@@ -131,12 +149,19 @@ public final class ModelSigning {
 
     /** What is signed of a model: the wire encoding with signature, signer and effective time cleared. */
     static byte[] payload(ModelUpdate model) {
-        return MODELS.encode(ModelUpdate.newBuilder(model).setSignature(null).setSigner(null).setEffectiveTime(null).build());
+        return MODELS.encode(ModelUpdate.newBuilder(model)
+                .setSignature(null)
+                .setSigner(null)
+                .setEffectiveTime(null)
+                .build());
     }
 
     /** What is signed of a control: all of it (line, action, version, issued_at, reason), signature and signer cleared. */
     static byte[] payload(ModelControl control) {
-        return CONTROLS.encode(ModelControl.newBuilder(control).setSignature(null).setSigner(null).build());
+        return CONTROLS.encode(ModelControl.newBuilder(control)
+                .setSignature(null)
+                .setSigner(null)
+                .build());
     }
 
     // ---- keys as PEM files ----
@@ -144,16 +169,22 @@ public final class ModelSigning {
     public static void writeKeyPair(KeyPair pair, Path privateFile, Path publicFile) throws IOException {
         Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
         Files.deleteIfExists(privateFile);
-        Files.createFile(privateFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                privateFile,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     }
 
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
-            throw new IOException(file + " is not an Ed25519 private key (PKCS#8 PEM, as 'tickcast keygen' writes): " + e.getMessage(), e);
+            throw new IOException(
+                    file + " is not an Ed25519 private key (PKCS#8 PEM, as 'tickcast keygen' writes): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -166,7 +197,9 @@ public final class ModelSigning {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {
-            throw new IOException(what + " is not an Ed25519 public key (X.509 PEM, as 'tickcast keygen' writes): " + e.getMessage(), e);
+            throw new IOException(
+                    what + " is not an Ed25519 public key (X.509 PEM, as 'tickcast keygen' writes): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -181,8 +214,9 @@ public final class ModelSigning {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static byte[] unpem(Path file, String type) throws IOException {

@@ -19,7 +19,8 @@ import java.util.function.ToLongFunction;
 public final class Backtest {
 
     /** Errors per symbol and overall (only evaluations realised at or after the symbol's cut-off), and refusals. */
-    public record Summary(Map<String, ErrorStats> perSymbol, ErrorStats overall, Map<String, Long> rejected, long forecasts) {}
+    public record Summary(
+            Map<String, ErrorStats> perSymbol, ErrorStats overall, Map<String, Long> rejected, long forecasts) {}
 
     private Backtest() {}
 
@@ -29,7 +30,11 @@ public final class Backtest {
      *     validation cut-off; {@code s -> Long.MIN_VALUE} counts all)
      * @param forecasts receives each tick with its forecast, in order
      */
-    public static Summary run(Model model, Iterable<Tick> ticks, ForecastSettings settings, ToLongFunction<String> evaluateFromMs,
+    public static Summary run(
+            Model model,
+            Iterable<Tick> ticks,
+            ForecastSettings settings,
+            ToLongFunction<String> evaluateFromMs,
             BiConsumer<Tick, Forecast> forecasts) {
         return runWithModels(i -> model, ticks, settings, evaluateFromMs, forecasts);
     }
@@ -40,8 +45,12 @@ public final class Backtest {
      * refused ones). This is how a model swap plays out in the job: the next tick of each symbol under a
      * new model re-warms that symbol's state from its ring of recent inputs.
      */
-    public static Summary runWithModels(IntFunction<Model> modelAt, Iterable<Tick> ticks, ForecastSettings settings,
-            ToLongFunction<String> evaluateFromMs, BiConsumer<Tick, Forecast> forecasts) {
+    public static Summary runWithModels(
+            IntFunction<Model> modelAt,
+            Iterable<Tick> ticks,
+            ForecastSettings settings,
+            ToLongFunction<String> evaluateFromMs,
+            BiConsumer<Tick, Forecast> forecasts) {
         SymbolForecaster forecaster = new SymbolForecaster(settings);
         Map<String, ForecastState> states = new HashMap<>();
         Map<String, ErrorStats> perSymbol = new TreeMap<>();
@@ -58,11 +67,14 @@ public final class Backtest {
                 rejected.merge(rejection.reason().name(), 1L, Long::sum);
                 continue;
             }
-            TickOutcome outcome = forecaster.onTick(state, modelAt.apply(index), tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+            TickOutcome outcome = forecaster.onTick(
+                    state, modelAt.apply(index), tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
             count++;
             forecasts.accept(tick, outcome.forecast());
             if (outcome.evaluation() != null && timeMs >= evaluateFromMs.applyAsLong(tick.getSymbol())) {
-                perSymbol.computeIfAbsent(tick.getSymbol(), s -> new ErrorStats()).add(outcome.evaluation());
+                perSymbol
+                        .computeIfAbsent(tick.getSymbol(), s -> new ErrorStats())
+                        .add(outcome.evaluation());
                 overall.add(outcome.evaluation());
             }
         }

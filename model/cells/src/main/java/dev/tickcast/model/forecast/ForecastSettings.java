@@ -10,15 +10,20 @@ import java.io.Serializable;
  * @param minResiduals residuals needed before the interval widens beyond the point forecast
  * @param intervalZ half-width of the interval in residual RMS units (1.645 ≈ 90% if residuals were normal)
  */
-public record ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ) implements Serializable {
+public record ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ)
+        implements Serializable {
 
     /** 24 re-warm steps: with 32 residuals, an LSTM-64 symbol's state stays within 1 KiB (ForecastStateFormatTest). */
     public static final ForecastSettings DEFAULTS = new ForecastSettings(24, 32, 8, 1.645);
 
     public ForecastSettings {
-        if (ringSteps < 1 || residualWindow < 1 || minResiduals < 1 || minResiduals > residualWindow || !(intervalZ >= 0)) {
-            throw new IllegalArgumentException("need ringSteps >= 1, residualWindow >= minResiduals >= 1 and intervalZ >= 0, got "
-                    + this);
+        if (ringSteps < 1
+                || residualWindow < 1
+                || minResiduals < 1
+                || minResiduals > residualWindow
+                || !(intervalZ >= 0)) {
+            throw new IllegalArgumentException(
+                    "need ringSteps >= 1, residualWindow >= minResiduals >= 1 and intervalZ >= 0, got " + this);
         }
     }
 }

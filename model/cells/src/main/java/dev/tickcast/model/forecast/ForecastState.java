@@ -21,11 +21,13 @@ public final class ForecastState {
      * reference in each young pause (one dirty card per symbol per pause, the largest part of the pause).
      */
     double lastVolume;
+
     boolean hasLastVolume;
     long ticks;
 
     /** Raw feature vectors (all of {@link Feature}) of recent steps: a ring, oldest at ringStart. */
     final float[] ring;
+
     int ringStart;
     int ringCount;
 
@@ -41,6 +43,7 @@ public final class ForecastState {
 
     /** Evaluated forecasts that had a prediction interval, and how many of those held the actual price. */
     long intervalCount;
+
     long intervalHits;
 
     /**
@@ -52,6 +55,7 @@ public final class ForecastState {
 
     /** Recent log-return residuals: a ring, oldest at residualStart. */
     final float[] residuals;
+
     int residualStart;
     int residualCount;
 
@@ -67,6 +71,7 @@ public final class ForecastState {
      * (two exp per tick); not part of the state.
      */
     private double pendingLow = Double.NaN;
+
     private double pendingHigh = Double.NaN;
 
     public ForecastState(ForecastSettings settings) {
@@ -243,11 +248,25 @@ public final class ForecastState {
             res.add(residuals[(residualStart + k) % residuals.length]);
         }
         return SymbolState.newBuilder()
-                .setModelVersion(modelVersion).setHidden(hiddenList).setLastPrice(lastPrice).setLastTime(lastTimeMs).setLastVolume(lastVolume())
-                .setTicks(ticks).setRecentInputs(inputs).setPendingForecast(pendingForecast).setPendingVersion(pendingVersion)
-                .setPendingLogReturn(pendingLogReturn).setEvalCount(evalCount).setSumAbsError(sumAbsError)
-                .setSumSqError(sumSqError).setNaiveSumAbsError(naiveSumAbsError).setNaiveSumSqError(naiveSumSqError)
-                .setRecentResiduals(res).setIntervalCount(intervalCount).setIntervalHits(intervalHits).build();
+                .setModelVersion(modelVersion)
+                .setHidden(hiddenList)
+                .setLastPrice(lastPrice)
+                .setLastTime(lastTimeMs)
+                .setLastVolume(lastVolume())
+                .setTicks(ticks)
+                .setRecentInputs(inputs)
+                .setPendingForecast(pendingForecast)
+                .setPendingVersion(pendingVersion)
+                .setPendingLogReturn(pendingLogReturn)
+                .setEvalCount(evalCount)
+                .setSumAbsError(sumAbsError)
+                .setSumSqError(sumSqError)
+                .setNaiveSumAbsError(naiveSumAbsError)
+                .setNaiveSumSqError(naiveSumSqError)
+                .setRecentResiduals(res)
+                .setIntervalCount(intervalCount)
+                .setIntervalHits(intervalHits)
+                .build();
     }
 
     /** Restores a state; if the record holds more history than the settings keep, the newest is kept. */

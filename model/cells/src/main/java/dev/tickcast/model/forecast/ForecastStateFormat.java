@@ -85,8 +85,8 @@ public final class ForecastStateFormat {
     public static ForecastState read(DataInput in, ForecastSettings settings) throws IOException {
         int version = in.readUnsignedByte();
         if (version < 1 || version > VERSION) {
-            throw new IOException("symbol state format version " + version + " is not one this build reads (1..." + VERSION
-                    + "); was the savepoint taken by a newer tickcast?");
+            throw new IOException("symbol state format version " + version + " is not one this build reads (1..."
+                    + VERSION + "); was the savepoint taken by a newer tickcast?");
         }
         ForecastState s = new ForecastState(settings);
         s.modelVersion = Varints.read(in, "symbol state");

@@ -40,7 +40,8 @@ public final class SymbolForecaster {
      *
      * @param model the serving model, or null before any model: then the forecast is the naive last price, version 0
      */
-    public TickOutcome onTick(ForecastState state, Model model, String symbol, long timeMs, double price, Double volume) {
+    public TickOutcome onTick(
+            ForecastState state, Model model, String symbol, long timeMs, double price, Double volume) {
         if (state.ticks == 0) {
             // No previous price, no return: the first forecast is the naive one.
             state.ticks = 1;
@@ -59,7 +60,8 @@ public final class SymbolForecaster {
         state.lastVolume(volume);
         double logReturn = 0.0;
         if (model != null) {
-            if (state.modelVersion != model.version() || state.hidden.length != model.network().stateSize()) {
+            if (state.modelVersion != model.version()
+                    || state.hidden.length != model.network().stateSize()) {
                 rewarm(state, model);
             }
             logReturn = stepNewest(state, model);
@@ -96,7 +98,8 @@ public final class SymbolForecaster {
         }
     }
 
-    private Forecast forecast(ForecastState state, String symbol, long timeMs, double price, double logReturn, Model model) {
+    private Forecast forecast(
+            ForecastState state, String symbol, long timeMs, double price, double logReturn, Model model) {
         double forecastPrice = price * Math.exp(logReturn);
         double low = forecastPrice;
         double high = forecastPrice;
@@ -142,7 +145,8 @@ public final class SymbolForecaster {
                 // interval, bit for bit; recomputing it (after a restore, or each tick on RocksDB) keeps two
                 // doubles per symbol out of the serialised state.
                 double halfWidth = halfWidth(state);
-                state.pendingInterval(state.lastPrice * Math.exp(state.pendingLogReturn - halfWidth),
+                state.pendingInterval(
+                        state.lastPrice * Math.exp(state.pendingLogReturn - halfWidth),
                         state.lastPrice * Math.exp(state.pendingLogReturn + halfWidth));
             }
             covered = price >= state.pendingLow() && price <= state.pendingHigh();

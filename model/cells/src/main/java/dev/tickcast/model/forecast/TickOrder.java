@@ -21,11 +21,14 @@ public final class TickOrder {
             return null;
         }
         if (timeMs < state.lastTimeMs()) {
-            return new TickRejection(DeadLetterReason.OUT_OF_ORDER, "event time " + Instant.ofEpochMilli(timeMs)
-                    + " is before the symbol's last tick at " + Instant.ofEpochMilli(state.lastTimeMs()));
+            return new TickRejection(
+                    DeadLetterReason.OUT_OF_ORDER,
+                    "event time " + Instant.ofEpochMilli(timeMs) + " is before the symbol's last tick at "
+                            + Instant.ofEpochMilli(state.lastTimeMs()));
         }
         if (timeMs == state.lastTimeMs() && price == state.lastPrice() && Objects.equals(volume, state.lastVolume())) {
-            return new TickRejection(DeadLetterReason.DUPLICATE, "same time, price and volume as the symbol's last tick");
+            return new TickRejection(
+                    DeadLetterReason.DUPLICATE, "same time, price and volume as the symbol's last tick");
         }
         return null;
     }

@@ -16,7 +16,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KernelsTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"LSTM,1,32", "LSTM,2,64", "LSTM,1,20", "LSTM,2,7", "GRU,1,32", "GRU,2,20", "SIMPLE_RNN,1,64", "SIMPLE_RNN,3,7"})
+    @CsvSource({
+        "LSTM,1,32",
+        "LSTM,2,64",
+        "LSTM,1,20",
+        "LSTM,2,7",
+        "GRU,1,32",
+        "GRU,2,20",
+        "SIMPLE_RNN,1,64",
+        "SIMPLE_RNN,3,7"
+    })
     void vectorAndPlainKernelsGiveIdenticalBits(CellType cell, int layers, int hidden) {
         assumeTrue(Kernels.vectorAvailable(), "JVM started without --add-modules jdk.incubator.vector");
         int[] sizes = new int[layers];
@@ -39,7 +48,9 @@ class KernelsTest {
             }
             plain.step(x, plainState, plainOut);
             vector.step(x, vectorState, vectorOut);
-            assertThat(Float.floatToRawIntBits(vectorOut[0])).as("step %d", t).isEqualTo(Float.floatToRawIntBits(plainOut[0]));
+            assertThat(Float.floatToRawIntBits(vectorOut[0]))
+                    .as("step %d", t)
+                    .isEqualTo(Float.floatToRawIntBits(plainOut[0]));
         }
         assertThat(vectorState).isEqualTo(plainState);
         assertThat(Kernels.best().name()).startsWith("vector");

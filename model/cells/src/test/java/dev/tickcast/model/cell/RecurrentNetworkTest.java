@@ -22,9 +22,8 @@ class RecurrentNetworkTest {
     private static final int STEPS = 50;
 
     static Stream<Arguments> cellsAndLayers() {
-        return Stream.of(CellType.values()).flatMap(cell -> Stream.of(
-                Arguments.of(cell, new int[] {5}),
-                Arguments.of(cell, new int[] {5, 4})));
+        return Stream.of(CellType.values())
+                .flatMap(cell -> Stream.of(Arguments.of(cell, new int[] {5}), Arguments.of(cell, new int[] {5, 4})));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -57,17 +56,20 @@ class RecurrentNetworkTest {
     }
 
     /** State layout: per layer h, then c for LSTM. */
-    private static void assertStateMatches(CellType cellType, int[] hidden, float[] state, ReferenceNetwork reference, int t) {
+    private static void assertStateMatches(
+            CellType cellType, int[] hidden, float[] state, ReferenceNetwork reference, int t) {
         int offset = 0;
         for (int l = 0; l < hidden.length; l++) {
             for (int j = 0; j < hidden[l]; j++) {
-                assertThat((double) state[offset + j]).as("step %d layer %d h[%d]", t, l, j)
+                assertThat((double) state[offset + j])
+                        .as("step %d layer %d h[%d]", t, l, j)
                         .isCloseTo(reference.h[l][j], within(1e-5));
             }
             offset += hidden[l];
             if (cellType == CellType.LSTM) {
                 for (int j = 0; j < hidden[l]; j++) {
-                    assertThat((double) state[offset + j]).as("step %d layer %d c[%d]", t, l, j)
+                    assertThat((double) state[offset + j])
+                            .as("step %d layer %d c[%d]", t, l, j)
                             .isCloseTo(reference.c[l][j], within(1e-5));
                 }
                 offset += hidden[l];
@@ -128,8 +130,13 @@ class RecurrentNetworkTest {
         // The plain kernels: allocation-free by construction. The Vector API ones are too once C2 has
         // compiled them (escape analysis removes the vector boxes), which no test can time reliably.
         int[] hidden = {8, 8};
-        RecurrentNetwork network = RecurrentNetwork.of(cellType, INPUT, hidden, OUTPUT,
-                TestModels.randomWeights(cellType, INPUT, hidden, OUTPUT, 3, 0.5), Kernels.plain());
+        RecurrentNetwork network = RecurrentNetwork.of(
+                cellType,
+                INPUT,
+                hidden,
+                OUTPUT,
+                TestModels.randomWeights(cellType, INPUT, hidden, OUTPUT, 3, 0.5),
+                Kernels.plain());
         float[] state = network.newState();
         float[] out = new float[OUTPUT];
         float[] x = {0.1f, 0.2f, 0.3f};
@@ -182,13 +189,15 @@ class RecurrentNetworkTest {
     @Test
     void parameterCountFollowsTheDocumentedLayout() {
         // LSTM 3→[5,4]→2: (3·20 + 5·20 + 20) + (5·16 + 4·16 + 16) + (4·2 + 2)
-        assertThat(RecurrentNetwork.parameterCount(CellType.LSTM, 3, new int[] {5, 4}, 2)).isEqualTo(180 + 160 + 10);
+        assertThat(RecurrentNetwork.parameterCount(CellType.LSTM, 3, new int[] {5, 4}, 2))
+                .isEqualTo(180 + 160 + 10);
         // GRU 3→[4]→1: 3·12 + 4·12 + 12 + 4 + 1
-        assertThat(RecurrentNetwork.parameterCount(CellType.GRU, 3, new int[] {4}, 1)).isEqualTo(101);
+        assertThat(RecurrentNetwork.parameterCount(CellType.GRU, 3, new int[] {4}, 1))
+                .isEqualTo(101);
     }
 
     private static RecurrentNetwork network(CellType cellType, int[] hidden) {
-        return RecurrentNetwork.of(cellType, INPUT, hidden, OUTPUT,
-                TestModels.randomWeights(cellType, INPUT, hidden, OUTPUT, 3, 0.5));
+        return RecurrentNetwork.of(
+                cellType, INPUT, hidden, OUTPUT, TestModels.randomWeights(cellType, INPUT, hidden, OUTPUT, 3, 0.5));
     }
 }

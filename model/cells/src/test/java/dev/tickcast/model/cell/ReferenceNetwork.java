@@ -15,6 +15,7 @@ final class ReferenceNetwork {
     private final float[] w;
     /** h[layer][unit], c[layer][unit] (c used by LSTM only). */
     final double[][] h;
+
     final double[][] c;
 
     ReferenceNetwork(CellType cellType, int inputSize, int[] hidden, int outputSize, float[] w) {
@@ -101,7 +102,8 @@ final class ReferenceNetwork {
             y[o] = s;
         }
         if (bOut + outputSize != w.length) {
-            throw new IllegalStateException("reference layout used " + (bOut + outputSize) + " of " + w.length + " weights");
+            throw new IllegalStateException(
+                    "reference layout used " + (bOut + outputSize) + " of " + w.length + " weights");
         }
         return y;
     }

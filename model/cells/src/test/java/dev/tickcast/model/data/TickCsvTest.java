@@ -22,37 +22,63 @@ class TickCsvTest {
     private static final String GOOD = "ACME,2024-03-01T14:30:00Z,101.5,300";
 
     private static TickCsv.Result read(String... lines) throws IOException {
-        return TickCsv.read(new java.io.ByteArrayInputStream((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
+        return TickCsv.read(
+                new java.io.ByteArrayInputStream((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     static Stream<Arguments> badRows() {
         return Stream.of(
-                Arguments.of("three columns", "ACME,2024-03-01T14:30:00Z,101.5",
+                Arguments.of(
+                        "three columns",
+                        "ACME,2024-03-01T14:30:00Z,101.5",
                         "expected 4 columns (symbol,timestamp,price,volume), found 3"),
                 Arguments.of("five columns", "ACME,2024-03-01T14:30:00Z,101.5,300,x", "expected 4 columns"),
-                Arguments.of("bad timestamp", "ACME,2024-13-01T14:30:00Z,101.5,300",
+                Arguments.of(
+                        "bad timestamp",
+                        "ACME,2024-13-01T14:30:00Z,101.5,300",
                         "timestamp '2024-13-01T14:30:00Z' is neither ISO-8601"),
-                Arguments.of("date without time", "ACME,2024-03-01,101.5,300", "timestamp '2024-03-01' is neither ISO-8601"),
+                Arguments.of(
+                        "date without time", "ACME,2024-03-01,101.5,300", "timestamp '2024-03-01' is neither ISO-8601"),
                 Arguments.of("epoch ms too large", "ACME,99999999999999999999,101.5,300", "is neither ISO-8601"),
-                Arguments.of("year past epoch milliseconds", "ACME,+300000000-01-01T00:00:00Z,101.5,300",
+                Arguments.of(
+                        "year past epoch milliseconds",
+                        "ACME,+300000000-01-01T00:00:00Z,101.5,300",
                         "timestamp '+300000000-01-01T00:00:00Z' is outside the epoch-millisecond range"),
                 Arguments.of("empty timestamp", "ACME,,101.5,300", "timestamp '' is neither ISO-8601"),
                 Arguments.of("time before 1900", "ACME,1850-01-01T00:00:00Z,101.5,300", "BAD_TIME: "),
                 Arguments.of("price not a number", "ACME,2024-03-01T14:30:00Z,abc,300", "price 'abc' is not a number"),
                 Arguments.of("empty price", "ACME,2024-03-01T14:30:00Z,,300", "price '' is not a number"),
-                Arguments.of("price 0", "ACME,2024-03-01T14:30:00Z,0,300", "BAD_PRICE: price 0.0 is not a finite number in [1.0E-15, 1.0E15]"),
-                Arguments.of("negative price", "ACME,2024-03-01T14:30:00Z,-1.5,300", "BAD_PRICE: price -1.5 is not a finite number in [1.0E-15, 1.0E15]"),
-                Arguments.of("NaN price", "ACME,2024-03-01T14:30:00Z,NaN,300", "BAD_PRICE: price NaN is not a finite number in [1.0E-15, 1.0E15]"),
+                Arguments.of(
+                        "price 0",
+                        "ACME,2024-03-01T14:30:00Z,0,300",
+                        "BAD_PRICE: price 0.0 is not a finite number in [1.0E-15, 1.0E15]"),
+                Arguments.of(
+                        "negative price",
+                        "ACME,2024-03-01T14:30:00Z,-1.5,300",
+                        "BAD_PRICE: price -1.5 is not a finite number in [1.0E-15, 1.0E15]"),
+                Arguments.of(
+                        "NaN price",
+                        "ACME,2024-03-01T14:30:00Z,NaN,300",
+                        "BAD_PRICE: price NaN is not a finite number in [1.0E-15, 1.0E15]"),
                 Arguments.of("infinite price", "ACME,2024-03-01T14:30:00Z,Infinity,300", "BAD_PRICE: price Infinity"),
-                Arguments.of("volume not a number", "ACME,2024-03-01T14:30:00Z,101.5,lots", "volume 'lots' is not a number"),
-                Arguments.of("negative volume", "ACME,2024-03-01T14:30:00Z,101.5,-5",
+                Arguments.of(
+                        "volume not a number", "ACME,2024-03-01T14:30:00Z,101.5,lots", "volume 'lots' is not a number"),
+                Arguments.of(
+                        "negative volume",
+                        "ACME,2024-03-01T14:30:00Z,101.5,-5",
                         "BAD_VOLUME: volume -5.0 is not a finite number >= 0"),
                 Arguments.of("empty symbol", " ,2024-03-01T14:30:00Z,101.5,300", "BAD_SYMBOL: symbol is empty"),
-                Arguments.of("symbol with a leading space (not trimmed, as on Kafka)", " ACME,2024-03-01T14:30:00Z,101.5,300",
+                Arguments.of(
+                        "symbol with a leading space (not trimmed, as on Kafka)",
+                        " ACME,2024-03-01T14:30:00Z,101.5,300",
                         "BAD_SYMBOL: symbol has whitespace at its start or end"),
-                Arguments.of("symbol with a bidi override", "AC\u202eME,2024-03-01T14:30:00Z,101.5,300",
+                Arguments.of(
+                        "symbol with a bidi override",
+                        "AC\u202eME,2024-03-01T14:30:00Z,101.5,300",
                         "BAD_SYMBOL: symbol has a control or invisible character U+202E at index 2"),
-                Arguments.of("65-character symbol", "A".repeat(65) + ",2024-03-01T14:30:00Z,101.5,300",
+                Arguments.of(
+                        "65-character symbol",
+                        "A".repeat(65) + ",2024-03-01T14:30:00Z,101.5,300",
                         "BAD_SYMBOL: symbol is 65 characters, over the limit of 64"));
     }
 
@@ -90,7 +116,9 @@ class TickCsvTest {
 
         assertThat(result.ticks()).hasSize(1);
         assertThat(result.badRows()).extracting(BadRow::line).containsExactly(4L, 6L, 7L);
-        assertThat(result.badRows().get(2).reason()).as("a header after line 1 is just a bad row").contains("timestamp");
+        assertThat(result.badRows().get(2).reason())
+                .as("a header after line 1 is just a bad row")
+                .contains("timestamp");
     }
 
     @Test
@@ -115,7 +143,8 @@ class TickCsvTest {
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
         file.writeBytes((TickCsv.HEADER + "\r\n" + GOOD + "\r\n").getBytes(StandardCharsets.UTF_8));
         file.writeBytes(latin1);
-        file.writeBytes(("\n" + GOOD.replace("ACME", "ACMÉ")).getBytes(StandardCharsets.UTF_8)); // no newline at the end
+        file.writeBytes(
+                ("\n" + GOOD.replace("ACME", "ACMÉ")).getBytes(StandardCharsets.UTF_8)); // no newline at the end
 
         TickCsv.Result result = TickCsv.read(new java.io.ByteArrayInputStream(file.toByteArray()));
 

@@ -21,11 +21,7 @@ class FeatureScalerTest {
 
     @Test
     void fitGivesMeanAndPopulationStdOfEachChosenFeatureInTheChosenOrder() {
-        float[] raw = rows(
-                new float[] {1, 0, 2},
-                new float[] {2, 0, 4},
-                new float[] {3, 0, 4},
-                new float[] {4, 0, 6});
+        float[] raw = rows(new float[] {1, 0, 2}, new float[] {2, 0, 4}, new float[] {3, 0, 4}, new float[] {4, 0, 6});
         double[] targets = {0.01, -0.01, 0.03, -0.03};
 
         FeatureSpec spec = FeatureScaler.fit(List.of(Feature.LOG_VOLUME, Feature.LOG_RETURN), raw, 4, targets, 5.0);
@@ -86,7 +82,8 @@ class FeatureScalerTest {
 
     @Test
     void scaleReadsEachInputFromItsNamedFeatureAndStandardises() {
-        FeatureScaler scaler = new FeatureScaler(spec(List.of("log_volume", "log_return"), List.of(2.0, 0.0), List.of(4.0, 0.01), 8.0));
+        FeatureScaler scaler = new FeatureScaler(
+                spec(List.of("log_volume", "log_return"), List.of(2.0, 0.0), List.of(4.0, 0.01), 8.0));
         float[] raw = new float[2 + Feature.COUNT];
         raw[2 + Feature.LOG_RETURN.ordinal()] = 0.02f;
         raw[2 + Feature.LOG_GAP.ordinal()] = 99f;
@@ -131,7 +128,9 @@ class FeatureScalerTest {
         FeatureScaler scaler = new FeatureScaler(spec(List.of("log_return"), List.of(0.0), List.of(1.0), 8.0));
 
         for (double r : new double[] {-0.01, -0.0031, 0.0, 0.0001, 0.0047, 0.012}) {
-            assertThat(scaler.logReturn(scaler.scaleTarget(r))).as("log return %s", r).isCloseTo(r, within(1e-8));
+            assertThat(scaler.logReturn(scaler.scaleTarget(r)))
+                    .as("log return %s", r)
+                    .isCloseTo(r, within(1e-8));
         }
     }
 
@@ -152,7 +151,8 @@ class FeatureScalerTest {
 
     @Test
     void refusesMismatchedSpecLengths() {
-        assertThatThrownBy(() -> new FeatureScaler(spec(List.of("log_gap", "log_return"), List.of(0.0), List.of(1.0, 1.0), 8.0)))
+        assertThatThrownBy(() ->
+                        new FeatureScaler(spec(List.of("log_gap", "log_return"), List.of(0.0), List.of(1.0, 1.0), 8.0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 names, 1 means and 2 stds");
     }
@@ -165,7 +165,13 @@ class FeatureScalerTest {
     }
 
     private static FeatureSpec spec(List<String> names, List<Double> mean, List<Double> std, double clip) {
-        return FeatureSpec.newBuilder().setNames(names).setMean(mean).setStd(std).setClip(clip)
-                .setTargetMean(0.0001).setTargetStd(0.002).build();
+        return FeatureSpec.newBuilder()
+                .setNames(names)
+                .setMean(mean)
+                .setStd(std)
+                .setClip(clip)
+                .setTargetMean(0.0001)
+                .setTargetStd(0.002)
+                .build();
     }
 }

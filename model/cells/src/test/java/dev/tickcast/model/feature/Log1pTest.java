@@ -10,9 +10,33 @@ class Log1pTest {
 
     @Test
     void specialValues() {
-        double[] values = {0.0, -0.0, -1.0, Math.nextUp(-1.0), Math.nextDown(-1.0), -2.0, Double.NaN, Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE,
-                1.0, 0.5, -0.5, Math.sqrt(2) - 1, Math.sqrt(0.5) - 1, 0x1p-54, 0x1p-29, -0x1p-29, 0x1p53, 0x1p54, 0x1p60};
+        double[] values = {
+            0.0,
+            -0.0,
+            -1.0,
+            Math.nextUp(-1.0),
+            Math.nextDown(-1.0),
+            -2.0,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            1.0,
+            0.5,
+            -0.5,
+            Math.sqrt(2) - 1,
+            Math.sqrt(0.5) - 1,
+            0x1p-54,
+            0x1p-29,
+            -0x1p-29,
+            0x1p53,
+            0x1p54,
+            0x1p60
+        };
         for (double x : values) {
             assertSame(x);
         }
@@ -82,7 +106,8 @@ class Log1pTest {
         long expected = Double.doubleToRawLongBits(StrictMath.log1p(x));
         long actual = Double.doubleToRawLongBits(Log1p.of(x));
         if (expected != actual && !(Double.isNaN(StrictMath.log1p(x)) && Double.isNaN(Log1p.of(x)))) {
-            assertThat(Log1p.of(x)).as("log1p(%s) = %s (bits %x)", Double.toHexString(x), StrictMath.log1p(x), expected)
+            assertThat(Log1p.of(x))
+                    .as("log1p(%s) = %s (bits %x)", Double.toHexString(x), StrictMath.log1p(x), expected)
                     .isEqualTo(StrictMath.log1p(x));
         }
     }

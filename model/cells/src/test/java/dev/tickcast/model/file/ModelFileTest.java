@@ -38,7 +38,9 @@ class ModelFileTest {
         assertThat(read.getTraining().getSource()).isEqualTo("ticks.csv");
         assertThat(read.getValidation().getSkill()).isEqualTo(0.05);
         assertThat(read.getCreatedAt()).isEqualTo(TestModels.CREATED);
-        assertThat(Files.list(file.getParent())).as("no temporary file left behind").containsExactly(file);
+        assertThat(Files.list(file.getParent()))
+                .as("no temporary file left behind")
+                .containsExactly(file);
     }
 
     @Test
@@ -77,8 +79,16 @@ class ModelFileTest {
 
     @Test
     void buildRefusesWrongWeightCount() {
-        assertThatThrownBy(() -> ModelFile.build("m", 1, CellType.LSTM, new int[] {2}, TestModels.spec(), new float[10], null, null,
-                Instant.EPOCH))
+        assertThatThrownBy(() -> ModelFile.build(
+                        "m",
+                        1,
+                        CellType.LSTM,
+                        new int[] {2},
+                        TestModels.spec(),
+                        new float[10],
+                        null,
+                        null,
+                        Instant.EPOCH))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10 weights given, LSTM 3→[2]→1 needs 51");
     }
@@ -87,7 +97,8 @@ class ModelFileTest {
     void readRefusesAMissingFile() {
         Path missing = dir.resolve("nope.avro");
         assertThatThrownBy(() -> ModelFile.read(missing))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageContaining("no model file at");
     }
 
@@ -97,7 +108,8 @@ class ModelFileTest {
         Files.writeString(file, "{\"version\": 3, \"weights\": []}\n", StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> ModelFile.read(file))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageStartingWith("UNREADABLE: ")
                 .hasMessageContaining("is not an Avro container file of ModelUpdate");
     }
@@ -107,7 +119,8 @@ class ModelFileTest {
         Path file = Files.createFile(dir.resolve("empty.avro"));
 
         assertThatThrownBy(() -> ModelFile.read(file))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageContaining("is not an Avro container file of ModelUpdate");
     }
 
@@ -119,7 +132,8 @@ class ModelFileTest {
         }
 
         assertThatThrownBy(() -> ModelFile.read(file))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageContaining("holds no ModelUpdate record");
     }
 
@@ -133,7 +147,8 @@ class ModelFileTest {
         }
 
         assertThatThrownBy(() -> ModelFile.read(file))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageContaining("holds more than one record");
     }
 
@@ -142,11 +157,16 @@ class ModelFileTest {
         Path file = dir.resolve("ticks.avro");
         try (DataFileWriter<Tick> writer = new DataFileWriter<>(new SpecificDatumWriter<>(Tick.class))) {
             writer.create(Tick.getClassSchema(), file.toFile());
-            writer.append(Tick.newBuilder().setSymbol("ACME").setEventTime(Instant.EPOCH).setPrice(1.0).build());
+            writer.append(Tick.newBuilder()
+                    .setSymbol("ACME")
+                    .setEventTime(Instant.EPOCH)
+                    .setPrice(1.0)
+                    .build());
         }
 
         assertThatThrownBy(() -> ModelFile.read(file))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(Check.UNREADABLE))
                 .hasMessageContaining("is not an Avro container file of ModelUpdate");
     }
 }

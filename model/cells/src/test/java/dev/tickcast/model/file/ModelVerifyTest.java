@@ -27,7 +27,8 @@ class ModelVerifyTest {
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(ModelUpdate update, Check check) {
         return assertThatThrownBy(() -> Model.verify(update))
-                .isInstanceOfSatisfying(ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(check))
+                .isInstanceOfSatisfying(
+                        ModelRejectedException.class, e -> assertThat(e.check()).isEqualTo(check))
                 .hasMessageStartingWith(check + ": ");
     }
 
@@ -47,7 +48,9 @@ class ModelVerifyTest {
         ModelUpdate update = valid();
         ByteBuffer weights = update.getWeights();
         int bytes = weights.remaining();
-        ByteBuffer shorter = ByteBuffer.allocate(bytes - Float.BYTES).put(weights.duplicate().limit(bytes - Float.BYTES)).flip();
+        ByteBuffer shorter = ByteBuffer.allocate(bytes - Float.BYTES)
+                .put(weights.duplicate().limit(bytes - Float.BYTES))
+                .flip();
         update.setWeights(shorter);
 
         assertRejected(update, Check.SHAPE)
@@ -79,14 +82,23 @@ class ModelVerifyTest {
         bytes[17] ^= 0x01; // one bit of one weight
         update.setWeights(ByteBuffer.wrap(bytes));
 
-        assertRejected(update, Check.CHECKSUM).hasMessageContaining("SHA-256 of the weights does not match weights_sha256");
+        assertRejected(update, Check.CHECKSUM)
+                .hasMessageContaining("SHA-256 of the weights does not match weights_sha256");
     }
 
     @Test
     void refusesANaNWeightEvenWithAMatchingChecksumAsNotFinite() {
         float[] weights = validWeights();
         weights[9] = Float.NaN;
-        ModelUpdate update = ModelFile.build("test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null,
+        ModelUpdate update = ModelFile.build(
+                "test",
+                2,
+                CellType.LSTM,
+                HIDDEN,
+                TestModels.spec(),
+                weights,
+                null,
+                null,
                 TestModels.CREATED); // checksum computed over the NaN
 
         assertRejected(update, Check.NOT_FINITE).hasMessageContaining("weight 9 of " + weights.length + " is NaN");
@@ -96,8 +108,8 @@ class ModelVerifyTest {
     void refusesAnInfiniteWeightAsNotFinite() {
         float[] weights = validWeights();
         weights[weights.length - 1] = Float.NEGATIVE_INFINITY;
-        ModelUpdate update = ModelFile.build("test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null,
-                TestModels.CREATED);
+        ModelUpdate update = ModelFile.build(
+                "test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null, TestModels.CREATED);
 
         assertRejected(update, Check.NOT_FINITE)
                 .hasMessageContaining("weight " + (weights.length - 1) + " of " + weights.length + " is -Infinity");
@@ -107,7 +119,8 @@ class ModelVerifyTest {
     void refusesAnUnknownFeatureNameAsFeatures() {
         ModelUpdate update = valid();
         FeatureSpec spec = FeatureSpec.newBuilder(update.getFeatures())
-                .setNames(List.of("log_return", "log_spread", "log_volume")).build();
+                .setNames(List.of("log_return", "log_spread", "log_volume"))
+                .build();
         update.setFeatures(spec);
 
         assertRejected(update, Check.FEATURES).hasMessageContaining("unknown feature 'log_spread'");
@@ -116,7 +129,9 @@ class ModelVerifyTest {
     @Test
     void refusesAZeroFeatureStdAsFeatures() {
         ModelUpdate update = valid();
-        update.setFeatures(FeatureSpec.newBuilder(update.getFeatures()).setStd(List.of(0.002, 0.0, 1.2)).build());
+        update.setFeatures(FeatureSpec.newBuilder(update.getFeatures())
+                .setStd(List.of(0.002, 0.0, 1.2))
+                .build());
 
         assertRejected(update, Check.FEATURES).hasMessageContaining("feature 'log_gap' has mean 0.7 and std 0.0");
     }
@@ -152,12 +167,14 @@ class ModelVerifyTest {
     void refusesMoreParametersThanTheBoundAsShapeWhateverTheWeightsLength() {
         ModelUpdate update = valid();
         update.setHiddenSizes(List.of(4096, 4096, 4096)); // ~400M parameters, within int
-        assertRejected(update, Check.SHAPE).hasMessageContaining("more than the " + Model.MAX_PARAMETERS + " parameters");
+        assertRejected(update, Check.SHAPE)
+                .hasMessageContaining("more than the " + Model.MAX_PARAMETERS + " parameters");
     }
 
     @Test
     void parameterCountIsOverflowChecked() {
-        assertThatThrownBy(() -> dev.tickcast.model.cell.RecurrentNetwork.parameterCount(CellType.LSTM, 3, new int[] {65_536, 65_536}, 1))
+        assertThatThrownBy(() -> dev.tickcast.model.cell.RecurrentNetwork.parameterCount(
+                        CellType.LSTM, 3, new int[] {65_536, 65_536}, 1))
                 .isInstanceOf(ArithmeticException.class);
     }
 
@@ -165,23 +182,41 @@ class ModelVerifyTest {
     void refusesAFiniteButHugeWeightAsNotFinite() {
         float[] weights = validWeights();
         weights[5] = 3e38f;
-        ModelUpdate update = ModelFile.build("test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null, TestModels.CREATED);
+        ModelUpdate update = ModelFile.build(
+                "test", 2, CellType.LSTM, HIDDEN, TestModels.spec(), weights, null, null, TestModels.CREATED);
 
-        assertRejected(update, Check.NOT_FINITE).hasMessageContaining("weight 5 of " + weights.length + " is 3.0E38, beyond ±10000.0");
+        assertRejected(update, Check.NOT_FINITE)
+                .hasMessageContaining("weight 5 of " + weights.length + " is 3.0E38, beyond ±10000.0");
     }
 
     @Test
     void refusesAnInfiniteOrHugeClipAndAbsurdScalersAsFeatures() {
         FeatureSpec spec = valid().getFeatures();
-        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setClip(Double.POSITIVE_INFINITY).build()), Check.FEATURES)
+        assertRejected(
+                        withSpec(FeatureSpec.newBuilder(spec)
+                                .setClip(Double.POSITIVE_INFINITY)
+                                .build()),
+                        Check.FEATURES)
                 .hasMessageContaining("feature clip must be > 0 and <= 64.0, got Infinity");
         assertRejected(withSpec(FeatureSpec.newBuilder(spec).setTargetStd(3e38).build()), Check.FEATURES)
                 .hasMessageContaining("target scaler has mean 1.0E-4 and std 3.0E38");
-        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setTargetMean(Double.NaN).build()), Check.FEATURES)
+        assertRejected(
+                        withSpec(FeatureSpec.newBuilder(spec)
+                                .setTargetMean(Double.NaN)
+                                .build()),
+                        Check.FEATURES)
                 .hasMessageContaining("target scaler has mean NaN");
-        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setStd(List.of(1e-300, 0.5, 1.2)).build()), Check.FEATURES)
+        assertRejected(
+                        withSpec(FeatureSpec.newBuilder(spec)
+                                .setStd(List.of(1e-300, 0.5, 1.2))
+                                .build()),
+                        Check.FEATURES)
                 .hasMessageContaining("feature 'log_return' has mean 0.0 and std 1.0E-300");
-        assertRejected(withSpec(FeatureSpec.newBuilder(spec).setMean(List.of(0.0, 3e38, 1.5)).build()), Check.FEATURES)
+        assertRejected(
+                        withSpec(FeatureSpec.newBuilder(spec)
+                                .setMean(List.of(0.0, 3e38, 1.5))
+                                .build()),
+                        Check.FEATURES)
                 .hasMessageContaining("feature 'log_gap' has mean 3.0E38");
     }
 

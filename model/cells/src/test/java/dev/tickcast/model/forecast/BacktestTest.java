@@ -1,16 +1,15 @@
 package dev.tickcast.model.forecast;
 
-import dev.tickcast.schema.DeadLetterReason;
 import static dev.tickcast.model.testdata.TickBuilder.t;
 import static dev.tickcast.model.testdata.TickBuilder.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.tickcast.model.data.TickRules;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.testdata.TestModels;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.Tick;
 import java.util.ArrayList;
@@ -47,10 +46,20 @@ class BacktestTest {
             forecasts.add(forecast);
         });
 
-        assertThat(summary.rejected()).containsOnly(entry(DeadLetterReason.DUPLICATE.name(), 2L), entry(DeadLetterReason.OUT_OF_ORDER.name(), 2L));
+        assertThat(summary.rejected())
+                .containsOnly(
+                        entry(DeadLetterReason.DUPLICATE.name(), 2L), entry(DeadLetterReason.OUT_OF_ORDER.name(), 2L));
         assertThat(summary.forecasts()).isEqualTo(8);
-        assertThat(forecastTicks).containsExactly(TICKS.get(0), TICKS.get(1), TICKS.get(2), TICKS.get(5), TICKS.get(6),
-                TICKS.get(8), TICKS.get(9), TICKS.get(10));
+        assertThat(forecastTicks)
+                .containsExactly(
+                        TICKS.get(0),
+                        TICKS.get(1),
+                        TICKS.get(2),
+                        TICKS.get(5),
+                        TICKS.get(6),
+                        TICKS.get(8),
+                        TICKS.get(9),
+                        TICKS.get(10));
         assertThat(forecasts).extracting(Forecast::getSymbol).containsExactly("A", "A", "B", "B", "A", "B", "A", "A");
     }
 
@@ -58,8 +67,8 @@ class BacktestTest {
     void countsOnlyEvaluationsRealisedAtOrAfterEachSymbolsCutoff() {
         long cutoffA = t(3).toEpochMilli();
 
-        Backtest.Summary summary = Backtest.run(null, TICKS, SETTINGS,
-                s -> s.equals("A") ? cutoffA : Long.MIN_VALUE, (tick, forecast) -> {});
+        Backtest.Summary summary = Backtest.run(
+                null, TICKS, SETTINGS, s -> s.equals("A") ? cutoffA : Long.MIN_VALUE, (tick, forecast) -> {});
 
         // A's naive errors 1 (t1), 2 (t3), −3 (t5), 4 (t5): the first is before the cut-off
         ErrorStats a = summary.perSymbol().get("A");
@@ -78,8 +87,12 @@ class BacktestTest {
 
     @Test
     void symbolWithNoEvaluationAfterItsCutoffHasNoStats() {
-        Backtest.Summary summary = Backtest.run(null, TICKS, SETTINGS,
-                s -> s.equals("B") ? t(100).toEpochMilli() : Long.MIN_VALUE, (tick, forecast) -> {});
+        Backtest.Summary summary = Backtest.run(
+                null,
+                TICKS,
+                SETTINGS,
+                s -> s.equals("B") ? t(100).toEpochMilli() : Long.MIN_VALUE,
+                (tick, forecast) -> {});
 
         assertThat(summary.perSymbol()).containsOnlyKeys("A");
         assertThat(summary.overall().count()).isEqualTo(4);
@@ -96,8 +109,12 @@ class BacktestTest {
                 interleaved.add(f);
             }
         });
-        Backtest.Summary alone = Backtest.run(model, TICKS.stream().filter(tk -> tk.getSymbol().equals("A")).toList(), SETTINGS,
-                s -> Long.MIN_VALUE, (tick, f) -> aloneA.add(f));
+        Backtest.Summary alone = Backtest.run(
+                model,
+                TICKS.stream().filter(tk -> tk.getSymbol().equals("A")).toList(),
+                SETTINGS,
+                s -> Long.MIN_VALUE,
+                (tick, f) -> aloneA.add(f));
 
         assertThat(interleaved).hasSize(5).isEqualTo(aloneA);
         assertThat(interleaved).extracting(Forecast::getModelVersion).containsExactly(0L, 1L, 1L, 1L, 1L);

@@ -15,10 +15,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -32,11 +32,21 @@ class ForecastStateFormatTest {
 
     private static Tick tickAt(int i) {
         double price = 100 + 3 * Math.sin(i * 0.7) + 0.1 * i;
-        return tick("ACME", t(2L * i + (i % 3))).price(price).volume(i % 5 == 0 ? null : 10.0 * i).build();
+        return tick("ACME", t(2L * i + (i % 3)))
+                .price(price)
+                .volume(i % 5 == 0 ? null : 10.0 * i)
+                .build();
     }
 
     private Forecast on(ForecastState state, Tick tick) {
-        return forecaster.onTick(state, lstm, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(), tick.getVolume())
+        return forecaster
+                .onTick(
+                        state,
+                        lstm,
+                        tick.getSymbol(),
+                        tick.getEventTime().toEpochMilli(),
+                        tick.getPrice(),
+                        tick.getVolume())
                 .forecast();
     }
 
@@ -104,7 +114,8 @@ class ForecastStateFormatTest {
             on(state, tickAt(i));
         }
         ForecastSettings smaller = new ForecastSettings(3, 2, 2, 1.645);
-        assertThat(read(bytes(state), smaller).toRecord()).isEqualTo(ForecastState.fromRecord(state.toRecord(), smaller).toRecord());
+        assertThat(read(bytes(state), smaller).toRecord())
+                .isEqualTo(ForecastState.fromRecord(state.toRecord(), smaller).toRecord());
     }
 
     @Test
@@ -125,7 +136,9 @@ class ForecastStateFormatTest {
     void anUnknownVersionIsRefusedWithAMessage() throws IOException {
         byte[] b = bytes(forecaster.newState());
         b[0] = 9;
-        assertThatThrownBy(() -> read(b, SETTINGS)).isInstanceOf(IOException.class).hasMessageContaining("format version 9");
+        assertThatThrownBy(() -> read(b, SETTINGS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("format version 9");
     }
 
     /**
@@ -147,7 +160,9 @@ class ForecastStateFormatTest {
             expected.setIntervalHits(0L);
             assertThat(old.toRecord()).as("state after %d ticks", n).isEqualTo(expected);
             if (n == 30) {
-                assertThat(live.intervalCount()).as("this build counts intervals").isPositive();
+                assertThat(live.intervalCount())
+                        .as("this build counts intervals")
+                        .isPositive();
                 ForecastState copy = live.copy();
                 for (int i = n; i < n + 10; i++) {
                     assertThat(on(old, tickAt(i))).isEqualTo(on(copy, tickAt(i)));
@@ -201,7 +216,8 @@ class ForecastStateFormatTest {
     @Test
     @EnabledIfSystemProperty(named = "tickcast.write-fixtures", matches = "[0-9]+")
     void writeFixtures() throws IOException {
-        assertThat(ForecastStateFormat.VERSION).isEqualTo(Integer.parseInt(System.getProperty("tickcast.write-fixtures")));
+        assertThat(ForecastStateFormat.VERSION)
+                .isEqualTo(Integer.parseInt(System.getProperty("tickcast.write-fixtures")));
         ForecastState state = forecaster.newState();
         for (int i = 0; i <= FIXTURE_TICKS[FIXTURE_TICKS.length - 1]; i++) {
             for (int n : FIXTURE_TICKS) {

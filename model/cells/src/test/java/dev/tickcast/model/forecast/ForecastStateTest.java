@@ -32,12 +32,15 @@ class ForecastStateTest {
 
     private static Tick tickAt(int i) {
         double price = 100 + 3 * Math.sin(i * 0.7) + 0.1 * i;
-        return tick("ACME", t(2L * i + (i % 3))).price(price).volume(i % 5 == 0 ? null : 10.0 * i).build();
+        return tick("ACME", t(2L * i + (i % 3)))
+                .price(price)
+                .volume(i % 5 == 0 ? null : 10.0 * i)
+                .build();
     }
 
     private TickOutcome on(ForecastState state, Model model, Tick tick) {
-        return forecaster.onTick(state, model, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(),
-                tick.getVolume());
+        return forecaster.onTick(
+                state, model, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(), tick.getVolume());
     }
 
     /** Through Avro binary, as a Flink checkpoint would store it. */
@@ -46,15 +49,18 @@ class ForecastStateTest {
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         new SpecificDatumWriter<>(SymbolState.class).write(record, encoder);
         encoder.flush();
-        return new SpecificDatumReader<>(SymbolState.class).read(null,
-                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        return new SpecificDatumReader<>(SymbolState.class)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
     }
 
     private static void assertSameBits(Forecast actual, Forecast expected) {
         assertThat(actual).isEqualTo(expected);
-        assertThat(Double.doubleToRawLongBits(actual.getForecastPrice())).isEqualTo(Double.doubleToRawLongBits(expected.getForecastPrice()));
-        assertThat(Double.doubleToRawLongBits(actual.getIntervalLow())).isEqualTo(Double.doubleToRawLongBits(expected.getIntervalLow()));
-        assertThat(Double.doubleToRawLongBits(actual.getIntervalHigh())).isEqualTo(Double.doubleToRawLongBits(expected.getIntervalHigh()));
+        assertThat(Double.doubleToRawLongBits(actual.getForecastPrice()))
+                .isEqualTo(Double.doubleToRawLongBits(expected.getForecastPrice()));
+        assertThat(Double.doubleToRawLongBits(actual.getIntervalLow()))
+                .isEqualTo(Double.doubleToRawLongBits(expected.getIntervalLow()));
+        assertThat(Double.doubleToRawLongBits(actual.getIntervalHigh()))
+                .isEqualTo(Double.doubleToRawLongBits(expected.getIntervalHigh()));
     }
 
     @Test
@@ -86,7 +92,9 @@ class ForecastStateTest {
         ForecastState restored = ForecastState.fromRecord(viaAvroBytes(original.toRecord()), SETTINGS);
 
         for (int i = 19; i < 23; i++) {
-            assertSameBits(on(restored, v2, tickAt(i)).forecast(), on(original, v2, tickAt(i)).forecast());
+            assertSameBits(
+                    on(restored, v2, tickAt(i)).forecast(),
+                    on(original, v2, tickAt(i)).forecast());
         }
         assertThat(restored.hidden()).containsExactly(original.hidden());
     }
@@ -105,8 +113,14 @@ class ForecastStateTest {
         assertThat(record.getRecentInputs()).hasSize(8 * Feature.COUNT);
         Tick prev = tickAt(10);
         Tick last = tickAt(11);
-        Feature.computeRaw(prev.getPrice(), prev.getEventTime().toEpochMilli(), last.getPrice(), last.getEventTime().toEpochMilli(),
-                last.getVolume(), raw, 0);
+        Feature.computeRaw(
+                prev.getPrice(),
+                prev.getEventTime().toEpochMilli(),
+                last.getPrice(),
+                last.getEventTime().toEpochMilli(),
+                last.getVolume(),
+                raw,
+                0);
         List<Float> newest = record.getRecentInputs().subList(7 * Feature.COUNT, 8 * Feature.COUNT);
         assertThat(newest).containsExactly(raw[0], raw[1], raw[2]);
         // 11 naive residuals (the log returns), the window keeps the latest 5
@@ -131,9 +145,11 @@ class ForecastStateTest {
         SymbolState restored = ForecastState.fromRecord(record, smaller).toRecord();
 
         List<Float> inputs = record.getRecentInputs();
-        assertThat(restored.getRecentInputs()).containsExactlyElementsOf(inputs.subList(inputs.size() - 3 * Feature.COUNT, inputs.size()));
+        assertThat(restored.getRecentInputs())
+                .containsExactlyElementsOf(inputs.subList(inputs.size() - 3 * Feature.COUNT, inputs.size()));
         List<Float> residuals = record.getRecentResiduals();
-        assertThat(restored.getRecentResiduals()).containsExactlyElementsOf(residuals.subList(residuals.size() - 2, residuals.size()));
+        assertThat(restored.getRecentResiduals())
+                .containsExactlyElementsOf(residuals.subList(residuals.size() - 2, residuals.size()));
     }
 
     @Test
@@ -144,6 +160,7 @@ class ForecastStateTest {
 
         assertThat(restored.ticks()).isZero();
         assertThat(restored.toRecord()).isEqualTo(fresh.toRecord());
-        assertThat(on(restored, v1, tickAt(0)).forecast()).isEqualTo(on(fresh, v1, tickAt(0)).forecast());
+        assertThat(on(restored, v1, tickAt(0)).forecast())
+                .isEqualTo(on(fresh, v1, tickAt(0)).forecast());
     }
 }

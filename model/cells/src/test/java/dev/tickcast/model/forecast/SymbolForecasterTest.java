@@ -25,8 +25,8 @@ class SymbolForecasterTest {
     private static final ForecastSettings SETTINGS = new ForecastSettings(64, 16, 3, 1.645);
 
     private static TickOutcome on(SymbolForecaster forecaster, ForecastState state, Model model, Tick tick) {
-        return forecaster.onTick(state, model, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(),
-                tick.getVolume());
+        return forecaster.onTick(
+                state, model, tick.getSymbol(), tick.getEventTime().toEpochMilli(), tick.getPrice(), tick.getVolume());
     }
 
     /** A random walk of {@code n} ACME ticks, 1–10 s apart, some without volume. */
@@ -36,7 +36,10 @@ class SymbolForecasterTest {
         double price = 100;
         Instant time = T0;
         for (int i = 0; i < n; i++) {
-            ticks.add(tick("ACME", time).price(price).volume(i % 4 == 3 ? null : (double) random.nextInt(500)).build());
+            ticks.add(tick("ACME", time)
+                    .price(price)
+                    .volume(i % 4 == 3 ? null : (double) random.nextInt(500))
+                    .build());
             price *= Math.exp(random.nextGaussian() * 0.003);
             time = time.plusMillis(1_000 + random.nextInt(9_000));
         }
@@ -48,7 +51,11 @@ class SymbolForecasterTest {
         SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
         Model model = TestModels.model(4, CellType.LSTM, new int[] {3}, 1);
 
-        TickOutcome outcome = on(forecaster, forecaster.newState(), model, tick("ACME", T0).price(101.5).volume(3.0).build());
+        TickOutcome outcome = on(
+                forecaster,
+                forecaster.newState(),
+                model,
+                tick("ACME", T0).price(101.5).volume(3.0).build());
 
         Forecast f = outcome.forecast();
         assertThat(outcome.evaluation()).isNull();
@@ -86,7 +93,12 @@ class SymbolForecasterTest {
         Model model = TestModels.model(4, CellType.GRU, new int[] {3}, 1);
         on(forecaster, state, model, tick("ACME", t(0)).price(100).build());
 
-        Forecast f = on(forecaster, state, model, tick("ACME", t(1)).price(101).volume(5.0).build()).forecast();
+        Forecast f = on(
+                        forecaster,
+                        state,
+                        model,
+                        tick("ACME", t(1)).price(101).volume(5.0).build())
+                .forecast();
 
         assertThat(f.getModelVersion()).isEqualTo(4);
         assertThat(f.getCellType()).isEqualTo(CellType.GRU);
@@ -102,9 +114,14 @@ class SymbolForecasterTest {
         ForecastState state = forecaster.newState();
         on(forecaster, state, null, tick("ACME", t(0)).price(100).build());
 
-        Evaluation e1 = on(forecaster, state, null, tick("ACME", t(1)).price(101).build()).evaluation();
-        Evaluation e2 = on(forecaster, state, null, tick("ACME", t(3)).price(99).build()).evaluation();
-        Evaluation e3 = on(forecaster, state, null, tick("ACME", t(4)).price(102).build()).evaluation();
+        Evaluation e1 = on(
+                        forecaster, state, null, tick("ACME", t(1)).price(101).build())
+                .evaluation();
+        Evaluation e2 = on(forecaster, state, null, tick("ACME", t(3)).price(99).build())
+                .evaluation();
+        Evaluation e3 = on(
+                        forecaster, state, null, tick("ACME", t(4)).price(102).build())
+                .evaluation();
 
         assertThat(e1.getSymbol()).isEqualTo("ACME");
         assertThat(e1.getForecastTime()).isEqualTo(t(0));
@@ -131,7 +148,9 @@ class SymbolForecasterTest {
         assertThat(e3.getRmse()).isCloseTo(Math.sqrt(14.0 / 3), within(1e-12));
         assertThat(e3.getNaiveMae()).isCloseTo(2.0, within(1e-12));
         assertThat(e3.getNaiveRmse()).isCloseTo(Math.sqrt(14.0 / 3), within(1e-12));
-        assertThat(e3.getSkill()).as("the naive forecast has no skill over itself").isZero();
+        assertThat(e3.getSkill())
+                .as("the naive forecast has no skill over itself")
+                .isZero();
     }
 
     @Test
@@ -169,7 +188,9 @@ class SymbolForecasterTest {
             }
             previous = outcome.forecast();
         }
-        assertThat(1 - sumSq / naiveSumSq).as("the model's forecasts differ from the naive ones").isNotCloseTo(0, within(1e-6));
+        assertThat(1 - sumSq / naiveSumSq)
+                .as("the model's forecasts differ from the naive ones")
+                .isNotCloseTo(0, within(1e-6));
     }
 
     @Test
@@ -200,7 +221,8 @@ class SymbolForecasterTest {
         double[] prices = {100, 110, 100.5, 100.2, 100.9, 100.4};
         Forecast f = null;
         for (int i = 0; i < prices.length; i++) {
-            f = on(forecaster, state, null, tick("ACME", t(i)).price(prices[i]).build()).forecast();
+            f = on(forecaster, state, null, tick("ACME", t(i)).price(prices[i]).build())
+                    .forecast();
         }
 
         // naive forecasts: the residuals are the log returns; the window of 3 has dropped the 10% jump
@@ -288,10 +310,13 @@ class SymbolForecasterTest {
             if (previous != null) {
                 boolean published = previous.getIntervalLow() < previous.getIntervalHigh();
                 if (published) {
-                    boolean inside = tick.getPrice() >= previous.getIntervalLow() && tick.getPrice() <= previous.getIntervalHigh();
+                    boolean inside = tick.getPrice() >= previous.getIntervalLow()
+                            && tick.getPrice() <= previous.getIntervalHigh();
                     withInterval++;
                     held += inside ? 1 : 0;
-                    assertThat(e.getCovered()).as("tick %s", tick.getEventTime()).isEqualTo(inside);
+                    assertThat(e.getCovered())
+                            .as("tick %s", tick.getEventTime())
+                            .isEqualTo(inside);
                     assertThat(e.getIntervalCoverage()).isEqualTo((double) held / withInterval);
                 } else {
                     assertThat(e.getCovered()).isNull();
@@ -300,9 +325,11 @@ class SymbolForecasterTest {
             }
             previous = outcome.forecast();
         }
-        // SETTINGS asks for 3 residuals: forecasts 0-2 (with 0, 1, 2 residuals) have no interval; the last is never evaluated.
+        // SETTINGS asks for 3 residuals: forecasts 0-2 (with 0, 1, 2 residuals) have no interval; the last is never
+        // evaluated.
         assertThat(withInterval).isEqualTo(ticks.size() - 4);
-        assertThat(held).isBetween(withInterval / 2, withInterval); // a real interval, neither empty nor everything missed
+        assertThat(held)
+                .isBetween(withInterval / 2, withInterval); // a real interval, neither empty nor everything missed
         assertThat(state.intervalCount()).isEqualTo(withInterval);
         assertThat(state.intervalHits()).isEqualTo(held);
     }
@@ -317,23 +344,35 @@ class SymbolForecasterTest {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (i % 3 == 0 ? -1 : 1) * Model.MAX_ABS_WEIGHT;
         }
-        dev.tickcast.schema.FeatureSpec spec = dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec()).setClip(64.0)
-                .setTargetStd(1.0).setTargetMean(1.0).setStd(List.of(1e-12, 1e-12, 1e-12)).build();
-        Model model = Model.verify(dev.tickcast.model.file.ModelFile.build("edge", 1, cellType, hidden, spec, weights, null, null,
-                TestModels.CREATED));
+        dev.tickcast.schema.FeatureSpec spec = dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec())
+                .setClip(64.0)
+                .setTargetStd(1.0)
+                .setTargetMean(1.0)
+                .setStd(List.of(1e-12, 1e-12, 1e-12))
+                .build();
+        Model model = Model.verify(dev.tickcast.model.file.ModelFile.build(
+                "edge", 1, cellType, hidden, spec, weights, null, null, TestModels.CREATED));
         SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
         ForecastState state = forecaster.newState();
         Instant time = T0;
         for (int i = 0; i < 200; i++) {
-            double price = i % 2 == 0 ? dev.tickcast.model.data.TickRules.MAX_PRICE : dev.tickcast.model.data.TickRules.MIN_PRICE;
+            double price = i % 2 == 0
+                    ? dev.tickcast.model.data.TickRules.MAX_PRICE
+                    : dev.tickcast.model.data.TickRules.MIN_PRICE;
             time = time.plusSeconds(i % 5 == 0 ? 3_000_000_000L : 1);
-            TickOutcome outcome = on(forecaster, state, model, tick("EDGE", time).price(price).volume(Double.MAX_VALUE).build());
+            TickOutcome outcome = on(
+                    forecaster,
+                    state,
+                    model,
+                    tick("EDGE", time).price(price).volume(Double.MAX_VALUE).build());
             Forecast f = outcome.forecast();
             assertThat(List.of(f.getForecastPrice(), f.getIntervalLow(), f.getIntervalHigh(), f.getForecastLogReturn()))
-                    .as("tick %d", i).allMatch(Double::isFinite);
+                    .as("tick %d", i)
+                    .allMatch(Double::isFinite);
             if (outcome.evaluation() != null) {
                 Evaluation e = outcome.evaluation();
-                assertThat(List.of(e.getError(), e.getMae(), e.getRmse(), e.getNaiveRmse(), e.getSkill())).as("tick %d", i)
+                assertThat(List.of(e.getError(), e.getMae(), e.getRmse(), e.getNaiveRmse(), e.getSkill()))
+                        .as("tick %d", i)
                         .allMatch(Double::isFinite);
             }
             for (float h : state.hidden()) {

@@ -33,8 +33,8 @@ public final class TestModels {
     }
 
     /** Uniform in [−scale, scale), as many as the layout needs. */
-    public static float[] randomWeights(CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, long seed,
-            double scale) {
+    public static float[] randomWeights(
+            CellType cellType, int inputSize, int[] hiddenSizes, int outputSize, long seed, double scale) {
         float[] w = new float[RecurrentNetwork.parameterCount(cellType, inputSize, hiddenSizes, outputSize)];
         Random random = new Random(seed);
         for (int i = 0; i < w.length; i++) {
@@ -57,10 +57,19 @@ public final class TestModels {
                 .setTrainStart(Instant.parse("2023-01-02T00:00:00Z"))
                 .setTrainEnd(Instant.parse("2023-12-01T00:00:00Z"))
                 .setValidationEnd(Instant.parse("2024-01-01T00:00:00Z"))
-                .setSymbols(3).setTrainSteps(123_456L).setEpochs(7).setSeed(seed).setSource("ticks.csv")
+                .setSymbols(3)
+                .setTrainSteps(123_456L)
+                .setEpochs(7)
+                .setSeed(seed)
+                .setSource("ticks.csv")
                 .build();
         ValidationMetrics validation = ValidationMetrics.newBuilder()
-                .setSamples(999L).setMae(0.12).setRmse(0.2).setNaiveMae(0.13).setNaiveRmse(0.21).setSkill(0.05)
+                .setSamples(999L)
+                .setMae(0.12)
+                .setRmse(0.2)
+                .setNaiveMae(0.13)
+                .setNaiveRmse(0.21)
+                .setSkill(0.05)
                 .build();
         return ModelFile.build("test", version, cellType, hiddenSizes, spec, weights, training, validation, CREATED);
     }

@@ -39,6 +39,11 @@ public final class TickBuilder {
     }
 
     public Tick build() {
-        return Tick.newBuilder().setSymbol(symbol).setEventTime(time).setPrice(price).setVolume(volume).build();
+        return Tick.newBuilder()
+                .setSymbol(symbol)
+                .setEventTime(time)
+                .setPrice(price)
+                .setVolume(volume)
+                .build();
     }
 }

@@ -44,14 +44,15 @@ class SymbolStateSchemaEvolutionTest {
     private static final Schema CURRENT = SymbolState.getClassSchema();
     /** The fields added last (with state format 2), defaults 0. */
     private static final List<String> ADDED = List.of("interval_count", "interval_hits");
+
     private static final Schema PREVIOUS = without(CURRENT, ADDED);
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void savepointWithoutAFieldRestoresWithItsDefault(String backend) throws Exception {
         List<String> symbols = List.of("ACME", "BITSTAMP:BTCUSD", "IDX:SPX");
-        TypeSerializer<SymbolState> previousBuild = new AvroSerializer<>(SymbolState.class, new SerializableAvroSchema(PREVIOUS),
-                new SerializableAvroSchema(PREVIOUS));
+        TypeSerializer<SymbolState> previousBuild = new AvroSerializer<>(
+                SymbolState.class, new SerializableAvroSchema(PREVIOUS), new SerializableAvroSchema(PREVIOUS));
         OperatorSubtaskState savepoint;
         try (var before = harness(previousBuild, backend)) {
             before.open();
@@ -62,7 +63,8 @@ class SymbolStateSchemaEvolutionTest {
         }
 
         // The current build: the job's own state type (ForecastFunction's descriptor uses the same AvroTypeInfo).
-        TypeSerializer<SymbolState> currentBuild = new AvroTypeInfo<>(SymbolState.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        TypeSerializer<SymbolState> currentBuild = new AvroTypeInfo<>(SymbolState.class)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
         assertThat(((AvroSerializer<SymbolState>) currentBuild).getAvroSchema()).isEqualTo(CURRENT);
         try (var after = harness(currentBuild, backend)) {
             after.initializeState(savepoint);
@@ -93,8 +95,15 @@ class SymbolStateSchemaEvolutionTest {
         }
 
         static SymbolState stateOf(String symbol) {
-            return SymbolState.newBuilder().setModelVersion(3).setLastPrice(100.0 + symbol.length()).setLastTime(1_700_000_000_000L)
-                    .setTicks(42).setHidden(List.of(0.25f, -0.5f)).setRecentInputs(List.of(1f, 2f, 3f)).setSumSqError(0.125).build();
+            return SymbolState.newBuilder()
+                    .setModelVersion(3)
+                    .setLastPrice(100.0 + symbol.length())
+                    .setLastTime(1_700_000_000_000L)
+                    .setTicks(42)
+                    .setHidden(List.of(0.25f, -0.5f))
+                    .setRecentInputs(List.of(1f, 2f, 3f))
+                    .setSumSqError(0.125)
+                    .build();
         }
 
         @Override
@@ -112,11 +121,12 @@ class SymbolStateSchemaEvolutionTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(TypeSerializer<SymbolState> serializer,
-            String backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new KeepState(serializer)), (String s) -> s,
-                Types.STRING, 128, 1, 0);
-        h.setStateBackend(backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend());
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
+            TypeSerializer<SymbolState> serializer, String backend) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new KeepState(serializer)), (String s) -> s, Types.STRING, 128, 1, 0);
+        h.setStateBackend(
+                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend());
         return h;
     }
 
@@ -129,7 +139,8 @@ class SymbolStateSchemaEvolutionTest {
                 fields.add(new Schema.Field(f, f.schema()));
             }
         }
-        assertThat(schema.getFields().subList(fields.size(), schema.getFields().size()).stream().map(Schema.Field::name))
+        assertThat(schema.getFields().subList(fields.size(), schema.getFields().size()).stream()
+                        .map(Schema.Field::name))
                 .containsExactlyElementsOf(last);
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
