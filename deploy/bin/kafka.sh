@@ -34,7 +34,7 @@ start() {
   if [[ ! -f "$TICKCAST_HOME/kafka/data/meta.properties" ]]; then
     local id
     id="$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
-    # transaction.version=1: on version 2 a recovery logs a false "data loss" ERROR (STACK.md).
+    # transaction.version=1: on version 2 a recovery logs a false "data loss" ERROR.
     "$JAVA" $(kafka_java_opts) -cp "$cp" kafka.tools.StorageTool format --standalone -t "$id" -c "$PROPS" \
         --feature transaction.version=1 > "$LOG_DIR/kafka-format.out" 2>&1 \
       || die "formatting the Kafka storage failed; see $LOG_DIR/kafka-format.out"

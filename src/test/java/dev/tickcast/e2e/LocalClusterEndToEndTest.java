@@ -256,7 +256,7 @@ class LocalClusterEndToEndTest {
                 prefix, cluster.bootstrap(), modelFile, model.getModelName(), "exactly-once", prefix);
     }
 
-    /** Creates the topics, then waits until every partition's leader answers (STACK.md: else records can be lost). */
+    /** Creates the topics, then waits until every partition's leader answers (else the first records can be lost). */
     private static void createTopics(List<NewTopic> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
             admin.createTopics(topics).all().get();

@@ -132,11 +132,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     /**
      * The keyed state's descriptor: the symbol's {@link ForecastState} itself, in its own serializer
      * ({@link ForecastStateSerializer}, a versioned binary format). No Flink TTL: the state expires by the
-     * function's own timers (see {@link #expiryTime}). Flink's TTL wraps the value in a new object on every
-     * write; on the heap backend that made every tick store a young object into the long-lived state map, and
-     * each young GC pause scanned one card per symbol for it (about 10,000 of the ~14,000 cards an 8 ms pause
-     * scanned at 10,000 symbols), while its per-access cleanup cost a third of the peak throughput. States
-     * restored from savepoints with TTL are migrated by Flink (2.2 reads TTL state with a TTL-less descriptor).
+     * function's own timers (see {@link #expiryTime}): Flink's TTL wrapper made every write a young object in
+     * long-lived state, which the young GC pauses paid for (bench/README.md, (8)). States restored from savepoints
+     * with TTL are migrated by Flink (2.2 reads TTL state with a TTL-less descriptor).
      */
     static ValueStateDescriptor<ForecastState> stateDescriptor(ForecastSettings settings) {
         return new ValueStateDescriptor<>("forecast-state", new ForecastStateSerializer(settings));
@@ -153,8 +151,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     }
 
     /**
-     * The state's descriptor before 0.2 (an Avro {@link SymbolState}): read once per symbol after a restore from
-     * an older savepoint, converted, and cleared.
+     * The state's descriptor in the first builds (an Avro {@link SymbolState}): read once per symbol after a
+     * restore from one of their savepoints, converted, and cleared.
      */
     static ValueStateDescriptor<SymbolState> legacyStateDescriptor(Duration ttl) {
         return withTtl(new ValueStateDescriptor<>("symbol", new AvroTypeInfo<>(SymbolState.class)), ttl);

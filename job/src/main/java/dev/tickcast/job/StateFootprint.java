@@ -20,7 +20,7 @@ public final class StateFootprint {
         return out.length();
     }
 
-    /** The same state as an Avro {@link SymbolState} through Flink's Avro serializer (the format before 0.2). */
+    /** The same state as an Avro {@link SymbolState} through Flink's Avro serializer (the first builds' format). */
     public static int avroBytes(ForecastState state) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(2048);
         new AvroTypeInfo<>(SymbolState.class)

@@ -198,7 +198,7 @@ final class ForecastHarness implements AutoCloseable {
         return value == null ? null : value.toRecord();
     }
 
-    /** Writes a symbol's state as builds before 0.2 kept it (an Avro record under the name "symbol"), as an old savepoint holds it. */
+    /** Writes a symbol's state as the first builds kept it (an Avro record under the name "symbol"), as an old savepoint holds it. */
     ForecastHarness putLegacyState(String symbol, SymbolState record) throws Exception {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);

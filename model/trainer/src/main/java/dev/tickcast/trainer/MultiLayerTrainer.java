@@ -19,7 +19,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * LSTM and SIMPLE_RNN on DL4J's {@link MultiLayerNetwork}: recurrent layers with tanh (DL4J's LSTM
- * defaults to sigmoid, STACK.md), then an {@link RnnOutputLayer} with identity activation and MSE
+ * layer defaults to sigmoid), then an {@link RnnOutputLayer} with identity activation and MSE
  * ({@code LastTimeStep} + {@code OutputLayer} would break {@code rnnTimeStep}).
  */
 final class MultiLayerTrainer implements RecurrentTrainer {

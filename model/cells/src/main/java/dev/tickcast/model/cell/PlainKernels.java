@@ -2,7 +2,7 @@ package dev.tickcast.model.cell;
 
 /**
  * Kernels in plain Java. The accumulation walks one weight row at a time ({@code float[][]} rows),
- * which the JIT vectorises; it did not over one flat array (STACK.md).
+ * which the JIT vectorises; it did not over one flat array.
  */
 final class PlainKernels implements Kernels {
 
