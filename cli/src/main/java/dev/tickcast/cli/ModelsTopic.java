@@ -203,7 +203,7 @@ final class ModelsTopic {
     }
 
     void publish(ModelControl control) {
-        send(control.getModelName() + "#control", controls.encode(control));
+        send(ModelAdmission.controlKey(control.getModelName()), controls.encode(control));
     }
 
     private void send(String key, byte[] value) {

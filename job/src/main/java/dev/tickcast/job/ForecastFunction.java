@@ -320,28 +320,28 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     public void processBroadcastElement(ModelEvent event, Context ctx, Collector<Forecast> out) throws Exception {
         BroadcastState<String, ModelUpdate> models = ctx.getBroadcastState(Streams.MODEL_STATE);
         BroadcastState<String, Long> control = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE);
-        String refusal;
+        ModelVerdict verdict;
         byte[] value;
         String key;
         long detectedAt;
         if (event.getUpdate() != null) {
             ModelUpdate update = event.getUpdate();
-            refusal = ServingModels.accept(update, models, control, initial, admission, trusted);
+            verdict = ServingModels.accept(update, models, control, initial, admission, trusted);
             value = modelCodec.encode(update);
             key = update.getModelName();
             detectedAt = update.getCreatedAt().toEpochMilli();
         } else {
             ModelControl command = event.getControl();
-            refusal = ServingModels.apply(command, models, control, initial, admission, trusted);
+            verdict = ServingModels.apply(command, models, control, initial, admission, trusted);
             value = controlCodec.encode(command);
-            key = command.getModelName() + "#control";
+            key = ModelAdmission.controlKey(command.getModelName());
             detectedAt = command.getIssuedAt().toEpochMilli();
         }
         candidates = ServingModels.candidates(models, initial);
         pinned = control.get(ServingModels.PINNED);
         ModelUpdate newest = ServingModels.serving(candidates, pinned, Long.MAX_VALUE);
         servingVersion = newest == null ? 0 : newest.getVersion();
-        if (refusal != null) {
+        if (verdict instanceof ModelVerdict.Refused refused) {
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
@@ -350,7 +350,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                         Streams.DEAD_LETTER_TAG,
                         DeadLetters.of(
                                 DeadLetterReason.MODEL_REJECTED,
-                                refusal + "; the serving model (version " + servingVersion + ") keeps serving",
+                                refused.reason() + "; the serving model (version " + servingVersion + ") keeps serving",
                                 event.getTopic(),
                                 event.getPartition(),
                                 event.getOffset(),

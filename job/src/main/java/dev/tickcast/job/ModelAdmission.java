@@ -54,6 +54,11 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return ModelSigning.trusted(trustedKeys);
     }
 
+    /** The models-topic key of a line's pin and unpin records (its models are keyed by the line's name). */
+    public static String controlKey(String line) {
+        return line + "#control";
+    }
+
     /**
      * Whether {@code update} is the newest held model delivered again (e.g. by {@code --model} and the topic both, or a
      * re-timed copy): nothing changes, and it is not refused either.

@@ -72,9 +72,9 @@ final class ServingModels {
     /**
      * Accepts a model if it passes {@link ModelAdmission#admit} and is newer than every candidate.
      *
-     * @return null if accepted or the newest model delivered again, else why it was refused
+     * @return applied, unchanged (the newest model delivered again), or refused and why
      */
-    static String accept(
+    static ModelVerdict accept(
             ModelUpdate update,
             BroadcastState<String, ModelUpdate> models,
             BroadcastState<String, Long> control,
@@ -85,25 +85,25 @@ final class ServingModels {
         List<ModelUpdate> candidates = candidates(models, initial);
         long newest = newest(candidates);
         if (!candidates.isEmpty() && ModelAdmission.isResent(update, candidates.get(0))) {
-            return null;
+            return ModelVerdict.UNCHANGED;
         }
         try {
             admission.admit(update, newest, trusted);
         } catch (ModelRejectedException e) {
-            return e.getMessage();
+            return ModelVerdict.Refused.of(e);
         }
         models.put(key(update.getVersion()), update);
         prune(models, control.get(PINNED));
-        return null;
+        return ModelVerdict.APPLIED;
     }
 
     /**
      * Applies a pin or unpin of the served line, signed when keys are trusted, issued after the last control applied; a
      * pin must name a version the job holds.
      *
-     * @return null if applied, else why it was refused
+     * @return applied, or refused and why
      */
-    static String apply(
+    static ModelVerdict apply(
             ModelControl command,
             BroadcastState<String, ModelUpdate> models,
             BroadcastState<String, Long> control,
@@ -112,22 +112,26 @@ final class ServingModels {
             Map<String, PublicKey> trusted)
             throws Exception {
         if (!admission.line().equals(command.getModelName())) {
-            return Check.LINE + ": control of model line '" + command.getModelName()
-                    + "' is not for this job (it serves '" + admission.line() + "', --model-line)";
+            return ModelVerdict.Refused.of(
+                    Check.LINE,
+                    "control of model line '" + command.getModelName() + "' is not for this job (it serves '"
+                            + admission.line() + "', --model-line)");
         }
         if (admission.signaturesRequired()) {
             try {
                 ModelSigning.verify(command, trusted);
             } catch (ModelRejectedException e) {
-                return e.getMessage();
+                return ModelVerdict.Refused.of(e);
             }
         }
         long issuedAt = command.getIssuedAt().toEpochMilli();
         Long last = control.get(LAST_CONTROL);
         if (last != null && issuedAt <= last) {
-            return Check.REPLAY + ": " + command.getAction() + " issued at " + command.getIssuedAt()
-                    + " is not after the last control" + " applied (issued at " + Instant.ofEpochMilli(last)
-                    + "); an old control is not applied again";
+            return ModelVerdict.Refused.of(
+                    Check.REPLAY,
+                    command.getAction() + " issued at " + command.getIssuedAt()
+                            + " is not after the last control applied (issued at " + Instant.ofEpochMilli(last)
+                            + "); an old control is not applied again");
         }
         if (command.getAction() == ModelAction.UNPIN) {
             control.remove(PINNED);
@@ -135,19 +139,21 @@ final class ServingModels {
             long version = command.getVersion();
             List<ModelUpdate> candidates = candidates(models, initial);
             if (candidates.stream().noneMatch(m -> m.getVersion() == version)) {
-                return "PIN: version " + version + " is not held by the job (it holds "
-                        + (candidates.isEmpty()
-                                ? "none"
-                                : candidates.stream()
-                                        .map(ModelUpdate::getVersion)
-                                        .sorted()
-                                        .toList())
-                        + "); publish that model again to pin it";
+                return ModelVerdict.Refused.of(
+                        Check.PIN,
+                        "version " + version + " is not held by the job (it holds "
+                                + (candidates.isEmpty()
+                                        ? "none"
+                                        : candidates.stream()
+                                                .map(ModelUpdate::getVersion)
+                                                .sorted()
+                                                .toList())
+                                + "); publish that model again to pin it");
             }
             control.put(PINNED, version);
         }
         control.put(LAST_CONTROL, issuedAt);
-        return null;
+        return ModelVerdict.APPLIED;
     }
 
     static String key(long version) {

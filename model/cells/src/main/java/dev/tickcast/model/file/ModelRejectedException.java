@@ -17,7 +17,9 @@ public final class ModelRejectedException extends Exception {
         NOT_FINITE,
         SIGNATURE,
         /** A control issued no later than the last one applied: an old control sent again. */
-        REPLAY
+        REPLAY,
+        /** A pin of a version the job does not hold. */
+        PIN
     }
 
     private final Check check;
