@@ -10,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the demo's job wrote, read back from Kafka with read_committed and summed up per symbol. */
 final class DemoResults {
@@ -66,14 +64,12 @@ final class DemoResults {
         DemoResults r = new DemoResults();
         WireCodec<Evaluation> evaluations = WireCodec.of(Evaluation.class);
         WireCodec<DeadLetter> deadLetters = WireCodec.of(DeadLetter.class);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "tickcast-demo-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaConnection.plain(bootstrap)
+                .consumer(Map.of(
+                        "group.id", "tickcast-demo-" + UUID.randomUUID(),
+                        "auto.offset.reset", "earliest",
+                        "isolation.level", "read_committed"))) {
             consumer.subscribe(List.of(forecastsTopic, evaluationsTopic, deadLettersTopic));
             // Evaluations too: the table's errors would otherwise come from whatever part of them had arrived.
             while (r.forecasts < expectedForecasts

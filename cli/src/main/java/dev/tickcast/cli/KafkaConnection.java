@@ -2,6 +2,13 @@ package dev.tickcast.cli;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Where a Kafka client connects and with which client properties (security: SASL, TLS; anything else a
@@ -19,6 +26,30 @@ record KafkaConnection(String bootstrap, Map<String, String> properties) {
         p.putAll(properties);
         p.put("bootstrap.servers", bootstrap);
         return p;
+    }
+
+    /** A consumer of raw bytes with these settings on top of {@link #client()}; never commits offsets. */
+    KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> settings) {
+        Properties p = client();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.putAll(settings);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** An idempotent producer of raw bytes (acks=all), with these settings on top of {@link #client()}. */
+    KafkaProducer<byte[], byte[]> producer(Map<String, Object> settings) {
+        Properties p = client();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putAll(settings);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** An admin client with these settings on top of {@link #client()}. */
+    Admin admin(Map<String, Object> settings) {
+        Properties p = client();
+        p.putAll(settings);
+        return Admin.create(p);
     }
 
     /** The same properties as {@code --kafka.<key> value} job options (for the job and backfill). */

@@ -29,10 +29,7 @@ final class KafkaTopics {
     /** The topic's partitions, or a UserException saying what to check. */
     static List<TopicPartition> partitions(KafkaConnection kafka, String topic) {
         String bootstrap = kafka.bootstrap();
-        java.util.Properties config = kafka.client();
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = kafka.admin(lookupTimeouts())) {
             TopicDescription d = admin.describeTopics(List.of(topic))
                     .allTopicNames()
                     .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -56,20 +53,21 @@ final class KafkaTopics {
         }
     }
 
+    private static Map<String, Object> lookupTimeouts() {
+        return Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) LOOKUP_TIMEOUT.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) LOOKUP_TIMEOUT.toMillis());
+    }
+
     /**
      * Creates the job's five topics with their default names where missing (existing ones are left alone):
      * ticks and the three outputs with {@code partitions} partitions, the models topic compacted with one.
      * Retention is the broker's (unlimited on the local cluster). Returns the names it created.
      */
     static List<String> ensureJobTopics(String bootstrap, int partitions) {
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) LOOKUP_TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) LOOKUP_TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = KafkaConnection.plain(bootstrap).admin(lookupTimeouts())) {
             Set<String> existing = admin.listTopics().names().get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (var option : List.of(

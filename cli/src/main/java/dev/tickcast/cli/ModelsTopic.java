@@ -19,10 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The models topic as the trainer and operators see it: models keyed by model name (compacted, so the
@@ -207,12 +205,8 @@ final class ModelsTopic {
     }
 
     private void send(String key, byte[] value) {
-        Properties p = kafka.client();
-        p.put("enable.idempotence", "true");
-        p.put("acks", "all");
-        p.put("max.request.size", String.valueOf(MAX_MODEL_BYTES + 1024));
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                kafka.producer(Map.of("max.request.size", String.valueOf(MAX_MODEL_BYTES + 1024)))) {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
                     .get();
         } catch (InterruptedException e) {

@@ -12,14 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,8 +105,7 @@ final class TailCommand implements Callable<Integer> {
         byte[] key = symbol == null ? null : WireCodec.key(symbol);
         long printed = 0;
         long errors = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = kafkaOptions.connection().consumer(consumerSettings())) {
             consumer.assign(partitions);
             if (fromBeginning) {
                 consumer.seekToBeginning(partitions);
@@ -153,13 +150,13 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Properties consumerProperties() {
-        Properties p = kafkaOptions.connection().client();
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-        // A models-topic record holds a whole model; let one fetch carry it.
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(ModelDecoder.MAX_MODEL_BYTES));
-        return p;
+    private java.util.Map<String, Object> consumerSettings() {
+        return java.util.Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                readCommitted ? "read_committed" : "read_uncommitted",
+                // A models-topic record holds a whole model; let one fetch carry it.
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                String.valueOf(ModelDecoder.MAX_MODEL_BYTES));
     }
 
     /** The line printed instead of a record that does not decode: why, where, and its bytes. */

@@ -2,12 +2,10 @@ package dev.tickcast.cli;
 
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Writes ticks to a topic the way every tickcast tool does: key = symbol, value in the wire encoding, idempotent. */
 final class TickProducer implements AutoCloseable {
@@ -18,11 +16,7 @@ final class TickProducer implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     TickProducer(KafkaConnection kafka, String topic) {
-        Properties p = kafka.client();
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = kafka.producer(java.util.Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"));
         this.topic = topic;
     }
 
