@@ -6,6 +6,7 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
+import dev.tickcast.trainer.PublishGate;
 import dev.tickcast.trainer.Trainer;
 import dev.tickcast.trainer.TrainingResult;
 import dev.tickcast.trainer.TrainingSettings;

@@ -1,20 +1,18 @@
-package dev.tickcast.cli;
+package dev.tickcast.trainer;
 
 import dev.tickcast.model.forecast.ErrorStats;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
-import dev.tickcast.trainer.Trainer;
-import dev.tickcast.trainer.TrainingResult;
 import java.util.List;
 
 /**
  * Whether a newly trained model may replace what serves: on the same validation window, its next-price
  * MSE must not be worse than the naive forecast's nor than the published model's.
  */
-final class PublishGate {
+public final class PublishGate {
 
     /** The decision with the figures it was made on (MSE of next-price forecasts on the validation window). */
-    record Decision(
+    public record Decision(
             boolean publish,
             String reason,
             double newMse,
@@ -22,7 +20,7 @@ final class PublishGate {
             Double publishedMse,
             Long publishedVersion) {
 
-        String describe() {
+        public String describe() {
             StringBuilder sb = new StringBuilder(String.format("new model MSE %.6g vs naive %.6g", newMse, naiveMse));
             if (publishedMse != null) {
                 sb.append(String.format(" vs published v%d %.6g", publishedVersion, publishedMse));
@@ -38,7 +36,7 @@ final class PublishGate {
 
     private PublishGate() {}
 
-    static Decision decide(TrainingResult trained, ModelUpdate published, List<Tick> ticks) {
+    public static Decision decide(TrainingResult trained, ModelUpdate published, List<Tick> ticks) {
         ErrorStats fresh = trained.validation().overall();
         double newMse = fresh.mse();
         double naiveMse = fresh.naiveMse();
