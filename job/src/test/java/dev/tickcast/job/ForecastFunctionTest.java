@@ -405,7 +405,8 @@ class ForecastFunctionTest {
                 Arguments.of(
                         "FEATURES",
                         ModelUpdate.newBuilder(V3)
-                                .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder(TestModels.spec())
+                                .setFeatures(dev.tickcast.schema.FeatureSpec.newBuilder(
+                                                dev.tickcast.model.testdata.TestModels.spec())
                                         .setNames(List.of("log_return", "log_gap", "sentiment"))
                                         .build())
                                 .build()));
