@@ -84,9 +84,12 @@ public final class Backfill {
             throw new IllegalArgumentException("no tick CSV at " + csv.toAbsolutePath());
         }
         TickcastJob.configure(env, config);
-        ForecastJob.onKafka(config)
+        ForecastJob.builder(config)
                 .ticks(FileConnectors.ticks(csv))
                 .withoutModelsTopic()
+                .forecasts(KafkaConnectors.forecasts(config))
+                .evaluations(KafkaConnectors.evaluations(config))
+                .deadLetters(KafkaConnectors.deadLetters(config))
                 .initialModels(models)
                 .build()
                 .attach(env);

@@ -41,14 +41,14 @@ public final class ForecastJob {
     private final List<byte[]> initialModels;
     private final ModelAdmission admission;
 
-    private ForecastJob(Builder b, ModelAdmission admission) {
+    private ForecastJob(Builder b, List<byte[]> initialModels, ModelAdmission admission) {
         this.config = b.config;
         this.ticks = b.ticks;
         this.models = b.models;
         this.forecasts = b.forecasts;
         this.evaluations = b.evaluations;
         this.deadLetters = b.deadLetters;
-        this.initialModels = List.copyOf(b.initialModels);
+        this.initialModels = initialModels;
         this.admission = admission;
     }
 
@@ -75,7 +75,8 @@ public final class ForecastJob {
         private Sink<Forecast> forecasts;
         private Sink<Evaluation> evaluations;
         private Sink<DeadLetter> deadLetters;
-        private List<byte[]> initialModels = List.of();
+        /** null: the config's {@code --model} files. */
+        private List<byte[]> initialModels;
 
         private Builder(JobConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -115,7 +116,7 @@ public final class ForecastJob {
 
         /**
          * ModelUpdates in wire encoding served from the start (each from its effective time) until the models topic
-         * brings newer ones.
+         * brings newer ones, instead of the config's {@code --model} files (the default).
          */
         public Builder initialModels(List<byte[]> models) {
             this.initialModels = List.copyOf(models);
@@ -123,8 +124,9 @@ public final class ForecastJob {
         }
 
         /**
-         * The job, its initial models checked against the job's admission rule (so a bad {@code --model} fails the
-         * submission, not the running job); reads the {@code --trusted-keys} files.
+         * The job, its initial models (the given ones, else the config's {@code --model} files, read here) checked
+         * against the job's admission rule, so a bad model fails the submission, not the running job; reads the
+         * {@code --trusted-keys} files.
          *
          * @throws IllegalArgumentException a missing source or sink, or a refused initial model
          */
@@ -133,9 +135,10 @@ public final class ForecastJob {
             require(forecasts, "forecasts sink");
             require(evaluations, "evaluations sink");
             require(deadLetters, "dead letters sink");
+            List<byte[]> models = initialModels != null ? initialModels : TickcastJob.initialModels(config);
             ModelAdmission admission = config.modelAdmission();
-            TrustedKeys.checkInitialModels(initialModels, admission);
-            return new ForecastJob(this, admission);
+            TrustedKeys.checkInitialModels(models, admission);
+            return new ForecastJob(this, models, admission);
         }
 
         private static void require(Object part, String name) {

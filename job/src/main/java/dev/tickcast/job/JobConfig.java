@@ -94,14 +94,17 @@ public record JobConfig(
         return from(Configuration.fromMap(values));
     }
 
-    /** A comma-separated list of file paths, trimmed; empty for none. */
-    private static List<String> paths(String value) {
-        return value == null || value.isBlank()
-                ? List.of()
-                : java.util.Arrays.stream(value.split(","))
-                        .map(String::trim)
-                        .filter(p -> !p.isEmpty())
-                        .toList();
+    /** A comma-separated list of file paths, trimmed; empty for none; an empty entry is refused (a typo, not "no key"). */
+    private static List<String> paths(ConfigOption<String> option, String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> paths =
+                java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
+        if (paths.contains("")) {
+            throw new IllegalArgumentException("--" + option.key() + ": an empty entry in '" + value + "'");
+        }
+        return paths;
     }
 
     /** Reads and checks every option from a Flink configuration. */
@@ -126,7 +129,7 @@ public record JobConfig(
                 positive(c, JobOptions.STATE_TTL),
                 positive(c, JobOptions.FUTURE_TOLERANCE),
                 ModelSpec.parseList(c.get(JobOptions.INITIAL_MODEL)),
-                paths(c.get(JobOptions.TRUSTED_KEYS)),
+                paths(JobOptions.TRUSTED_KEYS, c.get(JobOptions.TRUSTED_KEYS)),
                 nonBlank(c, JobOptions.MODEL_LINE),
                 get(c, JobOptions.MAX_VERSION_STEP),
                 forecastSettings(c),

@@ -17,30 +17,38 @@ public record ModelSpec(String file, Instant effectiveTime) implements Serializa
 
     /** Comma-separated entries, as {@code --model} and {@code backfill --model} take them; empty for null or blank. */
     public static List<ModelSpec> parseList(String specs) {
-        List<ModelSpec> parsed = new ArrayList<>();
         if (specs == null || specs.isBlank()) {
-            return parsed;
+            return List.of();
         }
-        for (String spec : specs.split(",")) {
-            parsed.add(parse(spec.trim()));
+        List<ModelSpec> parsed = new ArrayList<>();
+        for (String spec : specs.split(",", -1)) {
+            parsed.add(parse(spec));
         }
         return List.copyOf(parsed);
     }
 
-    /** @throws IllegalArgumentException an empty file name or a time that is not ISO-8601 */
+    /**
+     * {@code FILE} or {@code FILE@TIME}: the part after the last {@code @} is a time when it starts with a digit (a
+     * year), so a file name with an {@code @} in it (e.g. {@code models/v3@eu.avro}) stays whole.
+     *
+     * @throws IllegalArgumentException an empty file name or a time that is not ISO-8601
+     */
     public static ModelSpec parse(String spec) {
-        int at = spec.lastIndexOf('@');
-        String file = at >= 0 ? spec.substring(0, at) : spec;
-        if (file.isBlank()) {
+        String text = spec.trim();
+        int at = text.lastIndexOf('@');
+        boolean timed = at >= 0 && at + 1 < text.length() && Character.isDigit(text.charAt(at + 1));
+        String file = (timed ? text.substring(0, at) : text).trim();
+        if (file.isEmpty()) {
             throw new IllegalArgumentException("--model: an entry without a file name in '" + spec + "'");
         }
         Instant effective = null;
-        if (at >= 0) {
+        if (timed) {
+            String time = text.substring(at + 1).trim();
             try {
-                effective = Instant.parse(spec.substring(at + 1));
+                effective = Instant.parse(time);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("--model " + spec + ": '" + spec.substring(at + 1)
-                        + "' is not an ISO-8601 time such as 2013-11-28T00:00:00Z");
+                throw new IllegalArgumentException(
+                        "--model " + text + ": '" + time + "' is not an ISO-8601 time such as 2013-11-28T00:00:00Z");
             }
         }
         return new ModelSpec(file, effective);

@@ -46,8 +46,7 @@ public final class TickcastJob {
     public static JobExecutionResult run(JobConfig config, StreamExecutionEnvironment env, String jobName)
             throws Exception {
         configure(env, config);
-        List<byte[]> initial = initialModels(config);
-        ForecastJob.onKafka(config).initialModels(initial).build().attach(env);
+        ForecastJob.onKafka(config).build().attach(env); // with the --model files
         LOG.info(
                 "tickcast job {}: ticks {} -> forecasts {}, {} delivery, transactional ids {}-*",
                 config.jobName(),

@@ -51,4 +51,22 @@ class ForecastJobBuilderTest {
                         "dead letters")
                 .doesNotContain("no models topic");
     }
+
+    @Test
+    void aBoundedFeedHasNoModelsTopicAndTheKafkaJobLoadsItsModelFiles() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobConfig config = JobConfig.fromArgs("--model-line", V1.getModelName());
+        ForecastJob.onKafka(config)
+                .withoutModelsTopic()
+                .initialModels(List.of(TestModels.wire(V1)))
+                .build()
+                .attach(env);
+        assertThat(env.getExecutionPlan()).contains("no models topic");
+
+        // Without initialModels(...), the config's --model files are read at build(): a missing one fails it.
+        JobConfig withFile = JobConfig.fromArgs("--model", "/nonexistent/v9.avro");
+        assertThatThrownBy(() -> ForecastJob.onKafka(withFile).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/nonexistent/v9.avro");
+    }
 }

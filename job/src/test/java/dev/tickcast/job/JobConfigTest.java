@@ -111,6 +111,12 @@ class JobConfigTest {
                         new ModelSpec("b.avro", java.time.Instant.parse("2020-01-01T00:00:00Z")));
         assertThat(c.initialModels().get(1)).hasToString("b.avro@2020-01-01T00:00:00Z");
         assertThat(c.trustedKeys()).containsExactly("k1.pub", "k2.pub");
+        // An '@' not followed by a time is part of the file name; spaces around either part go.
+        assertThat(JobConfig.fromArgs("--model", "models/v3@eu.avro , c.avro @2021-06-01T00:00:00Z")
+                        .initialModels())
+                .containsExactly(
+                        new ModelSpec("models/v3@eu.avro", null),
+                        new ModelSpec("c.avro", java.time.Instant.parse("2021-06-01T00:00:00Z")));
     }
 
     @Test
@@ -137,8 +143,10 @@ class JobConfigTest {
                 "--bootstrap|' '|--bootstrap must not be empty",
                 "--max-record-bytes|10|--max-record-bytes must be >= 64",
                 "--ring-steps|0|--ring-steps must be >= 1",
-                "--model|v3.avro@yesterday|'yesterday' is not an ISO-8601 time",
+                "--model|v3.avro@2020-13-45|'2020-13-45' is not an ISO-8601 time",
                 "--model|@2020-01-01T00:00:00Z|an entry without a file name",
+                "--model|'a.avro,,b.avro'|an entry without a file name",
+                "--trusted-keys|' , '|--trusted-keys: an empty entry",
             })
     void badOptionIsRefusedNamingIt(String option, String value, String message) {
         assertThatThrownBy(() -> JobConfig.fromArgs(option, value))

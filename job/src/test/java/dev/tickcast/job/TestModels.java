@@ -14,7 +14,7 @@ import dev.tickcast.schema.wire.WireCodec;
 final class TestModels {
 
     /** The model line the harness serves: the shared test models' name. */
-    static final String LINE = "test";
+    static final String LINE = dev.tickcast.model.testdata.TestModels.LINE;
 
     private TestModels() {}
 

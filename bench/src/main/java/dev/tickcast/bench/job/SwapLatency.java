@@ -91,7 +91,7 @@ public final class SwapLatency {
             try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), config.forecastsTopic());
                     KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
                 feeder.start();
-                await(consumer, forecasts, 0, Duration.ofMinutes(1)); // ticks flow and are forecast
+                warmUp(consumer, forecasts, 2000, Duration.ofMinutes(1)); // ticks flow, the job is warm
                 for (int version = 1; version <= swaps; version++) {
                     ModelUpdate model = ModelUpdate.newBuilder(JobBenchmarks.model(CellType.LSTM, 32, version))
                             .setVersion(version)
@@ -110,6 +110,19 @@ public final class SwapLatency {
                 job.cancel().get();
             }
             return latenciesMs;
+        }
+    }
+
+    /** Reads forecasts until {@code count} were read. */
+    private static void warmUp(
+            KafkaConsumer<byte[], byte[]> consumer, WireCodec<Forecast> codec, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int read = 0;
+        while (read < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + read + " forecasts within " + timeout);
+            }
+            read += consumer.poll(Duration.ofMillis(50)).count();
         }
     }
 

@@ -16,6 +16,9 @@ import java.util.Random;
 /** Small models with random weights from a fixed seed, built the way the trainer builds them. */
 public final class TestModels {
 
+    /** The model line (model_name) of every test model. */
+    public static final String LINE = "test";
+
     public static final Instant CREATED = Instant.parse("2024-03-02T08:00:00Z");
 
     private TestModels() {}
@@ -46,7 +49,7 @@ public final class TestModels {
     public static ModelUpdate update(long version, CellType cellType, int[] hiddenSizes, long seed) {
         FeatureSpec spec = spec();
         float[] weights = randomWeights(cellType, spec.getNames().size(), hiddenSizes, 1, seed, 0.4);
-        return ModelFile.build("test", version, cellType, hiddenSizes, spec, weights, null, null, CREATED);
+        return ModelFile.build(LINE, version, cellType, hiddenSizes, spec, weights, null, null, CREATED);
     }
 
     /** A model with every optional field filled, to show none is lost on the way to a file and back. */
@@ -71,7 +74,7 @@ public final class TestModels {
                 .setNaiveRmse(0.21)
                 .setSkill(0.05)
                 .build();
-        return ModelFile.build("test", version, cellType, hiddenSizes, spec, weights, training, validation, CREATED);
+        return ModelFile.build(LINE, version, cellType, hiddenSizes, spec, weights, training, validation, CREATED);
     }
 
     public static Model model(long version, CellType cellType, int[] hiddenSizes, long seed) {
