@@ -2,10 +2,10 @@ package dev.tickcast.cli;
 
 import dev.tickcast.job.ModelAdmission;
 import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.ModelRecords;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
-import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
@@ -34,6 +34,7 @@ final class ModelsTopic {
     private final String topic;
     private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
     private final WireCodec<ModelControl> controls = WireCodec.of(ModelControl.class);
+    private final ModelRecords records = new ModelRecords();
 
     ModelsTopic(KafkaConnection kafka, String topic) {
         this.kafka = kafka;
@@ -136,15 +137,15 @@ final class ModelsTopic {
             }
             ModelUpdate update;
             try {
-                update = models.decode(r.value());
+                update = records.decode(r.value()).getUpdate();
             } catch (WireException e) {
                 if (underLineKey) {
-                    String refusal = notAControl(e, r.value());
-                    if (refusal != null) {
-                        verdicts.add(Verdict.unreadable(r.partition(), r.offset(), refusal));
-                    }
+                    verdicts.add(Verdict.unreadable(r.partition(), r.offset(), e.reason() + ": " + e.getMessage()));
                 }
-                return; // a control, or unreadable bytes under another line's key
+                return; // unreadable bytes (those under another line's key do not concern it)
+            }
+            if (update == null) {
+                return; // a control
             }
             boolean ofLine = line.equals(update.getModelName());
             if (!ofLine && !underLineKey) {
@@ -164,19 +165,6 @@ final class ModelsTopic {
             verdicts.add(Verdict.of(update, r.partition(), r.offset(), line, null));
         });
         return new Replay(verdicts, newest[0]);
-    }
-
-    /** Why bytes that are not a model are refused, as the job's ModelDecoder says it; null for a control. */
-    private String notAControl(WireException notAModel, byte[] value) {
-        if (notAModel.reason() != DeadLetterReason.WRONG_SCHEMA) {
-            return notAModel.reason() + ": " + notAModel.getMessage();
-        }
-        try {
-            controls.decode(value);
-            return null;
-        } catch (WireException notAControl) {
-            return notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: " + notAControl.getMessage();
-        }
     }
 
     /**

@@ -374,11 +374,16 @@ class TrainPublishTest {
                                 codec.encode(ModelUpdate.newBuilder(v1)
                                         .setModelName("canary")
                                         .setVersion(7)
-                                        .build()))));
+                                        .build())),
+                        // Bytes under the line's key that are neither a model nor a control: the job dead-letters them.
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                topic,
+                                "default".getBytes(StandardCharsets.UTF_8),
+                                "not avro".getBytes(StandardCharsets.UTF_8))));
 
         CliRun next = run(train(walk, topic, "--epochs", "1", "--force"));
         assertThat(next.out()).as(next.err()).contains("published: v5", "Published v6");
-        assertThat(next.err()).contains("offset 2 (LINE").doesNotContain("offset 3 ");
+        assertThat(next.err()).contains("offset 2 (LINE", "offset 4 (NOT_AVRO").doesNotContain("offset 3 ");
         CliRun list = run(
                 "model",
                 "list",
@@ -391,6 +396,7 @@ class TrainPublishTest {
         assertThat(list.out())
                 .containsPattern("1 +v5 .* refused: VERSION")
                 .containsPattern("2 +v9 .* refused: LINE")
+                .containsPattern("4 +- .* refused: NOT_AVRO")
                 .doesNotContainPattern("(?m)^3 ");
     }
 

@@ -5,7 +5,6 @@ import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
-import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -24,14 +23,12 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     /** Keys are a model line's name, or it with "#control". */
     public static final int MAX_KEY_BYTES = 1024;
 
-    private transient WireCodec<ModelUpdate> updates;
-    private transient WireCodec<ModelControl> controls;
+    private transient ModelRecords records;
     private transient DeadLetterCounters deadLetters;
 
     @Override
     public void open(OpenContext openContext) {
-        updates = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
-        controls = WireCodec.of(ModelControl.class);
+        records = new ModelRecords();
         deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
@@ -39,9 +36,8 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
     public void processElement(RawRecord raw, Context ctx, Collector<ModelEvent> out) {
         if (raw.getValue() == null) {
             // Compaction will drop the model record under this key, so a job started later without state will not see
-            // it:
-            // the running job keeps serving what it holds (its broadcast state is checkpointed). Kafka ACLs guard the
-            // topic.
+            // it; the running job keeps serving what it holds (its broadcast state is checkpointed). Kafka ACLs guard
+            // the topic.
             reject(
                     ctx,
                     raw,
@@ -57,27 +53,14 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
                             + MAX_KEY_BYTES + " bytes)");
             return;
         }
-        byte[] bytes = TickDecoder.bytes(raw.getValue());
-        ModelEvent.Builder event = ModelEvent.newBuilder()
-                .setTopic(raw.getTopic())
-                .setPartition(raw.getPartition())
-                .setOffset(raw.getOffset());
         try {
-            out.collect(event.setUpdate(updates.decode(bytes)).build());
-        } catch (WireException notAModel) {
-            if (notAModel.reason() != DeadLetterReason.WRONG_SCHEMA) {
-                reject(ctx, raw, notAModel.reason() + ": " + notAModel.getMessage());
-                return;
-            }
-            try {
-                out.collect(event.setControl(controls.decode(bytes)).build());
-            } catch (WireException notAControl) {
-                reject(
-                        ctx,
-                        raw,
-                        notAControl.reason() + ": neither a ModelUpdate nor a ModelControl: "
-                                + notAControl.getMessage());
-            }
+            out.collect(records.decode(TickDecoder.bytes(raw.getValue()))
+                    .setTopic(raw.getTopic())
+                    .setPartition(raw.getPartition())
+                    .setOffset(raw.getOffset())
+                    .build());
+        } catch (WireException e) {
+            reject(ctx, raw, e.reason() + ": " + e.getMessage());
         }
     }
 
