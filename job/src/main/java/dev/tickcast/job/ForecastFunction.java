@@ -2,7 +2,6 @@ package dev.tickcast.job;
 
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.file.Model;
-import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
 import dev.tickcast.model.forecast.SymbolForecaster;
@@ -12,26 +11,18 @@ import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
-import dev.tickcast.schema.SymbolState;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -73,26 +64,14 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private final List<byte[]> initialModels;
     private final ModelAdmission admission;
 
+    private final LegacyStates legacy;
+
     private transient ValueState<ForecastState> symbolState;
-    private transient ValueState<SymbolState> legacyState;
     private transient SymbolForecaster forecaster;
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
     private transient WireCodec<ModelControl> controlCodec;
-    private transient List<ModelUpdate> initial;
-    private transient Map<String, PublicKey> trusted;
-    /** The serving candidates and pin, from broadcast state; rebuilt after each broadcast record (null = rebuild). */
-    private transient List<ModelUpdate> candidates;
-
-    private transient Long pinned;
-    private transient ModelUpdate cachedUpdate;
-    private transient Model cachedModel;
-    /** Processing time of the last {@link #sweepUntimedStates} (MIN_VALUE: none yet), and whether one found none left. */
-    private transient long lastSweepMs;
-
-    private transient boolean untimedStatesGone;
-    /** {@link #untimedStatesGone} of every subtask, checkpointed, so that a restore walks the keyed state only while needed. */
-    private transient ListState<Boolean> untimedSweepDone;
+    private transient ServingModels serving;
 
     /** One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost ~2% of the peak. */
     static final int LATENCY_SAMPLE_EVERY = 16;
@@ -101,7 +80,6 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient Histogram latencyMicros;
     private transient DeadLetterCounters deadLetters;
     private transient Counter modelsRejected;
-    private transient volatile long servingVersion;
     private transient double sumAbsError;
     private transient double naiveSumAbsError;
     private transient long evaluations;
@@ -127,6 +105,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         this.modelsTopic = modelsTopic;
         this.initialModels = List.copyOf(initialModels);
         this.admission = admission;
+        this.legacy = new LegacyStates(settings, stateTtl);
     }
 
     /**
@@ -150,72 +129,38 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         return Math.floorDiv(nowMs + ttl.toMillis() + resolution - 1, resolution) * resolution;
     }
 
-    /**
-     * The state's descriptor in the first builds (an Avro {@link SymbolState}): read once per symbol after a
-     * restore from one of their savepoints, converted, and cleared.
-     */
-    static ValueStateDescriptor<SymbolState> legacyStateDescriptor(Duration ttl) {
-        return withTtl(new ValueStateDescriptor<>("symbol", new AvroTypeInfo<>(SymbolState.class)), ttl);
-    }
-
-    private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> descriptor, Duration ttl) {
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                // Expired symbols are removed as the job runs, not only when read again: on the heap one entry
-                // is checked per state access (the largest per-tick cost in a profile at 5; StateChurnTest shows
-                // one keeps state bounded), in RocksDB by its compaction filter.
-                .cleanupIncrementally(1, false)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
-        return descriptor;
-    }
-
-    /**
-     * Whether states without a timer may be held: not on a fresh start, nor after a restore of a snapshot whose every
-     * subtask had found none left; yes after a restore of an older build's savepoint (which has no such flag).
-     */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        untimedSweepDone = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>("untimed-states-swept", Types.BOOLEAN));
-        boolean any = false;
-        boolean all = true;
-        for (Boolean done : untimedSweepDone.get()) {
-            any = true;
-            all &= done;
-        }
-        untimedStatesGone = !context.isRestored() || (any && all);
+        legacy.initializeState(context);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        untimedSweepDone.update(List.of(untimedStatesGone));
+        legacy.snapshotState();
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         symbolState = getRuntimeContext().getState(stateDescriptor(settings));
-        legacyState = getRuntimeContext().getState(legacyStateDescriptor(stateTtl));
+        legacy.open(getRuntimeContext());
         forecaster = new SymbolForecaster(settings);
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
         controlCodec = WireCodec.of(ModelControl.class);
-        trusted = admission.keysById();
-        initial = new ArrayList<>();
+        List<ModelUpdate> initial = new ArrayList<>();
         for (byte[] bytes : initialModels) {
             initial.add(modelCodec.decode(bytes));
         }
+        serving = new ServingModels(initial, admission);
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         forecastsOut = metrics.counter("forecastsOut");
         latencyMicros = metrics.histogram("tickToForecastMicros", new DescriptiveStatisticsHistogram(10_000));
         deadLetters = new DeadLetterCounters(metrics);
         modelsRejected = metrics.counter("modelsRejected");
-        metrics.gauge("modelVersion", () -> servingVersion);
+        metrics.gauge("modelVersion", serving::servingVersion);
         metrics.gauge("maeModel", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
         metrics.gauge("maeNaive", () -> evaluations == 0 ? 0.0 : naiveSumAbsError / evaluations);
-        lastSweepMs = Long.MIN_VALUE;
     }
 
     @Override
@@ -245,11 +190,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
 
-        if (candidates == null) { // first tick, or after a restore
-            candidates = ServingModels.candidates(ctx.getBroadcastState(Streams.MODEL_STATE), initial);
-            pinned = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED);
-        }
-        Model model = runtime(ServingModels.serving(candidates, pinned, timeMs));
+        Model model = serving.serving(
+                ctx.getBroadcastState(Streams.MODEL_STATE), ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE), timeMs);
         TickOutcome outcome =
                 forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
         long expiry = expiryTime(ctx.timerService().currentProcessingTime(), stateTtl);
@@ -273,7 +215,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     /**
      * An expiry timer: the symbol's state goes unless a tick since registered a later one. (The legacy Avro state
-     * of a symbol that never ticked again after an upgrade keeps Flink's TTL, see {@link #legacyStateDescriptor}.)
+     * of a symbol that never ticked again after an upgrade keeps Flink's TTL, see {@link LegacyStates}.)
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
@@ -281,39 +223,6 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         if (state != null && state.expiryTimerMs() > 0 && state.expiryTimerMs() <= timestamp) {
             symbolState.clear();
         }
-    }
-
-    /**
-     * Expires the states that have no timer: those restored from a savepoint of state format 2 or older, which kept
-     * no timer (their expiry was Flink's TTL, which the current descriptor does not have). A symbol that ticks again gets
-     * its timer then; one that never does would be kept forever. Keyed state can be walked only from a broadcast element,
-     * so the first record of the models topic after such a restore marks each such state with a deadline a TTL ahead (a
-     * negative expiry: no timer stands for it), and the first record after the deadline clears it. At most one walk per
-     * eighth of the TTL, and none once a walk found nothing left ({@link #initializeState}).
-     */
-    private void sweepUntimedStates(Context ctx) throws Exception {
-        long now = ctx.currentProcessingTime();
-        if (untimedStatesGone
-                || (lastSweepMs != Long.MIN_VALUE && now - lastSweepMs < Math.max(1, stateTtl.toMillis() / 8))) {
-            return;
-        }
-        long deadline = expiryTime(now, stateTtl);
-        boolean[] found = {false};
-        ctx.applyToKeyedState(stateDescriptor(settings), (symbol, state) -> {
-            ForecastState s = state.value();
-            if (s == null || s.expiryTimerMs() > 0) {
-                return;
-            }
-            found[0] = true;
-            if (s.expiryTimerMs() == 0) {
-                s.expiryTimerMs(-deadline);
-                state.update(s);
-            } else if (-s.expiryTimerMs() <= now) {
-                state.clear();
-            }
-        });
-        lastSweepMs = now;
-        untimedStatesGone = !found[0];
     }
 
     @Override
@@ -326,21 +235,18 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long detectedAt;
         if (event.getUpdate() != null) {
             ModelUpdate update = event.getUpdate();
-            verdict = ServingModels.accept(update, models, control, initial, admission, trusted);
+            verdict = serving.accept(update, models, control);
             value = modelCodec.encode(update);
             key = update.getModelName();
             detectedAt = update.getCreatedAt().toEpochMilli();
         } else {
             ModelControl command = event.getControl();
-            verdict = ServingModels.apply(command, models, control, initial, admission, trusted);
+            verdict = serving.apply(command, models, control);
             value = controlCodec.encode(command);
             key = ModelAdmission.controlKey(command.getModelName());
             detectedAt = command.getIssuedAt().toEpochMilli();
         }
-        candidates = ServingModels.candidates(models, initial);
-        pinned = control.get(ServingModels.PINNED);
-        ModelUpdate newest = ServingModels.serving(candidates, pinned, Long.MAX_VALUE);
-        servingVersion = newest == null ? 0 : newest.getVersion();
+        long servingVersion = serving.servingVersion();
         if (verdict instanceof ModelVerdict.Refused refused) {
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.
@@ -360,29 +266,12 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                                 detectedAt));
             }
         }
-        sweepUntimedStates(ctx);
+        legacy.sweepUntimed(ctx);
     }
 
     /** A symbol's first state: new, or converted from the Avro record an older build's savepoint holds. */
     private ForecastState stateOfNewOrRestoredSymbol() throws java.io.IOException {
-        SymbolState legacy = legacyState.value();
-        if (legacy == null) {
-            return forecaster.newState();
-        }
-        legacyState.clear();
-        return ForecastState.fromRecord(legacy, settings);
-    }
-
-    /** The runtime model for the serving ModelUpdate, rebuilt only when it changes. */
-    private Model runtime(ModelUpdate update) throws ModelRejectedException {
-        if (update == null) {
-            return null;
-        }
-        if (update != cachedUpdate) {
-            cachedModel = Model.verify(update);
-            cachedUpdate = update;
-            servingVersion = update.getVersion();
-        }
-        return cachedModel;
+        ForecastState restored = legacy.takeLegacy();
+        return restored != null ? restored : forecaster.newState();
     }
 }

@@ -22,13 +22,15 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
  *
  * <pre>
  * ticks  → decode + check ─(bad)→ dead letters
- *        → event-time watermarks → keyBy(symbol) ┐
+ *        → keyBy(symbol) ─────────────────────────┐
  * models → decode ─(bad)→ dead letters → broadcast ┴→ forecast → forecasts
  *                                                           ├→ evaluations
  *                                                           └→ dead letters (out of order, duplicate, refused model)
  * </pre>
  *
- * Every operator has a stable uid, so savepoints survive changes to the job.
+ * Every operator has a stable uid, so savepoints survive changes to the job. There is no event-time stage: each
+ * symbol's ticks are taken in arrival order (its Kafka partition's order), and one not newer than the symbol's last is
+ * dead-lettered, so the outputs depend on the feed alone, never on how watermarks happened to advance.
  */
 public final class ForecastJob {
 
@@ -170,13 +172,6 @@ public final class ForecastJob {
                 .uid("decode-ticks")
                 .name("decode and check ticks");
 
-        DataStream<SourcedTick> timed = decoded.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<SourcedTick>forBoundedOutOfOrderness(config.outOfOrderness())
-                                .withTimestampAssigner((t, previous) ->
-                                        t.getTick().getEventTime().toEpochMilli()))
-                .uid("watermarks")
-                .name("event time");
-
         // A bounded feed (backfill) has no models topic: its models come from --model, with effective times.
         DataStream<RawRecord> modelRecords = models != null
                 ? env.fromSource(models, WatermarkStrategy.noWatermarks(), "models")
@@ -192,7 +187,7 @@ public final class ForecastJob {
         BroadcastStream<ModelEvent> broadcastModels =
                 decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE);
 
-        SingleOutputStreamOperator<Forecast> forecast = timed.keyBy(
+        SingleOutputStreamOperator<Forecast> forecast = decoded.keyBy(
                         t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)
                 .connect(broadcastModels)
                 .process(keyed, Streams.FORECASTS)

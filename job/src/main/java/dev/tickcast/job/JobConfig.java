@@ -31,7 +31,6 @@ public record JobConfig(
         Duration bufferTimeout,
         int parallelism,
         int maxParallelism,
-        Duration outOfOrderness,
         Duration stateTtl,
         Duration futureTolerance,
         List<ModelSpec> initialModels,
@@ -45,13 +44,6 @@ public record JobConfig(
 
     /** Options with this prefix are Kafka client properties for every source and sink, e.g. --kafka.security.protocol SASL_SSL. */
     public static final String KAFKA_PREFIX = "kafka.";
-
-    /** Where the ticks source starts when there is no checkpoint or savepoint. */
-    public enum StartingOffsets {
-        EARLIEST,
-        LATEST,
-        COMMITTED
-    }
 
     /** The defaults of every option. */
     public static JobConfig defaults() {
@@ -85,6 +77,10 @@ public record JobConfig(
         }
         Set<String> known = JobOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
         for (String key : values.keySet()) {
+            String removed = JobOptions.REMOVED.get(key);
+            if (removed != null) {
+                throw new IllegalArgumentException("--" + key + " is no longer an option: " + removed);
+            }
             if (!known.contains(key) && !(key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length())) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: "
                         + JobOptions.ALL.stream().map(o -> "--" + o.key()).collect(Collectors.joining(", "))
@@ -118,14 +114,13 @@ public record JobConfig(
                 nonBlank(c, JobOptions.DEAD_LETTERS_TOPIC),
                 nonBlank(c, JobOptions.GROUP_ID),
                 choice(c, JobOptions.STARTING_OFFSETS, StartingOffsets.class),
-                delivery(get(c, JobOptions.DELIVERY)),
+                choice(c, JobOptions.DELIVERY, Delivery.class).guarantee(),
                 nonBlank(c, JobOptions.JOB_NAME),
                 transactionalIdPrefix(c),
                 positive(c, JobOptions.CHECKPOINT_INTERVAL),
                 positive(c, JobOptions.BUFFER_TIMEOUT),
                 get(c, JobOptions.PARALLELISM),
                 get(c, JobOptions.MAX_PARALLELISM),
-                positive(c, JobOptions.OUT_OF_ORDERNESS),
                 positive(c, JobOptions.STATE_TTL),
                 positive(c, JobOptions.FUTURE_TOLERANCE),
                 ModelSpec.parseList(c.get(JobOptions.INITIAL_MODEL)),
@@ -263,26 +258,17 @@ public record JobConfig(
         return d;
     }
 
-    private static <E extends Enum<E>> E choice(Configuration c, ConfigOption<String> option, Class<E> type) {
-        String v = get(c, option);
+    /** An enum option, refused with the values it accepts (Flink's own message names the enum class instead). */
+    private static <E extends Enum<E>> E choice(Configuration c, ConfigOption<E> option, Class<E> type) {
         try {
-            return Enum.valueOf(type, v.trim().toUpperCase().replace('-', '_'));
+            return c.get(option);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + option.key() + " must be one of "
                     + java.util.Arrays.stream(type.getEnumConstants())
-                            .map(x -> x.name().toLowerCase())
+                            .map(Object::toString)
                             .collect(Collectors.joining(", "))
-                    + ", got '" + v + "'");
+                    + ", got '" + c.toMap().get(option.key()) + "'");
         }
-    }
-
-    private static DeliveryGuarantee delivery(String v) {
-        return switch (v.trim().toLowerCase()) {
-            case "exactly-once", "exactly_once" -> DeliveryGuarantee.EXACTLY_ONCE;
-            case "at-least-once", "at_least_once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-            default ->
-                throw new IllegalArgumentException("--delivery must be exactly-once or at-least-once, got '" + v + "'");
-        };
     }
 
     private static ForecastSettings forecastSettings(Configuration c) {

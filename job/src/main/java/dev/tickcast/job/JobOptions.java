@@ -1,7 +1,11 @@
 package dev.tickcast.job;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -49,17 +53,17 @@ public final class JobOptions {
             .withDescription(
                     "Kafka consumer group of the job's sources (offsets live in checkpoints; the group only reports progress).");
 
-    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
-            .stringType()
-            .defaultValue("committed")
-            .withDescription(
-                    "Where the ticks source starts without a checkpoint: earliest, latest, or committed (the group's offsets, else earliest).");
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
+            .enumType(StartingOffsets.class)
+            .defaultValue(StartingOffsets.COMMITTED)
+            .withDescription("Where the ticks source starts without a checkpoint: earliest, latest, or committed"
+                    + " (the group's offsets, else earliest).");
 
-    public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery")
-            .stringType()
-            .defaultValue("exactly-once")
-            .withDescription(
-                    "exactly-once (transactional sinks: read the output topics with isolation.level=read_committed) or at-least-once.");
+    public static final ConfigOption<Delivery> DELIVERY = ConfigOptions.key("delivery")
+            .enumType(Delivery.class)
+            .defaultValue(Delivery.EXACTLY_ONCE)
+            .withDescription("exactly-once (transactional sinks: read the output topics with"
+                    + " isolation.level=read_committed) or at-least-once.");
 
     public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job-name")
             .stringType()
@@ -99,11 +103,6 @@ public final class JobOptions {
             .defaultValue(128)
             .withDescription(
                     "Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change it across savepoints.");
-
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("out-of-orderness")
-            .durationType()
-            .defaultValue(Duration.ofSeconds(5))
-            .withDescription("Bounded out-of-orderness of event time for watermarks.");
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl")
             .durationType()
@@ -162,31 +161,29 @@ public final class JobOptions {
             .withDescription("Tick records whose key and value together are larger than this are dead-lettered"
                     + " (OVERSIZED) without being decoded.");
 
-    /** All options, in the order --help lists them. */
-    public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP,
-            TICKS_TOPIC,
-            FORECASTS_TOPIC,
-            EVALUATIONS_TOPIC,
-            MODELS_TOPIC,
-            DEAD_LETTERS_TOPIC,
-            GROUP_ID,
-            STARTING_OFFSETS,
-            DELIVERY,
-            JOB_NAME,
-            TRANSACTIONAL_ID_PREFIX,
-            CHECKPOINT_INTERVAL,
-            BUFFER_TIMEOUT,
-            PARALLELISM,
-            MAX_PARALLELISM,
-            OUT_OF_ORDERNESS,
-            STATE_TTL,
-            FUTURE_TOLERANCE,
-            INITIAL_MODEL,
-            TRUSTED_KEYS,
-            MODEL_LINE,
-            MAX_VERSION_STEP,
-            RING_STEPS,
-            RESIDUAL_WINDOW,
-            MAX_RECORD_BYTES);
+    /**
+     * Options of earlier builds that no longer exist, with what to do instead: refused with that advice, so that a
+     * deployment written for an older build fails with a reason rather than "unknown option".
+     */
+    public static final Map<String, String> REMOVED = Map.of(
+            "out-of-orderness",
+            "the job assigns no watermarks: it orders each symbol's ticks by arrival and dead-letters one older"
+                    + " than the symbol's last (OUT_OF_ORDER); remove the option");
+
+    /** All options, in the order --help lists them: every {@code ConfigOption} constant of this class, as declared. */
+    public static final List<ConfigOption<?>> ALL = declaredOptions();
+
+    private static List<ConfigOption<?>> declaredOptions() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : JobOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("public constant " + field.getName(), e);
+                }
+            }
+        }
+        return List.copyOf(options);
+    }
 }

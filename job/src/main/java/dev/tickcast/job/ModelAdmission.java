@@ -74,8 +74,9 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
      * then {@link Model#verify} (shape before any allocation, checksum, values), then its signature.
      *
      * @param trusted {@link #keysById()}
+     * @return the verified runtime model, so that an admitted model is not verified a second time to serve
      */
-    public void admit(ModelUpdate update, long newest, Map<String, PublicKey> trusted) throws ModelRejectedException {
+    public Model admit(ModelUpdate update, long newest, Map<String, PublicKey> trusted) throws ModelRejectedException {
         if (!line.equals(update.getModelName())) {
             throw new ModelRejectedException(
                     Check.LINE,
@@ -95,9 +96,10 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
                             + " (--max-version-step), or past 2^53; a version that high would"
                             + " leave no room for the models after it");
         }
-        Model.verify(update);
+        Model model = Model.verify(update);
         if (signaturesRequired()) {
             ModelSigning.verify(update, trusted);
         }
+        return model;
     }
 }

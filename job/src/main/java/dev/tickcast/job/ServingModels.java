@@ -1,33 +1,37 @@
 package dev.tickcast.job;
 
+import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 
 /**
- * Which model serves a tick, decided from (checkpointed) broadcast state so that after a restart the job
- * serves the same version at once.
+ * The registry of the models one forecast operator holds, and which of them serves a tick. What it holds lives in
+ * (checkpointed) broadcast state, so that after a restart the job serves the same version at once; this object keeps
+ * what is derived from it: the candidates in version order, the pin, and each candidate's verified runtime model.
  *
- * <p>The candidates are the job's initial models (from {@code --model}) and the last {@link #HISTORY}
- * models accepted from the models topic (under "v&lt;version&gt;"), all of the one model line the job serves
- * ({@link ModelAdmission}). A tick is served by the pinned version if a rollback pinned one ({@link #PINNED});
- * otherwise by the highest version whose {@code effective_time} is unset or not after the tick's event time.
- * Before any, forecasts are naive.
+ * <p>The candidates are the job's initial models (from {@code --model}) and the last {@link #HISTORY} models accepted
+ * from the models topic (under "v&lt;version&gt;"), all of the one model line the job serves ({@link ModelAdmission}).
+ * A tick is served by the pinned version if a rollback pinned one ({@link #PINNED}); otherwise by the highest version
+ * whose {@code effective_time} is unset or not after the tick's event time. Before any, forecasts are naive.
  *
- * <p>Admission: a model must be of the served line, newer than every candidate but by at most the version
- * step, verify, and (with trusted keys) be signed; a control must be of the served line, (with trusted keys)
- * signed, and issued after the last control applied ({@link #LAST_CONTROL}), so an old one cannot be replayed.
+ * <p>Admission: a model must be of the served line, newer than every candidate but by at most the version step,
+ * verify, and (with trusted keys) be signed; a control must be of the served line, (with trusted keys) signed, and
+ * issued after the last control applied ({@link #LAST_CONTROL}), so an old one cannot be replayed. A model is verified
+ * once: when admitted, or (initial models, and models restored from a checkpoint) when it first serves.
  *
  * <p>Every parallel instance applies the same records in the same order, so all agree.
  */
@@ -38,35 +42,54 @@ final class ServingModels {
     /** Control state: issued_at (epoch ms) of the last control applied. */
     static final String LAST_CONTROL = "last-control-issued-at";
 
-    private ServingModels() {}
+    private final List<ModelUpdate> initial;
+    private final ModelAdmission admission;
+    private final Map<String, PublicKey> trusted;
+    /** Runtime models of the candidates, by version; the entry's update tells whether it is still the one held. */
+    private final Map<Long, Verified> verified = new HashMap<>();
+    /** Highest version first; null until read from broadcast state (first tick, after a restore or a change). */
+    private List<ModelUpdate> candidates;
 
-    /** Initial models and accepted ones, highest version first. */
-    static List<ModelUpdate> candidates(ReadOnlyBroadcastState<String, ModelUpdate> models, List<ModelUpdate> initial)
+    private Long pinned;
+    private volatile long servingVersion;
+
+    private record Verified(ModelUpdate update, Model model) {}
+
+    /** @param initial the {@code --model} files' models, served from their effective times */
+    ServingModels(List<ModelUpdate> initial, ModelAdmission admission) throws IOException {
+        this.initial = List.copyOf(initial);
+        this.admission = admission;
+        this.trusted = admission.keysById();
+    }
+
+    /**
+     * The runtime model serving a tick at {@code eventTimeMs}, or null (naive forecasts).
+     *
+     * @throws ModelRejectedException only for a model that passed admission in an older build and fails today's checks
+     */
+    Model serving(
+            ReadOnlyBroadcastState<String, ModelUpdate> models,
+            ReadOnlyBroadcastState<String, Long> control,
+            long eventTimeMs)
             throws Exception {
-        List<ModelUpdate> all = new ArrayList<>(initial);
-        for (Map.Entry<String, ModelUpdate> e : models.immutableEntries()) {
-            all.add(e.getValue());
+        if (candidates == null) {
+            refresh(models, control);
         }
-        all.sort(Comparator.comparingLong(ModelUpdate::getVersion).reversed());
-        return all;
+        ModelUpdate update = select(candidates, pinned, eventTimeMs);
+        if (update == null) {
+            return null;
+        }
+        Verified v = verified.get(update.getVersion());
+        if (v == null || v.update() != update) {
+            v = new Verified(update, Model.verify(update));
+            verified.put(update.getVersion(), v);
+        }
+        return v.model();
     }
 
-    /** The model serving a tick at {@code eventTimeMs}, or null (naive forecasts). */
-    static ModelUpdate serving(List<ModelUpdate> candidates, Long pinned, long eventTimeMs) {
-        for (ModelUpdate m : candidates) {
-            if (pinned != null) {
-                if (m.getVersion() == pinned) {
-                    return m;
-                }
-            } else if (m.getEffectiveTime() == null || m.getEffectiveTime().toEpochMilli() <= eventTimeMs) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    static long newest(List<ModelUpdate> candidates) {
-        return candidates.isEmpty() ? 0 : candidates.get(0).getVersion();
+    /** The version that serves from now on (the pin, else the newest held), 0 for none: the operator's gauge. */
+    long servingVersion() {
+        return servingVersion;
     }
 
     /**
@@ -74,25 +97,29 @@ final class ServingModels {
      *
      * @return applied, unchanged (the newest model delivered again), or refused and why
      */
-    static ModelVerdict accept(
-            ModelUpdate update,
-            BroadcastState<String, ModelUpdate> models,
-            BroadcastState<String, Long> control,
-            List<ModelUpdate> initial,
-            ModelAdmission admission,
-            Map<String, PublicKey> trusted)
+    ModelVerdict accept(
+            ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
             throws Exception {
-        List<ModelUpdate> candidates = candidates(models, initial);
-        long newest = newest(candidates);
-        if (!candidates.isEmpty() && ModelAdmission.isResent(update, candidates.get(0))) {
+        ModelVerdict verdict = admit(update, models, control);
+        refresh(models, control);
+        return verdict;
+    }
+
+    private ModelVerdict admit(
+            ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
+            throws Exception {
+        List<ModelUpdate> held = candidates(models, initial);
+        if (!held.isEmpty() && ModelAdmission.isResent(update, held.get(0))) {
             return ModelVerdict.UNCHANGED;
         }
+        Model model;
         try {
-            admission.admit(update, newest, trusted);
+            model = admission.admit(update, held.isEmpty() ? 0 : held.get(0).getVersion(), trusted);
         } catch (ModelRejectedException e) {
             return ModelVerdict.Refused.of(e);
         }
         models.put(key(update.getVersion()), update);
+        verified.put(update.getVersion(), new Verified(update, model));
         prune(models, control.get(PINNED));
         return ModelVerdict.APPLIED;
     }
@@ -103,13 +130,24 @@ final class ServingModels {
      *
      * @return applied, or refused and why
      */
-    static ModelVerdict apply(
-            ModelControl command,
-            BroadcastState<String, ModelUpdate> models,
-            BroadcastState<String, Long> control,
-            List<ModelUpdate> initial,
-            ModelAdmission admission,
-            Map<String, PublicKey> trusted)
+    ModelVerdict apply(
+            ModelControl command, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
+            throws Exception {
+        ModelVerdict verdict = check(command, models, control);
+        if (verdict == ModelVerdict.APPLIED) {
+            if (command.getAction() == ModelAction.UNPIN) {
+                control.remove(PINNED);
+            } else {
+                control.put(PINNED, command.getVersion());
+            }
+            control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
+        }
+        refresh(models, control);
+        return verdict;
+    }
+
+    private ModelVerdict check(
+            ModelControl command, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
             throws Exception {
         if (!admission.line().equals(command.getModelName())) {
             return ModelVerdict.Refused.of(
@@ -124,36 +162,64 @@ final class ServingModels {
                 return ModelVerdict.Refused.of(e);
             }
         }
-        long issuedAt = command.getIssuedAt().toEpochMilli();
         Long last = control.get(LAST_CONTROL);
-        if (last != null && issuedAt <= last) {
+        if (last != null && command.getIssuedAt().toEpochMilli() <= last) {
             return ModelVerdict.Refused.of(
                     Check.REPLAY,
                     command.getAction() + " issued at " + command.getIssuedAt()
                             + " is not after the last control applied (issued at " + Instant.ofEpochMilli(last)
                             + "); an old control is not applied again");
         }
-        if (command.getAction() == ModelAction.UNPIN) {
-            control.remove(PINNED);
-        } else {
+        if (command.getAction() == ModelAction.PIN) {
             long version = command.getVersion();
-            List<ModelUpdate> candidates = candidates(models, initial);
-            if (candidates.stream().noneMatch(m -> m.getVersion() == version)) {
+            List<Long> held = candidates(models, initial).stream()
+                    .map(ModelUpdate::getVersion)
+                    .sorted()
+                    .toList();
+            if (!held.contains(version)) {
                 return ModelVerdict.Refused.of(
                         Check.PIN,
-                        "version " + version + " is not held by the job (it holds "
-                                + (candidates.isEmpty()
-                                        ? "none"
-                                        : candidates.stream()
-                                                .map(ModelUpdate::getVersion)
-                                                .sorted()
-                                                .toList())
+                        "version " + version + " is not held by the job (it holds " + (held.isEmpty() ? "none" : held)
                                 + "); publish that model again to pin it");
             }
-            control.put(PINNED, version);
         }
-        control.put(LAST_CONTROL, issuedAt);
         return ModelVerdict.APPLIED;
+    }
+
+    /** Re-reads the candidates and the pin from broadcast state, and forgets the runtime models no longer held. */
+    private void refresh(
+            ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
+            throws Exception {
+        candidates = candidates(models, initial);
+        pinned = control.get(PINNED);
+        verified.values().removeIf(v -> candidates.stream().noneMatch(c -> c == v.update()));
+        ModelUpdate next = select(candidates, pinned, Long.MAX_VALUE);
+        servingVersion = next == null ? 0 : next.getVersion();
+    }
+
+    /** Initial models and accepted ones, highest version first. */
+    static List<ModelUpdate> candidates(ReadOnlyBroadcastState<String, ModelUpdate> models, List<ModelUpdate> initial)
+            throws Exception {
+        List<ModelUpdate> all = new ArrayList<>(initial);
+        for (Map.Entry<String, ModelUpdate> e : models.immutableEntries()) {
+            all.add(e.getValue());
+        }
+        all.sort(Comparator.comparingLong(ModelUpdate::getVersion).reversed());
+        return all;
+    }
+
+    /** The candidate serving a tick at {@code eventTimeMs}, or null (naive forecasts). */
+    static ModelUpdate select(List<ModelUpdate> candidates, Long pinned, long eventTimeMs) {
+        for (ModelUpdate m : candidates) {
+            if (pinned != null) {
+                if (m.getVersion() == pinned) {
+                    return m;
+                }
+            } else if (m.getEffectiveTime() == null || m.getEffectiveTime().toEpochMilli() <= eventTimeMs) {
+                return m;
+            }
+        }
+        return null;
     }
 
     static String key(long version) {

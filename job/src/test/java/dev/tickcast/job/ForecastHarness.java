@@ -206,7 +206,7 @@ final class ForecastHarness implements AutoCloseable {
                 .getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        ForecastFunction.legacyStateDescriptor(TTL))
+                        LegacyStates.legacyStateDescriptor(TTL))
                 .update(record);
         return this;
     }
@@ -239,7 +239,7 @@ final class ForecastHarness implements AutoCloseable {
 
     /** The model the broadcast state says serves now (initial models not counted: null before any broadcast). */
     ModelUpdate serving() throws Exception {
-        return ServingModels.serving(
+        return ServingModels.select(
                 ServingModels.candidates(harness.getBroadcastState(Streams.MODEL_STATE), List.of()),
                 harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED),
                 Long.MAX_VALUE);

@@ -43,13 +43,13 @@ class ForecastJobBuilderTest {
         assertThat(plan)
                 .contains(
                         "decode and check ticks",
-                        "event time",
                         "decode models",
                         "\"forecast\"",
                         "forecasts",
                         "evaluations",
                         "dead letters")
-                .doesNotContain("no models topic");
+                .doesNotContain("no models topic")
+                .doesNotContain("event time");
     }
 
     @Test

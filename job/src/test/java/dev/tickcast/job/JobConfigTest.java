@@ -3,7 +3,6 @@ package dev.tickcast.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tickcast.job.JobConfig.StartingOffsets;
 import dev.tickcast.model.forecast.ForecastSettings;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -129,7 +128,9 @@ class JobConfigTest {
             delimiter = '|',
             value = {
                 "--nope|1|unknown option --nope",
-                "--delivery|exactly-twice|--delivery must be exactly-once or at-least-once, got 'exactly-twice'",
+                "--delivery|exactly-twice|--delivery must be one of exactly-once, at-least-once, got 'exactly-twice'",
+                "--delivery|none|--delivery must be one of exactly-once, at-least-once, got 'none'",
+                "--out-of-orderness|5 s|--out-of-orderness is no longer an option: the job assigns no watermarks",
                 "--state-ttl|-5 s|--state-ttl",
                 "--state-ttl|0 s|--state-ttl must be > 0",
                 "--checkpoint-interval|0 ms|--checkpoint-interval must be > 0",
@@ -184,6 +185,16 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("kafka:9092"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected --option value, got 'kafka:9092'");
+    }
+
+    @Test
+    void everyOptionConstantIsListedOnceInDeclarationOrder() throws Exception {
+        long constants = java.util.Arrays.stream(JobOptions.class.getFields())
+                .filter(f -> f.getType() == org.apache.flink.configuration.ConfigOption.class)
+                .count();
+        assertThat(JobOptions.ALL).hasSize((int) constants).doesNotHaveDuplicates();
+        assertThat(JobOptions.ALL.get(0)).isSameAs(JobOptions.BOOTSTRAP);
+        assertThat(JobOptions.ALL.get(JobOptions.ALL.size() - 1)).isSameAs(JobOptions.MAX_RECORD_BYTES);
     }
 
     @Test

@@ -95,7 +95,7 @@ class StreamsTypeTest {
         assertThat(ForecastFunction.expiryTime(0, ttl)).isEqualTo(ttl.toMillis());
         assertThat(ForecastFunction.expiryTime(1, ttl)).isEqualTo(ttl.toMillis() + 60_000);
         assertThat(ForecastFunction.expiryTime(59_999, ttl)).isEqualTo(ForecastFunction.expiryTime(1, ttl));
-        ValueStateDescriptor<SymbolState> legacy = ForecastFunction.legacyStateDescriptor(Duration.ofMinutes(5));
+        ValueStateDescriptor<SymbolState> legacy = LegacyStates.legacyStateDescriptor(Duration.ofMinutes(5));
         legacy.initializeSerializerUnlessSet(NO_GENERIC_TYPES);
         assertThat(legacy.getSerializer()).isInstanceOf(AvroSerializer.class);
     }
