@@ -1,6 +1,7 @@
 package dev.tickcast.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +31,7 @@ class ArchitectureTest {
                 "dev.tickcast.schema.Tick",
                 "dev.tickcast.model.cell.RecurrentNetwork",
                 "dev.tickcast.trainer.Trainer",
-                "dev.tickcast.job.ForecastFunction",
+                "dev.tickcast.job.operator.ForecastFunction",
                 "dev.tickcast.cli.TickcastCli")) {
             assertThat(classes.contain(module)).as(module).isTrue();
         }
@@ -74,6 +75,31 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "dev.tickcast.model..", "dev.tickcast.job..", "dev.tickcast.trainer..", "dev.tickcast.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void theJobIsLayeredTopologyOperatorsServingIoTypes() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("topology")
+                .definedBy("dev.tickcast.job")
+                .layer("operators")
+                .definedBy("dev.tickcast.job.operator..")
+                .layer("serving")
+                .definedBy("dev.tickcast.job.serving..")
+                .layer("io")
+                .definedBy("dev.tickcast.job.io..")
+                .layer("types")
+                .definedBy("dev.tickcast.job.types..")
+                .whereLayer("topology")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("operators")
+                .mayOnlyBeAccessedByLayers("topology")
+                .whereLayer("serving")
+                .mayOnlyBeAccessedByLayers("topology", "operators")
+                .whereLayer("io")
+                .mayOnlyBeAccessedByLayers("topology", "operators")
                 .check(classes);
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.Backfill;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -128,7 +128,7 @@ class DeterminismEndToEndTest {
         kafka.createTopics(3, config.ticksTopic());
         kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
-        WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
         KafkaIo.produce(
                 kafka.bootstrapServers(),
                 List.of(
@@ -160,7 +160,7 @@ class DeterminismEndToEndTest {
 
     private Map<String, List<String>> fileBackfill(ModelUpdate v1, ModelUpdate v2) throws Exception {
         JobConfig config = JobConfig.fromArgs("--parallelism", "2", "--checkpoint-interval", "1 s");
-        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
         Backfill.Result result = Backfill.toFiles(
                 config,
                 BundledData.path(),

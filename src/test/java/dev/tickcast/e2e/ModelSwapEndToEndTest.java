@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.Backtest;
@@ -108,19 +108,14 @@ class ModelSwapEndToEndTest {
                 E2eData.randomModel("default", 2, CellType.GRU, new int[] {10}, 2L); // a different architecture, too
 
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
-        models.send(
-                "default",
-                WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(v1));
+        models.send("default", ModelRecords.modelCodec().encode(v1));
         JobClient job = JobRunner.start(config, new Configuration(), List.of(), "swap-1");
         try (ForecastCollector collector =
                 new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
             awaitServing(collector, config, 1);
             sendAndAwait(collector, config, ticks, cut[0], cut[1]);
 
-            models.send(
-                    "default",
-                    WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES)
-                            .encode(v2));
+            models.send("default", ModelRecords.modelCodec().encode(v2));
             awaitServing(collector, config, 2);
             sendAndAwait(collector, config, ticks, cut[1], cut[2]);
 
@@ -204,7 +199,7 @@ class ModelSwapEndToEndTest {
                 2, config.ticksTopic(), config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
         kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
         ModelUpdate v5 = E2eData.randomModel("default", 5, CellType.LSTM, new int[] {6}, 5L);
-        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
         ModelsPublisher models = new ModelsPublisher(config.modelsTopic());
         models.send("default", codec.encode(v5));
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickcast.cli.FlinkRest;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.model.file.Weights;
@@ -64,7 +64,7 @@ class PoisonAndTrustEndToEndTest {
 
     private final KeyPair key = ModelSigning.generate();
     private final WireCodec<Tick> ticks = WireCodec.of(Tick.class);
-    private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+    private final WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
     private final WireCodec<ModelControl> controls = WireCodec.of(ModelControl.class);
 
     @Test

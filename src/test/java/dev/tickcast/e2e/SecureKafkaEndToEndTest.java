@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -94,7 +94,7 @@ class SecureKafkaEndToEndTest {
             job.forEach((k, v) -> args.addAll(List.of("--kafka." + k, v.toString())));
             JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
 
-            WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+            WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
             ModelUpdate v1 = E2eData.randomModel("default", 1, CellType.LSTM, new int[] {4}, 1L);
             KafkaIo.produce(
                     kafka.bootstrapServers(),

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.job.TickcastJob;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -121,8 +121,7 @@ class StreamingJobEndToEndTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TickcastJob.configure(env, config);
-        byte[] initialModel =
-                WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES).encode(modelUpdate);
+        byte[] initialModel = ModelRecords.modelCodec().encode(modelUpdate);
         ForecastJob.onKafka(config).initialModels(List.of(initialModel)).build().attach(env);
         JobClient job = env.executeAsync("tickcast-e2e");
         List<ConsumerRecord<byte[], byte[]>> forecasts;

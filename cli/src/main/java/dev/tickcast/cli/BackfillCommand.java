@@ -2,8 +2,9 @@ package dev.tickcast.cli;
 
 import dev.tickcast.job.Backfill;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelSpec;
 import dev.tickcast.job.TickcastJob;
+import dev.tickcast.job.serving.ModelRecords;
+import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
@@ -102,7 +103,7 @@ final class BackfillCommand implements Callable<Integer> {
                     trustedKeys == null ? "" : trustedKeys));
             args.addAll(kafka.asJobOptions());
             config = JobConfig.fromArgs(args.toArray(new String[0]));
-            WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
+            WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
             for (String model : models) {
                 served.add(codec.encode(TickcastJob.load(ModelSpec.parse(model.trim()))));
             }

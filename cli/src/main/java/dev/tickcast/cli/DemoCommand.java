@@ -3,9 +3,9 @@ package dev.tickcast.cli;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelAdmission;
-import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.job.TickcastJob;
+import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.file.ModelFile;
@@ -152,8 +152,7 @@ final class DemoCommand implements Callable<Integer> {
             TickcastJob.configure(env, config);
             // The model is also given as the job's initial model, so every forecast of the replay uses it.
             ForecastJob.onKafka(config)
-                    .initialModels(List.of(WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES)
-                            .encode(model)))
+                    .initialModels(List.of(ModelRecords.modelCodec().encode(model)))
                     .build()
                     .attach(env);
             JobClient job = env.executeAsync("tickcast-demo");
@@ -245,8 +244,7 @@ final class DemoCommand implements Callable<Integer> {
             producer.send(new ProducerRecord<>(
                     MODELS,
                     WireCodec.key(model.getModelName()),
-                    WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES)
-                            .encode(model)));
+                    ModelRecords.modelCodec().encode(model)));
             producer.flush();
         }
     }

@@ -1,6 +1,6 @@
 package dev.tickcast.cli;
 
-import dev.tickcast.job.ModelAdmission;
+import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.model.file.ModelSigning;
 import java.io.IOException;
 import java.nio.file.Path;

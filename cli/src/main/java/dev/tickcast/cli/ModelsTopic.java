@@ -1,8 +1,7 @@
 package dev.tickcast.cli;
 
-import dev.tickcast.job.ModelAdmission;
-import dev.tickcast.job.ModelDecoder;
-import dev.tickcast.job.ModelRecords;
+import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
@@ -28,11 +27,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class ModelsTopic {
 
-    static final int MAX_MODEL_BYTES = ModelDecoder.MAX_MODEL_BYTES;
-
     private final KafkaConnection kafka;
     private final String topic;
-    private final WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, MAX_MODEL_BYTES);
+    private final WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
     private final WireCodec<ModelControl> controls = WireCodec.of(ModelControl.class);
     private final ModelRecords records = new ModelRecords();
 
@@ -132,7 +129,7 @@ final class ModelsTopic {
             if (r.value() == null) {
                 return; // a tombstone: the job ignores it and keeps what it holds
             }
-            if (r.key() != null && r.key().length > ModelDecoder.MAX_KEY_BYTES) {
+            if (r.key() != null && r.key().length > ModelRecords.MAX_KEY_BYTES) {
                 return; // the job dead-letters it unread (and it cannot be under the line's key)
             }
             ModelUpdate update;
@@ -194,7 +191,7 @@ final class ModelsTopic {
 
     private void send(String key, byte[] value) {
         try (KafkaProducer<byte[], byte[]> producer =
-                kafka.producer(Map.of("max.request.size", String.valueOf(MAX_MODEL_BYTES + 1024)))) {
+                kafka.producer(Map.of("max.request.size", String.valueOf(ModelRecords.MAX_MODEL_BYTES + 1024)))) {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
                     .get();
         } catch (InterruptedException e) {

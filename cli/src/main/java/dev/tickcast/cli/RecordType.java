@@ -1,6 +1,6 @@
 package dev.tickcast.cli;
 
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
@@ -29,7 +29,7 @@ enum RecordType {
     }
 
     WireCodec<? extends SpecificRecord> codec() {
-        return WireCodec.of(type, this == model ? ModelDecoder.MAX_MODEL_BYTES : WireCodec.DEFAULT_MAX_BYTES);
+        return WireCodec.of(type, this == model ? ModelRecords.MAX_MODEL_BYTES : WireCodec.DEFAULT_MAX_BYTES);
     }
 
     /** tickcast.forecasts, my.forecasts, forecasts: forecast. */

@@ -3,7 +3,7 @@ package dev.tickcast.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tickcast.job.ModelDecoder;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.schema.wire.WireCodec;
 import dev.tickcast.schema.wire.WireException;
 import java.io.PrintWriter;
@@ -156,7 +156,7 @@ final class TailCommand implements Callable<Integer> {
                 readCommitted ? "read_committed" : "read_uncommitted",
                 // A models-topic record holds a whole model; let one fetch carry it.
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                String.valueOf(ModelDecoder.MAX_MODEL_BYTES));
+                String.valueOf(ModelRecords.MAX_MODEL_BYTES));
     }
 
     /** The line printed instead of a record that does not decode: why, where, and its bytes. */

@@ -3,7 +3,8 @@ package dev.tickcast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickcast.embedded.EmbeddedKafka;
-import dev.tickcast.job.ModelAdmission;
+import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
@@ -349,7 +350,7 @@ class TrainPublishTest {
         Path walk = csv("walk.csv", 600, 0.0, 1L);
         assertThat(run(train(walk, topic, "--epochs", "1", "--force")).out()).contains("Published v1");
         ModelUpdate v1 = newest(topic);
-        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelsTopic.MAX_MODEL_BYTES);
+        WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
         // The job serves line 'default' v5 whatever key it came under, and refuses a 'canary' model under the 'default'
         // key.
         KafkaRecords.produce(

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.io.AvroParts;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.io.TickCsvFormat;
 import dev.tickcast.schema.internal.RawRecord;
 import java.nio.file.Path;
 import org.apache.avro.specific.SpecificRecordBase;

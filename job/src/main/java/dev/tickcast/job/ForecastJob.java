@@ -1,5 +1,11 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.operator.ForecastFunction;
+import dev.tickcast.job.operator.ModelDecoder;
+import dev.tickcast.job.operator.TickDecoder;
+import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.job.serving.TrustedKeys;
+import dev.tickcast.job.types.Streams;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;

@@ -1,5 +1,8 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.job.serving.ModelSpec;
+import dev.tickcast.job.serving.TrustedKeys;
 import dev.tickcast.model.forecast.ForecastSettings;
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.serving.ModelAdmission;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;

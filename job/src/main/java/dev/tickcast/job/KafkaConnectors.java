@@ -1,5 +1,8 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.io.AvroValueSerializer;
+import dev.tickcast.job.io.RawRecordDeserializer;
+import dev.tickcast.job.operator.TickDecoder;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;

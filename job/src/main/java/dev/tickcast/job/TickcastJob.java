@@ -1,5 +1,7 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.serving.ModelRecords;
+import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
@@ -98,7 +100,7 @@ public final class TickcastJob {
     /** The --model files, verified here so that a bad file fails the submission, not the running job. */
     public static List<byte[]> initialModels(JobConfig config) {
         List<byte[]> models = new ArrayList<>();
-        WireCodec<ModelUpdate> codec = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+        WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
         for (ModelSpec spec : config.initialModels()) {
             models.add(codec.encode(load(spec)));
         }

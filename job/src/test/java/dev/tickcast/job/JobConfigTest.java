@@ -3,6 +3,7 @@ package dev.tickcast.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.model.forecast.ForecastSettings;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;

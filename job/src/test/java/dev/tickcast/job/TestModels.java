@@ -11,19 +11,19 @@ import dev.tickcast.schema.wire.WireCodec;
  * The shared test models ({@link dev.tickcast.model.testdata.TestModels}) of the line the harness serves, and the job's
  * ways to hand them over.
  */
-final class TestModels {
+public final class TestModels {
 
     /** The model line the harness serves: the shared test models' name. */
-    static final String LINE = dev.tickcast.model.testdata.TestModels.LINE;
+    public static final String LINE = dev.tickcast.model.testdata.TestModels.LINE;
 
     private TestModels() {}
 
-    static ModelUpdate update(long version, CellType cellType, int[] hiddenSizes, long seed) {
+    public static ModelUpdate update(long version, CellType cellType, int[] hiddenSizes, long seed) {
         return dev.tickcast.model.testdata.TestModels.update(version, cellType, hiddenSizes, seed);
     }
 
     /** Uniform in [−0.4, 0.4), as many as the layout needs: the shared models' weights. */
-    static float[] randomWeights(CellType cellType, int[] hiddenSizes, long seed) {
+    public static float[] randomWeights(CellType cellType, int[] hiddenSizes, long seed) {
         return dev.tickcast.model.testdata.TestModels.randomWeights(
                 cellType,
                 dev.tickcast.model.testdata.TestModels.spec().getNames().size(),
@@ -34,7 +34,7 @@ final class TestModels {
     }
 
     /** A model around the given weights, with a matching checksum. */
-    static ModelUpdate withWeights(long version, CellType cellType, int[] hiddenSizes, float[] weights) {
+    public static ModelUpdate withWeights(long version, CellType cellType, int[] hiddenSizes, float[] weights) {
         return ModelFile.build(
                 LINE,
                 version,
@@ -47,7 +47,7 @@ final class TestModels {
                 dev.tickcast.model.testdata.TestModels.CREATED);
     }
 
-    static Model verified(ModelUpdate update) {
+    public static Model verified(ModelUpdate update) {
         try {
             return Model.verify(update);
         } catch (ModelRejectedException e) {
@@ -55,7 +55,7 @@ final class TestModels {
         }
     }
 
-    static byte[] wire(ModelUpdate update) {
+    public static byte[] wire(ModelUpdate update) {
         return WireCodec.of(ModelUpdate.class).encode(update);
     }
 }

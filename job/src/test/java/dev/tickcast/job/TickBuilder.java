@@ -11,12 +11,12 @@ import java.time.Instant;
  * Test ticks with named times: {@code tick("ACME", T0).price(101.5).volume(3.0).build()}, or
  * {@code .sourced()} for the forecast operator's input and {@code .raw()} for the decoder's.
  */
-final class TickBuilder {
+public final class TickBuilder {
 
     /** A Friday afternoon: the named times of the tests are offsets from it. */
-    static final Instant T0 = Instant.parse("2024-03-01T14:30:00Z");
+    public static final Instant T0 = Instant.parse("2024-03-01T14:30:00Z");
 
-    static final String TICKS_TOPIC = "tickcast.ticks";
+    public static final String TICKS_TOPIC = "tickcast.ticks";
 
     private final String symbol;
     private final Instant time;
@@ -30,33 +30,33 @@ final class TickBuilder {
         this.time = time;
     }
 
-    static TickBuilder tick(String symbol, Instant time) {
+    public static TickBuilder tick(String symbol, Instant time) {
         return new TickBuilder(symbol, time);
     }
 
     /** T0 plus {@code seconds}. */
-    static Instant t(long seconds) {
+    public static Instant t(long seconds) {
         return T0.plusSeconds(seconds);
     }
 
-    TickBuilder price(double price) {
+    public TickBuilder price(double price) {
         this.price = price;
         return this;
     }
 
-    TickBuilder volume(Double volume) {
+    public TickBuilder volume(Double volume) {
         this.volume = volume;
         return this;
     }
 
     /** Where the record sits in Kafka. */
-    TickBuilder at(int partition, long offset) {
+    public TickBuilder at(int partition, long offset) {
         this.partition = partition;
         this.offset = offset;
         return this;
     }
 
-    Tick build() {
+    public Tick build() {
         return Tick.newBuilder()
                 .setSymbol(symbol)
                 .setEventTime(time)
@@ -65,11 +65,11 @@ final class TickBuilder {
                 .build();
     }
 
-    SourcedTick sourced() {
+    public SourcedTick sourced() {
         return sourced(build(), partition, offset);
     }
 
-    static SourcedTick sourced(Tick tick, int partition, long offset) {
+    public static SourcedTick sourced(Tick tick, int partition, long offset) {
         return SourcedTick.newBuilder()
                 .setTick(tick)
                 .setTopic(TICKS_TOPIC)
@@ -80,11 +80,11 @@ final class TickBuilder {
     }
 
     /** The tick wire-encoded in a Kafka record, keyed by its symbol. */
-    RawRecord raw() {
+    public RawRecord raw() {
         return raw(WireCodec.of(Tick.class).encode(build()), partition, offset);
     }
 
-    static RawRecord raw(byte[] value, int partition, long offset) {
+    public static RawRecord raw(byte[] value, int partition, long offset) {
         return RawRecord.newBuilder()
                 .setTopic(TICKS_TOPIC)
                 .setPartition(partition)

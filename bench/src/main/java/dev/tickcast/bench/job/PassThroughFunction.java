@@ -1,6 +1,6 @@
 package dev.tickcast.bench.job;
 
-import dev.tickcast.job.ForecastFunction;
+import dev.tickcast.job.operator.ForecastFunction;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.ModelEvent;

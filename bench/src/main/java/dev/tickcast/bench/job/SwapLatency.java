@@ -3,8 +3,8 @@ package dev.tickcast.bench.job;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.ForecastJob;
 import dev.tickcast.job.JobConfig;
-import dev.tickcast.job.ModelDecoder;
 import dev.tickcast.job.TickcastJob;
+import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
@@ -87,7 +87,7 @@ public final class SwapLatency {
             Thread feeder = new Thread(() -> feed(kafka.bootstrapServers(), config.ticksTopic(), ticking), "feeder");
             List<Double> latenciesMs = new ArrayList<>();
             WireCodec<Forecast> forecasts = WireCodec.of(Forecast.class);
-            WireCodec<ModelUpdate> models = WireCodec.of(ModelUpdate.class, ModelDecoder.MAX_MODEL_BYTES);
+            WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), config.forecastsTopic());
                     KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
                 feeder.start();
