@@ -2,7 +2,7 @@ package dev.tickcast.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tickcast.cli.FlinkRest;
+import dev.tickcast.cli.cluster.FlinkRest;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;

@@ -2,7 +2,7 @@ package dev.tickcast.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tickcast.cli.FlinkRest;
+import dev.tickcast.cli.cluster.FlinkRest;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.JobConfig;
 import dev.tickcast.job.serving.ModelRecords;

@@ -1,5 +1,20 @@
 package dev.tickcast.cli;
 
+import dev.tickcast.cli.command.BackfillCommand;
+import dev.tickcast.cli.command.BacktestCommand;
+import dev.tickcast.cli.command.BenchCommand;
+import dev.tickcast.cli.command.ClusterCommand;
+import dev.tickcast.cli.command.DemoCommand;
+import dev.tickcast.cli.command.JobCommand;
+import dev.tickcast.cli.command.KeygenCommand;
+import dev.tickcast.cli.command.ModelCommand;
+import dev.tickcast.cli.command.ReplayCommand;
+import dev.tickcast.cli.command.ReportCommand;
+import dev.tickcast.cli.command.StopJobCommand;
+import dev.tickcast.cli.command.SubmitCommand;
+import dev.tickcast.cli.command.TailCommand;
+import dev.tickcast.cli.command.TrainCommand;
+import dev.tickcast.cli.common.UserException;
 import dev.tickcast.job.JobConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

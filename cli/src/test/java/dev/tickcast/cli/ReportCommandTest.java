@@ -2,6 +2,8 @@ package dev.tickcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tickcast.cli.report.ReportCharts;
+import dev.tickcast.cli.report.ReportSources;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tickcast.cli.kafka.RecordJson;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;

@@ -2,6 +2,10 @@ package dev.tickcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tickcast.cli.kafka.BoundedTopicReader;
+import dev.tickcast.cli.kafka.KafkaConnection;
+import dev.tickcast.cli.kafka.ModelsTopic;
+import dev.tickcast.cli.kafka.TickProducer;
 import dev.tickcast.embedded.EmbeddedKafka;
 import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.job.serving.ModelRecords;

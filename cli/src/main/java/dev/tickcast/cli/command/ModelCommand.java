@@ -1,0 +1,219 @@
+package dev.tickcast.cli.command;
+
+import dev.tickcast.cli.common.UserException;
+import dev.tickcast.cli.kafka.ModelsTopic;
+import dev.tickcast.model.file.Model;
+import dev.tickcast.model.file.ModelFile;
+import dev.tickcast.model.file.ModelRejectedException;
+import dev.tickcast.schema.ModelAction;
+import dev.tickcast.schema.ModelControl;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "model",
+        mixinStandardHelpOptions = true,
+        description = "Operates the models topic the running job follows: list what is published, publish a model file,"
+                + " pin an earlier version (rollback) or unpin.",
+        subcommands = {
+            ModelCommand.ListModels.class,
+            ModelCommand.Publish.class,
+            ModelCommand.Pin.class,
+            ModelCommand.Unpin.class
+        })
+public final class ModelCommand implements Runnable {
+
+    @Spec
+    public CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the models topic is. */
+    public static final class Target {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(
+                names = "--models-topic",
+                description = "Models topic. Default: ${DEFAULT-VALUE}.",
+                defaultValue = "tickcast.models")
+        String topic;
+
+        @Option(names = "--name", description = "Model name. Default: ${DEFAULT-VALUE}.", defaultValue = "default")
+        String name;
+
+        ModelsTopic models() {
+            return new ModelsTopic(kafka.connection(), topic);
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Lists the models of a model line on the topic, oldest first,"
+                            + " each with what a job with the same --trusted-keys makes of it: 'admitted', or 'refused:' and why.")
+    public static final class ListModels implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Mixin
+        ModelTrust trust;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            var verdicts =
+                    target.models().replay(trust.admission(target.name, null)).verdicts();
+            if (verdicts.isEmpty()) {
+                out.printf("no model '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
+                return 0;
+            }
+            out.printf(
+                    "%-8s %-8s %-25s %-11s %-12s %10s %10s  %s%n",
+                    "offset", "version", "created", "cell", "hidden", "val skill", "samples", "admission");
+            for (ModelsTopic.Verdict v : verdicts) {
+                String admission = v.admitted() ? "admitted" : "refused: " + v.refusal();
+                if (v.version() == null) {
+                    out.printf(
+                            "%-8d %-8s %-25s %-11s %-12s %10s %10s  %s%n",
+                            v.offset(), "-", "-", "-", "-", "-", "-", admission);
+                    continue;
+                }
+                out.printf(
+                        "%-8d v%-7d %-25s %-11s %-12s %10s %10s  %s%n",
+                        v.offset(),
+                        v.version(),
+                        v.createdAt(),
+                        v.cell(),
+                        v.hiddenSizes(),
+                        v.validation() == null
+                                ? "-"
+                                : String.format("%+.4f", v.validation().getSkill()),
+                        v.validation() == null ? "-" : v.validation().getSamples(),
+                        admission);
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Publishes a model file as it is (no gate). The job refuses it unless its version is newer than every model it accepted.")
+    public static final class Publish implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(paramLabel = "FILE", description = "Model file written by 'tickcast train'.")
+        Path file;
+
+        @Mixin
+        Signing signing;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Model model;
+            try {
+                model = ModelFile.load(file);
+            } catch (ModelRejectedException e) {
+                throw new UserException("model refused: " + e.getMessage());
+            }
+            target.models().publish(signing.apply(model.update()));
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "published %s (name '%s') to %s%n",
+                            model.describe(), model.update().getModelName(), target.topic);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "pin",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Pins the job to an earlier version it has accepted (rollback); newer models are still accepted but do not serve until 'unpin'.")
+    public static final class Pin implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(paramLabel = "VERSION", description = "The version to serve.")
+        long version;
+
+        @Option(names = "--reason", description = "Why, kept in the control record.")
+        String reason;
+
+        @Mixin
+        Signing signing;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (version < 1) {
+                throw new UserException("VERSION must be >= 1");
+            }
+            target.models()
+                    .publish(signing.apply(ModelControl.newBuilder()
+                            .setModelName(target.name)
+                            .setAction(ModelAction.PIN)
+                            .setVersion(version)
+                            .setIssuedAt(Instant.now())
+                            .setReason(reason)
+                            .build()));
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "pin to v%d sent to %s; the job's dead letters say if it cannot (version not held)%n",
+                            version, target.topic);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "unpin",
+            mixinStandardHelpOptions = true,
+            description = "Lets the newest accepted version serve again.")
+    public static final class Unpin implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Mixin
+        Signing signing;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            target.models()
+                    .publish(signing.apply(ModelControl.newBuilder()
+                            .setModelName(target.name)
+                            .setAction(ModelAction.UNPIN)
+                            .setIssuedAt(Instant.now())
+                            .build()));
+            spec.commandLine().getOut().printf("unpin sent to %s%n", target.topic);
+            return 0;
+        }
+    }
+}
