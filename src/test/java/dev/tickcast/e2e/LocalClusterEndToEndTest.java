@@ -8,6 +8,8 @@ import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.ForecastState;
+import dev.tickcast.model.forecast.GuardSettings;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelUpdate;
@@ -144,9 +146,10 @@ class LocalClusterEndToEndTest {
 
     /**
      * A real upgrade: the savepoint an older build took (state format 1, parallelism 2, heap state; see
-     * {@link UpgradeFixture}) restores in this build (state format 2) at parallelism 3 on RocksDB; then this
-     * build stops with a savepoint and restores at parallelism 2. The second half's forecasts must equal an
-     * uninterrupted run: every symbol's hidden state, rings and pending forecast carried over both times.
+     * {@link UpgradeFixture}) restores in this build at parallelism 3 on RocksDB; then this build stops with a
+     * savepoint and restores at parallelism 2. The second half's forecasts must equal a run that never stopped: the
+     * older build's over the first half, this build's over the second, every symbol's hidden state, rings and pending
+     * forecast carried over both times (and the guard, which the older build did not have, started from the rings).
      */
     @Test
     @Order(2)
@@ -157,20 +160,36 @@ class LocalClusterEndToEndTest {
         List<Tick> firstHalf = UpgradeFixture.firstHalf(ticks);
         List<Tick> secondHalf = UpgradeFixture.secondHalf(ticks);
         int quarter = secondHalf.size() / 2;
-        Set<Tick> afterRestore = Collections.newSetFromMap(new IdentityHashMap<>());
-        afterRestore.addAll(secondHalf);
         Set<Tick> thirdQuarter = Collections.newSetFromMap(new IdentityHashMap<>());
         thirdQuarter.addAll(secondHalf.subList(0, quarter));
         Map<String, List<String>> expectedAfter = new HashMap<>();
         AtomicLong expectedThirdQuarter = new AtomicLong();
-        Backtest.run(Model.verify(oldModel), ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {
-            if (afterRestore.contains(t)) {
-                expectedAfter
-                        .computeIfAbsent(f.getSymbol(), s -> new ArrayList<>())
-                        .add(E2eData.describe(f));
-            }
-            expectedThirdQuarter.addAndGet(thirdQuarter.contains(t) ? 1 : 0);
-        });
+        // The older build served the model's forecasts as they were (no guard) and its state has no guard evidence:
+        // restored, each symbol's guard starts from what its ring of recent inputs shows, as after a model swap.
+        // So: the first half as that build ran it, the state as this build reads that build's format (the Avro
+        // SymbolState has the same fields as format 1), then the second half as this build runs it.
+        Model served = Model.verify(oldModel);
+        Map<String, ForecastState> states = new HashMap<>();
+        Backtest.runWithModels(
+                i -> served,
+                firstHalf,
+                ForecastSettings.DEFAULTS.withGuard(GuardSettings.OFF),
+                s -> Long.MIN_VALUE,
+                (t, f) -> {},
+                states);
+        states.replaceAll((symbol, state) -> ForecastState.fromRecord(state.toRecord(), ForecastSettings.DEFAULTS));
+        Backtest.runWithModels(
+                i -> served,
+                secondHalf,
+                ForecastSettings.DEFAULTS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> {
+                    expectedAfter
+                            .computeIfAbsent(f.getSymbol(), s -> new ArrayList<>())
+                            .add(E2eData.describe(f));
+                    expectedThirdQuarter.addAndGet(thirdQuarter.contains(t) ? 1 : 0);
+                },
+                states);
         long expectedAfterCount =
                 expectedAfter.values().stream().mapToLong(List::size).sum();
 

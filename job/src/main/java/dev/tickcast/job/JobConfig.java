@@ -4,6 +4,7 @@ import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.job.serving.TrustedKeys;
 import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.GuardSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -281,7 +282,23 @@ public record JobConfig(
             throw new IllegalArgumentException("--ring-steps must be >= 1 and --residual-window >= "
                     + ForecastSettings.DEFAULTS.minResiduals() + ", got " + ring + " and " + residuals);
         }
+        GuardSettings guard;
+        try {
+            guard = new GuardSettings(
+                    get(c, JobOptions.GUARD),
+                    get(c, JobOptions.GUARD_MEMORY),
+                    get(c, JobOptions.GUARD_PRIOR),
+                    get(c, JobOptions.GUARD_EVIDENCE));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--guard-memory must be >= 1, --guard-prior and --guard-evidence finite"
+                    + " numbers >= 0, got " + get(c, JobOptions.GUARD_MEMORY) + ", " + get(c, JobOptions.GUARD_PRIOR)
+                    + " and " + get(c, JobOptions.GUARD_EVIDENCE));
+        }
         return new ForecastSettings(
-                ring, residuals, ForecastSettings.DEFAULTS.minResiduals(), ForecastSettings.DEFAULTS.intervalZ());
+                ring,
+                residuals,
+                ForecastSettings.DEFAULTS.minResiduals(),
+                ForecastSettings.DEFAULTS.intervalZ(),
+                guard);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tickcast.job;
 
 import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.model.forecast.GuardSettings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -155,6 +156,34 @@ public final class JobOptions {
             .intType()
             .defaultValue(32)
             .withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
+
+    public static final ConfigOption<Boolean> GUARD = ConfigOptions.key("guard")
+            .booleanType()
+            .defaultValue(GuardSettings.DEFAULTS.on())
+            .withDescription(
+                    "Whether each symbol's forecast takes only the share of the model's predicted move that"
+                            + " the symbol's own evaluations support (a weight in [0, 1]: 0 is the naive last price), so a model"
+                            + " that does not help a symbol is not served to it. false serves every model's forecast as it is.");
+
+    public static final ConfigOption<Integer> GUARD_MEMORY = ConfigOptions.key("guard-memory")
+            .intType()
+            .defaultValue(GuardSettings.DEFAULTS.memory())
+            .withDescription("Evaluations the guard's evidence mostly rests on (exponential forgetting: each one's"
+                    + " weight decays by 1 - 1/this per later one), so a symbol's weight follows a model that stops or"
+                    + " starts helping it.");
+
+    public static final ConfigOption<Double> GUARD_PRIOR = ConfigOptions.key("guard-prior")
+            .doubleType()
+            .defaultValue(GuardSettings.DEFAULTS.prior())
+            .withDescription("Evaluations of evidence the guard needs to trust a model halfway: a new symbol or model"
+                    + " starts near the naive forecast and moves to the fitted weight as evidence accrues.");
+
+    public static final ConfigOption<Double> GUARD_EVIDENCE = ConfigOptions.key("guard-evidence")
+            .doubleType()
+            .defaultValue(GuardSettings.DEFAULTS.evidence())
+            .withDescription(
+                    "Standard errors above 0 the fitted weight must be before a symbol is served the model at"
+                            + " all (3: about 99.9% one-sided); below, the symbol gets the naive forecast. 0 turns the test off.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes")
             .intType()

@@ -8,6 +8,7 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.GuardSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +42,35 @@ public final class BacktestCommand implements Callable<Integer> {
             defaultValue = "forecasts.csv")
     public Path out;
 
+    @Option(
+            names = "--guard",
+            arity = "1",
+            description = "Whether each symbol's forecast takes only the share of the model's predicted move its own"
+                    + " evaluations support, as the job does (its --guard). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "true")
+    public boolean guard;
+
+    @Option(
+            names = "--guard-memory",
+            description = "Evaluations the guard's evidence mostly rests on, as the job's --guard-memory."
+                    + " Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + GuardSettings.DEFAULT_MEMORY)
+    public int guardMemory;
+
+    @Option(
+            names = "--guard-prior",
+            description = "Evaluations of evidence the guard needs to trust a model halfway, as the job's"
+                    + " --guard-prior. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + GuardSettings.DEFAULT_PRIOR)
+    public double guardPrior;
+
+    @Option(
+            names = "--guard-evidence",
+            description = "Standard errors above 0 the fitted weight must be before the model serves a symbol at all,"
+                    + " as the job's --guard-evidence. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + GuardSettings.DEFAULT_EVIDENCE)
+    public double guardEvidence;
+
     @Spec
     public CommandSpec spec;
 
@@ -60,19 +90,31 @@ public final class BacktestCommand implements Callable<Integer> {
         } catch (ModelRejectedException e) {
             throw new UserException("model refused: " + e.getMessage());
         }
+        GuardSettings guardSettings;
+        try {
+            guardSettings = new GuardSettings(guard, guardMemory, guardPrior, guardEvidence);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--guard-memory must be >= 1, --guard-prior and --guard-evidence finite numbers"
+                    + " >= 0, got " + guardMemory + ", " + guardPrior + " and " + guardEvidence);
+        }
         TickCsv.Result csv = TickFiles.read(data, err());
         Backtest.Summary summary;
         try (BufferedWriter w = Files.newBufferedWriter(out)) {
             w.write("symbol,timestamp,price,forecast,model_version\n");
-            summary = Backtest.run(model, csv.ticks(), ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (tick, f) -> {
-                try {
-                    // Double.toString round-trips exactly, so the file can be compared bit for bit.
-                    w.write(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + "," + f.getForecastPrice()
-                            + "," + f.getModelVersion() + "\n");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            summary = Backtest.run(
+                    model,
+                    csv.ticks(),
+                    ForecastSettings.DEFAULTS.withGuard(guardSettings),
+                    s -> Long.MIN_VALUE,
+                    (tick, f) -> {
+                        try {
+                            // Double.toString round-trips exactly, so the file can be compared bit for bit.
+                            w.write(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + ","
+                                    + f.getForecastPrice() + "," + f.getModelVersion() + "\n");
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
         }
         out().printf(
                         "Model %s over %,d ticks of %s: %,d forecasts written to %s%n",

@@ -10,11 +10,12 @@ public final class ErrorTable {
     private ErrorTable() {}
 
     public static void print(PrintWriter out, Map<String, ErrorStats> perSymbol, ErrorStats overall) {
-        String row = "%-20s %9s %12s %12s %12s %12s %8s%n";
-        out.printf(row, "symbol", "forecasts", "MAE", "naive MAE", "RMSE", "naive RMSE", "skill");
+        String row = "%-20s %9s %12s %12s %12s %12s %8s %11s%n";
+        out.printf(row, "symbol", "forecasts", "MAE", "naive MAE", "RMSE", "naive RMSE", "skill", "model skill");
         perSymbol.forEach((symbol, s) -> line(out, row, symbol, s));
         line(out, row, "ALL", overall);
-        out.println("skill = 1 - MSE/MSE_naive: above 0 beats the naive last-price forecast.");
+        out.println("skill = 1 - MSE/MSE_naive: above 0 beats the naive last-price forecast. model skill: the model's"
+                + " own forecasts, before each symbol's guard weighed them.");
     }
 
     private static void line(PrintWriter out, String row, String name, ErrorStats s) {
@@ -26,7 +27,8 @@ public final class ErrorTable {
                 num(s.naiveMae()),
                 num(s.rmse()),
                 num(s.naiveRmse()),
-                String.format("%+.4f", s.skill()));
+                String.format("%+.4f", s.skill()),
+                String.format("%+.4f", s.modelSkill()));
     }
 
     private static String num(double v) {

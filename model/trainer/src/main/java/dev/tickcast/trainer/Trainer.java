@@ -6,6 +6,7 @@ import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ErrorStats;
 import dev.tickcast.model.forecast.ForecastSettings;
+import dev.tickcast.model.forecast.GuardSettings;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -133,7 +134,10 @@ public final class Trainer {
                 && model.getFeatures().getNames().equals(features);
     }
 
-    /** Scores a model on each symbol's validation part, through the backtest (the job's code path). */
+    /**
+     * Scores a model on each symbol's validation part, through the backtest (the job's code path), as the model is:
+     * without the job's per-symbol guard, so the metrics describe the model and not the guard's rescue of it.
+     */
     public static Backtest.Summary validate(ModelUpdate update, List<Tick> ticks, Map<String, Long> cutoffs) {
         Model model;
         try {
@@ -143,6 +147,10 @@ public final class Trainer {
                     "the trainer produced a model that fails its own verification: " + e.getMessage(), e);
         }
         return Backtest.run(
-                model, ticks, ForecastSettings.DEFAULTS, s -> cutoffs.getOrDefault(s, Long.MAX_VALUE), (t, f) -> {});
+                model,
+                ticks,
+                ForecastSettings.DEFAULTS.withGuard(GuardSettings.OFF),
+                s -> cutoffs.getOrDefault(s, Long.MAX_VALUE),
+                (t, f) -> {});
     }
 }

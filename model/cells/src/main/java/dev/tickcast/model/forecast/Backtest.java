@@ -51,8 +51,22 @@ public final class Backtest {
             ForecastSettings settings,
             ToLongFunction<String> evaluateFromMs,
             BiConsumer<Tick, Forecast> forecasts) {
+        return runWithModels(modelAt, ticks, settings, evaluateFromMs, forecasts, new HashMap<>());
+    }
+
+    /**
+     * As {@link #runWithModels(IntFunction, Iterable, ForecastSettings, ToLongFunction, BiConsumer)}, continuing from
+     * the given per-symbol states (and leaving them as the run ends): a run in parts, as a job that is stopped and
+     * restored, possibly by another build.
+     */
+    public static Summary runWithModels(
+            IntFunction<Model> modelAt,
+            Iterable<Tick> ticks,
+            ForecastSettings settings,
+            ToLongFunction<String> evaluateFromMs,
+            BiConsumer<Tick, Forecast> forecasts,
+            Map<String, ForecastState> states) {
         SymbolForecaster forecaster = new SymbolForecaster(settings);
-        Map<String, ForecastState> states = new HashMap<>();
         Map<String, ErrorStats> perSymbol = new TreeMap<>();
         Map<String, Long> rejected = new TreeMap<>(); // by reason name, as dead letters and metrics say it
         ErrorStats overall = new ErrorStats();

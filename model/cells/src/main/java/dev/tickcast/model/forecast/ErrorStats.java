@@ -2,7 +2,10 @@ package dev.tickcast.model.forecast;
 
 import dev.tickcast.schema.Evaluation;
 
-/** Accumulated next-price errors of a model and of the naive last-price forecast over the same ticks. */
+/**
+ * Accumulated next-price errors over the same ticks of the served forecast, of the model's own forecast (before the
+ * guard weighed it), and of the naive last-price forecast.
+ */
 public final class ErrorStats {
 
     private long count;
@@ -10,13 +13,20 @@ public final class ErrorStats {
     private double sumSq;
     private double naiveSumAbs;
     private double naiveSumSq;
+    private double modelSumSq;
 
     public void add(Evaluation e) {
-        add(e.getError(), e.getNaiveError());
+        add(e.getError(), e.getModelError(), e.getNaiveError());
     }
 
+    /** A served forecast that was the model's own (no guard). */
     public void add(double error, double naiveError) {
+        add(error, error, naiveError);
+    }
+
+    public void add(double error, double modelError, double naiveError) {
         count++;
+        modelSumSq += modelError * modelError;
         sumAbs += Math.abs(error);
         sumSq += error * error;
         naiveSumAbs += Math.abs(naiveError);
@@ -51,8 +61,13 @@ public final class ErrorStats {
         return count == 0 ? Double.NaN : naiveSumSq / count;
     }
 
-    /** 1 − MSE/MSE_naive: above 0 beats the naive forecast; 0 when the naive forecast is perfect. */
+    /** 1 − MSE/MSE_naive of the served forecasts: above 0 beats the naive forecast; 0 when the naive one is perfect. */
     public double skill() {
         return naiveSumSq == 0 ? 0.0 : 1.0 - sumSq / naiveSumSq;
+    }
+
+    /** {@link #skill} of the model's own forecasts: what the served ones would have scored without the guard. */
+    public double modelSkill() {
+        return naiveSumSq == 0 ? 0.0 : 1.0 - modelSumSq / naiveSumSq;
     }
 }

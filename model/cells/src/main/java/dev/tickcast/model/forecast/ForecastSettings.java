@@ -9,14 +9,26 @@ import java.io.Serializable;
  * @param residualWindow recent forecast residuals kept per symbol for the prediction interval
  * @param minResiduals residuals needed before the interval widens beyond the point forecast
  * @param intervalZ half-width of the interval in residual RMS units (1.645 ≈ 90% if residuals were normal)
+ * @param guard how much of the model's predicted move each symbol's forecast takes
  */
-public record ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ)
+public record ForecastSettings(
+        int ringSteps, int residualWindow, int minResiduals, double intervalZ, GuardSettings guard)
         implements Serializable {
 
     /** 24 re-warm steps: with 32 residuals, an LSTM-64 symbol's state stays within 1 KiB (ForecastStateFormatTest). */
-    public static final ForecastSettings DEFAULTS = new ForecastSettings(24, 32, 8, 1.645);
+    public static final ForecastSettings DEFAULTS = new ForecastSettings(24, 32, 8, 1.645, GuardSettings.DEFAULTS);
+
+    /** With the default guard. */
+    public ForecastSettings(int ringSteps, int residualWindow, int minResiduals, double intervalZ) {
+        this(ringSteps, residualWindow, minResiduals, intervalZ, GuardSettings.DEFAULTS);
+    }
+
+    public ForecastSettings withGuard(GuardSettings guard) {
+        return new ForecastSettings(ringSteps, residualWindow, minResiduals, intervalZ, guard);
+    }
 
     public ForecastSettings {
+        java.util.Objects.requireNonNull(guard, "guard");
         if (ringSteps < 1
                 || residualWindow < 1
                 || minResiduals < 1

@@ -34,6 +34,15 @@ public final class ForecastState {
     double pendingForecast;
     long pendingVersion;
     double pendingLogReturn;
+    /** The model's own predicted log return behind the pending forecast (which took {@link ModelGuard}'s share of it). */
+    double pendingModelLogReturn;
+
+    /** {@link ModelGuard}'s decayed evidence: sums of prediction², prediction × realised, realised², and the count (-1: unknown). */
+    double guardSxx;
+
+    double guardSxy;
+    double guardSyy;
+    double guardCount;
 
     long evalCount;
     double sumAbsError;
@@ -214,6 +223,11 @@ public final class ForecastState {
         c.pendingForecast = pendingForecast;
         c.pendingVersion = pendingVersion;
         c.pendingLogReturn = pendingLogReturn;
+        c.pendingModelLogReturn = pendingModelLogReturn;
+        c.guardSxx = guardSxx;
+        c.guardSxy = guardSxy;
+        c.guardSyy = guardSyy;
+        c.guardCount = guardCount;
         c.evalCount = evalCount;
         c.sumAbsError = sumAbsError;
         c.sumSqError = sumSqError;
@@ -231,6 +245,15 @@ public final class ForecastState {
         return c;
     }
 
+    /** The weight {@link ModelGuard} gives the model's next prediction under these settings. */
+    public double guardWeight(GuardSettings guard) {
+        return ModelGuard.weight(this, guard);
+    }
+
+    /**
+     * As the Avro record of the first builds; the guard's evidence, which that record has no field for, is left out
+     * (read back, it is rebuilt from the ring).
+     */
     public SymbolState toRecord() {
         List<Float> hiddenList = new ArrayList<>(hidden.length);
         for (float v : hidden) {
@@ -293,6 +316,8 @@ public final class ForecastState {
         s.pendingForecast = record.getPendingForecast();
         s.pendingVersion = record.getPendingVersion();
         s.pendingLogReturn = record.getPendingLogReturn();
+        s.pendingModelLogReturn = s.pendingLogReturn; // the builds that wrote SymbolState served the model as it was
+        ModelGuard.markUnknown(s);
         s.evalCount = record.getEvalCount();
         s.sumAbsError = record.getSumAbsError();
         s.sumSqError = record.getSumSqError();

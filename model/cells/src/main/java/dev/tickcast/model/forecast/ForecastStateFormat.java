@@ -29,15 +29,18 @@ import java.io.IOException;
  *   | varlong interval_count | varlong interval_hits          (read from version 1 as 0, 0)
  * version 3 (expiry without Flink's TTL): version 2's fields, then
  *   | varlong expiry_timer_ms                                 (read from versions 1-2 as 0)
+ * version 4 (the per-symbol guard): version 3's fields, then
+ *   | f64 pending_model_log_return | f64 guard_sxx | f64 guard_sxy | f64 guard_syy | f64 guard_count
+ *                       (read from versions 1-3 as pending_log_return, and evidence unknown: rebuilt from the ring)
  * </pre>
- * {@code expiry_timer_ms} is the job's bookkeeping of its expiry timer, the one field {@code SymbolState} does not
- * carry.
+ * {@code expiry_timer_ms} (the job's bookkeeping of its expiry timer) and the guard's fields are not in {@code
+ * SymbolState}.
  * Floats are written as their raw IEEE bits, so a value reads back bit for bit.
  */
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private ForecastStateFormat() {}
 
@@ -79,6 +82,11 @@ public final class ForecastStateFormat {
         Varints.write(out, s.intervalCount);
         Varints.write(out, s.intervalHits);
         Varints.write(out, s.expiryTimerMs);
+        out.writeDouble(s.pendingModelLogReturn);
+        out.writeDouble(s.guardSxx);
+        out.writeDouble(s.guardSxy);
+        out.writeDouble(s.guardSyy);
+        out.writeDouble(s.guardCount);
     }
 
     /** Reads any version this build knows into a state with the given ring sizes. */
@@ -131,6 +139,16 @@ public final class ForecastStateFormat {
         }
         if (version >= 3) {
             s.expiryTimerMs = Varints.read(in, "symbol state");
+        }
+        if (version >= 4) {
+            s.pendingModelLogReturn = in.readDouble();
+            s.guardSxx = in.readDouble();
+            s.guardSxy = in.readDouble();
+            s.guardSyy = in.readDouble();
+            s.guardCount = in.readDouble();
+        } else {
+            s.pendingModelLogReturn = s.pendingLogReturn; // those builds served the model's prediction as it was
+            ModelGuard.markUnknown(s);
         }
         return s;
     }

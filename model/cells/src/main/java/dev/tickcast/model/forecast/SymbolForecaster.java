@@ -11,7 +11,8 @@ import java.time.Instant;
 /**
  * The per-tick forecasting step, shared by the Flink job and the offline backtest so that both give
  * the same numbers bit for bit: evaluate the pending forecast, compute features, (re-warm if the model
- * changed), one network step, next forecast.
+ * changed), one network step, next forecast: the naive price moved by {@link ModelGuard}'s share of the model's
+ * predicted move.
  *
  * <p>Ticks must already be valid and in order per symbol (see {@code TickRules}). Holds scratch
  * buffers only; one instance per thread.
@@ -48,40 +49,57 @@ public final class SymbolForecaster {
             state.lastPrice = price;
             state.lastTimeMs = timeMs;
             state.lastVolume(volume);
-            return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, null), null);
+            return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, 0.0, null), null);
         }
         double tickLogReturn = Feature.logReturn(state.lastPrice, price);
-        Evaluation evaluation = evaluate(state, symbol, timeMs, price, tickLogReturn);
         Feature.computeRaw(tickLogReturn, state.lastTimeMs, timeMs, volume, raw, 0);
+        Evaluation evaluation =
+                evaluate(state, symbol, timeMs, price, tickLogReturn, raw[Feature.LOG_RETURN.ordinal()]);
         state.pushInput(raw);
         state.ticks++;
         state.lastPrice = price;
         state.lastTimeMs = timeMs;
         state.lastVolume(volume);
-        double logReturn = 0.0;
+        double modelLogReturn = 0.0;
+        double weight = 0.0;
         if (model != null) {
             if (state.modelVersion != model.version()
                     || state.hidden.length != model.network().stateSize()) {
                 rewarm(state, model);
+            } else if (ModelGuard.isUnknown(state)) {
+                replayRing(state, model, model.network().newState()); // the hidden state is kept; only the evidence
             }
-            logReturn = stepNewest(state, model);
+            modelLogReturn = stepNewest(state, model);
+            weight = ModelGuard.weight(state, settings.guard());
         }
-        return new TickOutcome(forecast(state, symbol, timeMs, price, logReturn, model), evaluation);
+        return new TickOutcome(forecast(state, symbol, timeMs, price, weight, modelLogReturn, model), evaluation);
     }
 
     /**
      * Rebuilds the hidden state for {@code model} from zero by replaying every stored input but the
-     * newest (which the caller steps next), so a new model starts warm.
+     * newest (which the caller steps next), so a new model starts warm, with the guard's evidence of that replay.
      */
     public void rewarm(ForecastState state, Model model) {
-        RecurrentNetwork network = model.network();
-        state.hidden = network.newState();
-        ensureInputBuffer(model.scaler());
-        for (int k = 0; k < state.ringCount - 1; k++) {
-            model.scaler().scale(state.ring, state.ringOffset(k), x);
-            network.step(x, state.hidden, out);
-        }
+        state.hidden = model.network().newState();
+        replayRing(state, model, state.hidden);
         state.modelVersion = model.version();
+    }
+
+    /**
+     * Steps {@code hidden} through every stored input but the newest, and gives the guard, from zero, the evidence
+     * of each step: the model's prediction from it against the log return the ring holds for the next step.
+     */
+    private void replayRing(ForecastState state, Model model, float[] hidden) {
+        RecurrentNetwork network = model.network();
+        FeatureScaler scaler = model.scaler();
+        ensureInputBuffer(scaler);
+        ModelGuard.reset(state);
+        for (int k = 0; k < state.ringCount - 1; k++) {
+            scaler.scale(state.ring, state.ringOffset(k), x);
+            network.step(x, hidden, out);
+            double realised = state.ring[state.ringOffset(k + 1) + Feature.LOG_RETURN.ordinal()];
+            ModelGuard.observe(state, settings.guard(), scaler.logReturn(out[0]), realised);
+        }
     }
 
     private double stepNewest(ForecastState state, Model model) {
@@ -98,8 +116,16 @@ public final class SymbolForecaster {
         }
     }
 
+    /** @param weight the guard's share of {@code modelLogReturn} that the forecast takes */
     private Forecast forecast(
-            ForecastState state, String symbol, long timeMs, double price, double logReturn, Model model) {
+            ForecastState state,
+            String symbol,
+            long timeMs,
+            double price,
+            double weight,
+            double modelLogReturn,
+            Model model) {
+        double logReturn = weight == 0 ? 0.0 : weight * modelLogReturn; // naive is +0.0, not -0.0
         double forecastPrice = price * Math.exp(logReturn);
         double low = forecastPrice;
         double high = forecastPrice;
@@ -115,6 +141,7 @@ public final class SymbolForecaster {
         state.pendingForecast = forecastPrice;
         state.pendingVersion = version;
         state.pendingLogReturn = logReturn;
+        state.pendingModelLogReturn = modelLogReturn;
         // The no-argument constructor and primitive setters: this runs per tick, and both the builder (field
         // arrays, validation) and Avro's all-fields constructor (every double and long boxed) allocate far more.
         Forecast f = new Forecast();
@@ -127,12 +154,21 @@ public final class SymbolForecaster {
         f.setIntervalHigh(high);
         f.setModelVersion(version);
         f.setCellType(model == null ? null : model.cellType());
+        f.setModelLogReturn(modelLogReturn);
+        f.setGuardWeight(weight);
         return f;
     }
 
-    private Evaluation evaluate(ForecastState state, String symbol, long timeMs, double price, double tickLogReturn) {
+    /** @param realised the tick's log return as the ring stores it (a float), which the guard's evidence uses */
+    private Evaluation evaluate(
+            ForecastState state, String symbol, long timeMs, double price, double tickLogReturn, double realised) {
         double error = price - state.pendingForecast;
         double naiveError = price - state.lastPrice;
+        double modelError = naiveError;
+        if (state.pendingVersion != 0) {
+            modelError = price - state.lastPrice * Math.exp(state.pendingModelLogReturn);
+            ModelGuard.observe(state, settings.guard(), state.pendingModelLogReturn, realised);
+        }
         state.evalCount++;
         state.sumAbsError += Math.abs(error);
         state.sumSqError += error * error;
@@ -165,6 +201,7 @@ public final class SymbolForecaster {
         e.setModelVersion(state.pendingVersion);
         e.setError(error);
         e.setNaiveError(naiveError);
+        e.setModelError(modelError);
         e.setCount(state.evalCount);
         e.setMae(state.sumAbsError / n);
         e.setRmse(Math.sqrt(state.sumSqError / n));

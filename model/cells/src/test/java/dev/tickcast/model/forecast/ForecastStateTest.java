@@ -63,6 +63,7 @@ class ForecastStateTest {
                 .isEqualTo(Double.doubleToRawLongBits(expected.getIntervalHigh()));
     }
 
+    /** Through the checkpoint format, every field carries over, the guard's evidence too. */
     @Test
     void restoredStateGivesTheSameNextForecastsBitForBit() throws IOException {
         ForecastState original = forecaster.newState();
@@ -70,7 +71,10 @@ class ForecastStateTest {
             on(original, v1, tickAt(i));
         }
 
-        ForecastState restored = ForecastState.fromRecord(viaAvroBytes(original.toRecord()), SETTINGS);
+        var bytes = new java.io.ByteArrayOutputStream();
+        ForecastStateFormat.write(original, new java.io.DataOutputStream(bytes));
+        ForecastState restored = ForecastStateFormat.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())), SETTINGS);
 
         assertThat(restored.toRecord()).isEqualTo(original.toRecord());
         for (int i = 20; i < 24; i++) {
@@ -79,6 +83,27 @@ class ForecastStateTest {
             assertSameBits(actual.forecast(), expected.forecast());
             assertThat(actual.evaluation()).isEqualTo(expected.evaluation());
         }
+        assertThat(restored.hidden()).containsExactly(original.hidden());
+    }
+
+    /**
+     * The Avro record of the first builds has no guard: read back, the guard starts from the ring's evidence, and
+     * the hidden state carries over as it was.
+     */
+    @Test
+    void aStateFromTheAvroRecordRebuildsTheGuardFromItsRing() throws IOException {
+        ForecastState original = forecaster.newState();
+        for (int i = 0; i < 20; i++) {
+            on(original, v1, tickAt(i));
+        }
+        ForecastState restored = ForecastState.fromRecord(viaAvroBytes(original.toRecord()), SETTINGS);
+        assertThat(restored.toRecord()).isEqualTo(original.toRecord());
+        assertThat(restored.guardWeight(SETTINGS.guard())).isZero();
+
+        Forecast next = on(restored, v1, tickAt(20)).forecast();
+        Forecast uninterrupted = on(original, v1, tickAt(20)).forecast();
+        assertThat(next.getModelLogReturn()).isEqualTo(uninterrupted.getModelLogReturn());
+        assertThat(next.getGuardWeight()).isBetween(0.0, 1.0);
         assertThat(restored.hidden()).containsExactly(original.hidden());
     }
 

@@ -88,7 +88,7 @@ class SymbolForecasterTest {
 
     @Test
     void withAModelTheSecondTickOnGetsTheModelsForecast() {
-        SymbolForecaster forecaster = new SymbolForecaster(SETTINGS);
+        SymbolForecaster forecaster = new SymbolForecaster(SETTINGS.withGuard(GuardSettings.OFF));
         ForecastState state = forecaster.newState();
         Model model = TestModels.model(4, CellType.GRU, new int[] {3}, 1);
         on(forecaster, state, model, tick("ACME", t(0)).price(100).build());
