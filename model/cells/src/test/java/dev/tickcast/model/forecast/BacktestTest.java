@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class BacktestTest {
 
-    private static final ForecastSettings SETTINGS = new ForecastSettings(16, 8, 2, 1.645);
+    /** The model's own forecasts (the guard is ModelGuardTest's). */
+    private static final ForecastSettings SETTINGS = new ForecastSettings(16, 8, 2, 1.645).withGuard(GuardSettings.OFF);
 
     // A: accepted 100 (t0), 101 (t1), 103 (t3), 100 (t5), 104 (t5, another trade in the same second)
     // B: accepted 50 (t0), 51 (t2), 53 (t4)

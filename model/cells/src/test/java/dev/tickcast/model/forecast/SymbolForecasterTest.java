@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SymbolForecasterTest {
 
-    private static final ForecastSettings SETTINGS = new ForecastSettings(64, 16, 3, 1.645);
+    /** The model's own forecasts (the guard is ModelGuardTest's). */
+    private static final ForecastSettings SETTINGS =
+            new ForecastSettings(64, 16, 3, 1.645).withGuard(GuardSettings.OFF);
 
     private static TickOutcome on(SymbolForecaster forecaster, ForecastState state, Model model, Tick tick) {
         return forecaster.onTick(
@@ -245,7 +247,8 @@ class SymbolForecasterTest {
         SymbolForecaster forecaster = new SymbolForecaster(SETTINGS); // ring of 64 holds all 30 ticks
         ForecastState fromStart = forecaster.newState();
         ForecastState switched = forecaster.newState();
-        SymbolForecaster shortMemory = new SymbolForecaster(new ForecastSettings(4, 16, 3, 1.645));
+        SymbolForecaster shortMemory =
+                new SymbolForecaster(new ForecastSettings(4, 16, 3, 1.645).withGuard(GuardSettings.OFF));
         ForecastState forgetful = shortMemory.newState();
 
         for (int i = 0; i < ticks.size(); i++) {
