@@ -12,7 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The dead-letter reasons users read about are exactly the ones the code gives: the README's table and the schema's doc. */
+/**
+ * The dead-letter reasons users read about are exactly the ones the code gives: the README's table and the schema's
+ * doc.
+ */
 class DocumentedReasonsTest {
 
     private static final Path ROOT = Files.isDirectory(Path.of("../schemas")) ? Path.of("..") : Path.of(".");

@@ -96,12 +96,16 @@ class DeterminismEndToEndTest {
                 .filter(d -> d.endsWith("v2 GRU"))
                 .count();
         System.out.printf(
-                "determinism: %d symbols, %d forecasts identical across 2 Kafka replays, a file backfill and the backtest; %d by v2 from %s%n",
+                "determinism: %d symbols, %d forecasts identical across 2 Kafka replays, a file backfill and the"
+                        + " backtest; %d by v2 from %s%n",
                 first.size(), first.values().stream().mapToInt(List::size).sum(), v2Count, swapAt);
         assertThat(v2Count).isPositive();
     }
 
-    /** One replay through fresh topics: models published first, then the feed once the job serves v2 for probes past the swap time. */
+    /**
+     * One replay through fresh topics: models published first, then the feed once the job serves v2 for probes past the
+     * swap time.
+     */
     private Map<String, List<String>> kafkaReplay(
             String run, List<Tick> ticks, ModelUpdate v1, ModelUpdate v2, Instant swapAt) throws Exception {
         JobConfig config = JobConfig.fromArgs(

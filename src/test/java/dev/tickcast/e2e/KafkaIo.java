@@ -59,7 +59,9 @@ final class KafkaIo {
         return readCommitted(bootstrap, new Properties(), topic, timeout, done);
     }
 
-    /** As {@link #readCommitted(String, String, Duration, java.util.function.Predicate)} with extra client properties. */
+    /**
+     * As {@link #readCommitted(String, String, Duration, java.util.function.Predicate)} with extra client properties.
+     */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(
             String bootstrap,
             Properties extra,

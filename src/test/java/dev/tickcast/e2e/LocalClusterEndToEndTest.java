@@ -216,7 +216,8 @@ class LocalClusterEndToEndTest {
             job = flink.submit(jobJar(), TickcastJob.class.getName(), args, 2, savepoint);
             assertThat(flink.parallelism(job)).isEqualTo(2);
             System.out.printf(
-                    "cluster e2e: %s savepoint restored at parallelism 3, %d forecasts, stopped with savepoint %s, restored at 2%n",
+                    "cluster e2e: %s savepoint restored at parallelism 3, %d forecasts, stopped with savepoint"
+                            + " %s, restored at 2%n",
                     fixture, collector.seen().size(), savepoint);
 
             KafkaIo.produce(

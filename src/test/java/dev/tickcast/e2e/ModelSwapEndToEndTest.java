@@ -272,7 +272,10 @@ class ModelSwapEndToEndTest {
         return out;
     }
 
-    /** Sends ticks [from, to) and waits until the job committed a forecast or a dead letter... a forecast for each valid one. */
+    /**
+     * Sends ticks [from, to) and waits until the job committed a forecast or a dead letter... a forecast for each valid
+     * one.
+     */
     private void sendAndAwait(ForecastCollector collector, JobConfig config, List<Tick> ticks, int from, int to)
             throws Exception {
         List<Tick> part = ticks.subList(from, to);

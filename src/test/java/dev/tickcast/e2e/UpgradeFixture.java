@@ -70,7 +70,10 @@ final class UpgradeFixture {
         return topics(PREFIX);
     }
 
-    /** The job's topics as the cluster tests create them: 3 tick partitions, 2 for each output, a compacted models topic. */
+    /**
+     * The job's topics as the cluster tests create them: 3 tick partitions, 2 for each output, a compacted models
+     * topic.
+     */
     static List<NewTopic> topics(String prefix) {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(prefix + ".ticks", 3, (short) 1));

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Writes {@link UpgradeFixture}'s savepoint with this build. Not part of the normal run: a build that
  * changes the state format first runs this on the build before the change, and commits the result:
- * <pre>mvn -pl e2e -am verify -Dtest=UpgradeFixtureWriter -Dsurefire.failIfNoSpecifiedTests=false -Dtickcast.write-fixtures=NAME</pre>
+ * <pre>mvn -pl e2e -am verify -Dtest=UpgradeFixtureWriter -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dtickcast.write-fixtures=NAME</pre>
  * (NAME: the directory under src/test/resources/upgrade). Flink's own migration tests work the same way.
  *
  * <p>At-least-once on purpose: an exactly-once savepoint holds the sink's open Kafka transactions, which

@@ -205,9 +205,10 @@ public final class CellBenchmarks {
         }
         out.println("DL4J/cells and %ceiling use the vector kernels (what the job uses when its JVM has the module).");
         out.printf(
-                "ceiling = max(FLOP / %.0f GFLOP/s, weights / %.0f GB/s when they exceed the %d KiB L1; m = the latter): this core's%n",
+                "ceiling = max(FLOP / %.0f GFLOP/s, weights / %.0f GB/s when they exceed the %d KiB L1; m = the"
+                        + " latter): this core's%n",
                 c.peakGflops(), c.l2GBps(), c.l1Bytes() / 1024);
-        out.println(
-                "FMA peak and L2 read bandwidth, measured in this run (MachineCeilingBenchmark). FLOP counts a multiply-add as 2.");
+        out.println("FMA peak and L2 read bandwidth, measured in this run (MachineCeilingBenchmark). FLOP counts a"
+                + " multiply-add as 2.");
     }
 }

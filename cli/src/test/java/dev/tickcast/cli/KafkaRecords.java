@@ -17,7 +17,9 @@ final class KafkaRecords {
 
     private KafkaRecords() {}
 
-    /** Every record of the topic from the beginning, once {@code expected} arrived and nothing more came for a moment. */
+    /**
+     * Every record of the topic from the beginning, once {@code expected} arrived and nothing more came for a moment.
+     */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);

@@ -36,7 +36,10 @@ class ReportCommandTest {
     @TempDir
     Path dir;
 
-    /** A symbol's job output as the job makes it: a forecast per tick, and an evaluation of each forecast at the next tick. */
+    /**
+     * A symbol's job output as the job makes it: a forecast per tick, and an evaluation of each forecast at the next
+     * tick.
+     */
     private record Feed(List<Forecast> forecasts, List<Evaluation> evaluations) {}
 
     private static Feed feed(String symbol, int ticks, long seed) {

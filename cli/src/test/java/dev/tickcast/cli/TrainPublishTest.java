@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer as a service, against a real broker: versions, the publish gate, --force, training from the topic, pin/unpin. */
+/**
+ * The trainer as a service, against a real broker: versions, the publish gate, --force, training from the topic,
+ * pin/unpin.
+ */
 class TrainPublishTest {
 
     private static EmbeddedKafka kafka;

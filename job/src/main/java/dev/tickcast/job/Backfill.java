@@ -41,7 +41,10 @@ public final class Backfill {
 
     private Backfill() {}
 
-    /** Runs to the end of the feed and merges the part files into {@code out}/forecasts.avro, evaluations.avro, deadletters.avro. */
+    /**
+     * Runs to the end of the feed and merges the part files into {@code out}/forecasts.avro, evaluations.avro,
+     * deadletters.avro.
+     */
     public static Result toFiles(
             JobConfig config,
             Path csv,

@@ -16,7 +16,8 @@ public final class ClusterTuning {
      * ~650 ticks. After any stall (a GC pause, a checkpoint) ticks then waited between the decoder and the forecast
      * operator for 100-200 ms at a time, in a flat plateau, while both tasks had idle CPU: 14 ms with 32 KiB buffers
      * at 250 K ticks/s, 7.5 ms with 16 KiB, under 4 ms with 8 KiB, none seen with 4 KiB (bench latency runs, heap
-     * LSTM-32, 10,000 symbols; bench/README.md, (6)). Smaller buffers cost peak throughput (alternated runs against 32 KiB: 8 KiB
+     * LSTM-32, 10,000 symbols; bench/README.md, (6)). Smaller buffers cost peak throughput (alternated runs against 32
+     * KiB: 8 KiB
      * -8%, 4 KiB -18%); 8 KiB keeps p99 under 5 ms at half the peak for the smaller loss.
      */
     public static final MemorySize NETWORK_BUFFER_SIZE = MemorySize.parse("8kb");

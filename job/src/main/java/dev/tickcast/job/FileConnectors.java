@@ -24,7 +24,10 @@ public final class FileConnectors {
                 .build();
     }
 
-    /** Part files {@code <name>-<subtask>-<n>.avro} under {@code dir}, committed at each checkpoint and at the end of the feed. */
+    /**
+     * Part files {@code <name>-<subtask>-<n>.avro} under {@code dir}, committed at each checkpoint and at the end of
+     * the feed.
+     */
     public static <T extends SpecificRecordBase> FileSink<T> avro(Path dir, Class<T> type, String name) {
         return FileSink.forBulkFormat(
                         org.apache.flink.core.fs.Path.fromLocalFile(

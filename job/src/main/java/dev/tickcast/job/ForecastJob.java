@@ -65,7 +65,9 @@ public final class ForecastJob {
         return new Builder(config);
     }
 
-    /** The job on the Kafka topics of {@code config}: ticks and models in, forecasts, evaluations and dead letters out. */
+    /**
+     * The job on the Kafka topics of {@code config}: ticks and models in, forecasts, evaluations and dead letters out.
+     */
     public static Builder onKafka(JobConfig config) {
         return builder(config)
                 .ticks(KafkaConnectors.ticks(config))
@@ -75,7 +77,9 @@ public final class ForecastJob {
                 .deadLetters(KafkaConnectors.deadLetters(config));
     }
 
-    /** What the job reads and writes. Ticks and the three sinks are required; a models topic and initial models are not. */
+    /**
+     * What the job reads and writes. Ticks and the three sinks are required; a models topic and initial models are not.
+     */
     public static final class Builder {
         private final JobConfig config;
         private Source<RawRecord, ?, ?> ticks;

@@ -46,7 +46,10 @@ public record JobConfig(
         Map<String, String> kafkaProperties)
         implements Serializable {
 
-    /** Options with this prefix are Kafka client properties for every source and sink, e.g. --kafka.security.protocol SASL_SSL. */
+    /**
+     * Options with this prefix are Kafka client properties for every source and sink, e.g. --kafka.security.protocol
+     * SASL_SSL.
+     */
     public static final String KAFKA_PREFIX = "kafka.";
 
     /** The defaults of every option. */
@@ -94,7 +97,9 @@ public record JobConfig(
         return from(Configuration.fromMap(values));
     }
 
-    /** A comma-separated list of file paths, trimmed; empty for none; an empty entry is refused (a typo, not "no key"). */
+    /**
+     * A comma-separated list of file paths, trimmed; empty for none; an empty entry is refused (a typo, not "no key").
+     */
     private static List<String> paths(ConfigOption<String> option, String value) {
         if (value == null || value.isBlank()) {
             return List.of();
@@ -167,12 +172,12 @@ public record JobConfig(
         StringBuilder sb = new StringBuilder();
         sb.append(
                 "tickcast job: Kafka ticks in, per-symbol recurrent state, forecasts out.\n\nOptions (--key value):\n");
-        sb.append(
-                String.format(
-                        "  --%-24s %s%n",
-                        "kafka.<property>",
-                        "Any Kafka client property for every source and sink, e.g. "
-                                + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 --kafka.sasl.jaas.config '...'"));
+        sb.append(String.format(
+                "  --%-24s %s%n",
+                "kafka.<property>",
+                "Any Kafka client property for every source and sink, e.g. "
+                        + "--kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512"
+                        + " --kafka.sasl.jaas.config '...'"));
         HtmlFormatter formatter = new HtmlFormatter();
         for (ConfigOption<?> o : JobOptions.ALL) {
             // Flink keeps descriptions as Description objects (toString() is the object's identity); render the text.

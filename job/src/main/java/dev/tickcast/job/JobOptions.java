@@ -52,8 +52,8 @@ public final class JobOptions {
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group.id")
             .stringType()
             .defaultValue("tickcast-job")
-            .withDescription(
-                    "Kafka consumer group of the job's sources (offsets live in checkpoints; the group only reports progress).");
+            .withDescription("Kafka consumer group of the job's sources (offsets live in checkpoints; the group only"
+                    + " reports progress).");
 
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
             .enumType(StartingOffsets.class)
@@ -76,24 +76,28 @@ public final class JobOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("Prefix of the sinks' Kafka transactional ids, which must be unique per job on a Kafka"
-                    + " cluster (two jobs with one prefix fence each other's transactions). Default: the --job-name, '-', and 8 hex"
-                    + " digits of a SHA-256 of the three output topics (not of --bootstrap, which may be written differently after a restore), so jobs that write different topics"
-                    + " never share it. Keep it across a savepoint upgrade: set it to what the job used before (the log names it at"
+                    + " cluster (two jobs with one prefix fence each other's transactions). Default: the"
+                    + " --job-name, '-', and 8 hex"
+                    + " digits of a SHA-256 of the three output topics (not of --bootstrap, which may be written"
+                    + " differently after a restore), so jobs that write different topics"
+                    + " never share it. Keep it across a savepoint upgrade: set it to what the job used before"
+                    + " (the log names it at"
                     + " start) if you change the name or the topics.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval")
             .durationType()
             .defaultValue(Duration.ofSeconds(10))
-            .withDescription(
-                    "Checkpoint interval; with exactly-once, forecasts become visible to read_committed consumers at each checkpoint.");
+            .withDescription("Checkpoint interval; with exactly-once, forecasts become visible to read_committed"
+                    + " consumers at each checkpoint.");
 
     public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("buffer-timeout")
             .durationType()
             .defaultValue(Duration.ofMillis(1))
-            .withDescription(
-                    "Longest a network buffer waits to fill before it is sent on: bounds the latency"
-                            + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers fill sooner. 1 ms halved the"
-                            + " median tick-to-forecast latency at half the peak rate against 5 ms, with no loss of peak throughput.");
+            .withDescription("Longest a network buffer waits to fill before it is sent on: bounds the latency"
+                    + " each shuffle adds at low rates (Flink's default is 100 ms); under load buffers"
+                    + " fill sooner. 1 ms halved the"
+                    + " median tick-to-forecast latency at half the peak rate against 5 ms, with no loss"
+                    + " of peak throughput.");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
             .intType()
@@ -104,7 +108,8 @@ public final class JobOptions {
             .intType()
             .defaultValue(128)
             .withDescription(
-                    "Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change it across savepoints.");
+                    "Key groups of the keyed state: the most a savepoint can ever be rescaled to. Do not change"
+                            + " it across savepoints.");
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state-ttl")
             .durationType()
@@ -116,36 +121,42 @@ public final class JobOptions {
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("Ticks whose event time is further than this ahead of the wall clock are"
-                    + " dead-lettered (BAD_TIME). It bounds the harm of one wrongly dated tick: the symbol's later ticks are older than it,"
-                    + " so they are dead-lettered (OUT_OF_ORDER) until the clock passes it, at most this long. Raise it only for feeds"
+                    + " dead-lettered (BAD_TIME). It bounds the harm of one wrongly dated tick: the symbol's"
+                    + " later ticks are older than it,"
+                    + " so they are dead-lettered (OUT_OF_ORDER) until the clock passes it, at most this long."
+                    + " Raise it only for feeds"
                     + " stamped ahead on purpose (e.g. bars stamped at their close).");
 
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("model")
             .stringType()
             .noDefaultValue()
-            .withDescription(
-                    "Optional model file(s), comma-separated (written by 'tickcast train'), served from the start (each from its effective time, if it has one) until newer models arrive on the models topic.");
+            .withDescription("Optional model file(s), comma-separated (written by 'tickcast train'), served from the"
+                    + " start (each from its effective time, if it has one) until newer models arrive on"
+                    + " the models topic.");
 
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys")
             .stringType()
             .noDefaultValue()
             .withDescription(
-                    "Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed by one of them serve; others are dead-lettered. List several to rotate keys.");
+                    "Public key file(s), comma-separated (from 'tickcast keygen'): when set, only models signed"
+                            + " by one of them serve; others are dead-lettered. List several to rotate keys.");
 
     public static final ConfigOption<String> MODEL_LINE = ConfigOptions.key("model-line")
             .stringType()
             .defaultValue(ModelAdmission.DEFAULT_LINE)
             .withDescription("The model line this job serves (a ModelUpdate's model_name,"
-                    + " 'train --name'): models and controls of other lines on the models topic are dead-lettered (MODEL_REJECTED, LINE),"
+                    + " 'train --name'): models and controls of other lines on the models topic are"
+                    + " dead-lettered (MODEL_REJECTED, LINE),"
                     + " and --model files must be of it.");
 
     public static final ConfigOption<Long> MAX_VERSION_STEP = ConfigOptions.key("max-version-step")
             .longType()
             .defaultValue(ModelAdmission.DEFAULT_MAX_VERSION_STEP)
-            .withDescription(
-                    "A model whose version is more than this past the"
-                            + " newest version the job holds is refused (MODEL_REJECTED, VERSION), as is any version past 2^53: one model with"
-                            + " version 2^63-1 would otherwise block every later one. The first model a job receives may have any version.");
+            .withDescription("A model whose version is more than this past the"
+                    + " newest version the job holds is refused (MODEL_REJECTED, VERSION), as is any"
+                    + " version past 2^53: one model with"
+                    + " version 2^63-1 would otherwise block every later one. The first model a job"
+                    + " receives may have any version.");
 
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps")
             .intType()
@@ -160,10 +171,11 @@ public final class JobOptions {
     public static final ConfigOption<Boolean> GUARD = ConfigOptions.key("guard")
             .booleanType()
             .defaultValue(GuardSettings.DEFAULTS.on())
-            .withDescription(
-                    "Whether each symbol's forecast takes only the share of the model's predicted move that"
-                            + " the symbol's own evaluations support (a weight in [0, 1]: 0 is the naive last price), so a model"
-                            + " that does not help a symbol is not served to it. false serves every model's forecast as it is.");
+            .withDescription("Whether each symbol's forecast takes only the share of the model's predicted move that"
+                    + " the symbol's own evaluations support (a weight in [0, 1]: 0 is the naive last"
+                    + " price), so a model"
+                    + " that does not help a symbol is not served to it. false serves every model's"
+                    + " forecast as it is.");
 
     public static final ConfigOption<Integer> GUARD_MEMORY = ConfigOptions.key("guard-memory")
             .intType()
@@ -181,9 +193,9 @@ public final class JobOptions {
     public static final ConfigOption<Double> GUARD_EVIDENCE = ConfigOptions.key("guard-evidence")
             .doubleType()
             .defaultValue(GuardSettings.DEFAULTS.evidence())
-            .withDescription(
-                    "Standard errors above 0 the fitted weight must be before a symbol is served the model at"
-                            + " all (3: about 99.9% one-sided); below, the symbol gets the naive forecast. 0 turns the test off.");
+            .withDescription("Standard errors above 0 the fitted weight must be before a symbol is served the model at"
+                    + " all (3: about 99.9% one-sided); below, the symbol gets the naive forecast. 0"
+                    + " turns the test off.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes")
             .intType()

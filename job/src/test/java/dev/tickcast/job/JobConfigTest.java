@@ -141,7 +141,8 @@ class JobConfigTest {
                 "--parallelism|four|--parallelism",
                 "--max-parallelism|0|--max-parallelism must be 1..32768",
                 "--max-parallelism|40000|--max-parallelism must be 1..32768",
-                "--starting-offsets|yesterday|--starting-offsets must be one of earliest, latest, committed, got 'yesterday'",
+                "--starting-offsets|yesterday|--starting-offsets must be one of earliest, latest, committed, got"
+                        + " 'yesterday'",
                 "--bootstrap|' '|--bootstrap must not be empty",
                 "--max-record-bytes|10|--max-record-bytes must be >= 64",
                 "--ring-steps|0|--ring-steps must be >= 1",

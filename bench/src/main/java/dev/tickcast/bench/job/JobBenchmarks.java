@@ -80,7 +80,8 @@ public final class JobBenchmarks {
     /**
      * One run's figures.
      *
-     * @param savepointBytesPerSymbol savepoint size / symbols (includes the broadcast model and source state once), or -1 if not taken
+     * @param savepointBytesPerSymbol savepoint size / symbols (includes the broadcast model and source state once), or
+     * -1 if not taken
      */
     public record Run(
             Kind kind,
@@ -136,7 +137,10 @@ public final class JobBenchmarks {
         return ModelFile.build("default", 1, cell, sizes, spec, w, null, null, Instant.parse("2024-01-01T00:00:00Z"));
     }
 
-    /** Serialised bytes of one symbol's state after {@link #WARMUP_TICKS_PER_SYMBOL} ticks (full rings), as the job stores it. */
+    /**
+     * Serialised bytes of one symbol's state after {@link #WARMUP_TICKS_PER_SYMBOL} ticks (full rings), as the job
+     * stores it.
+     */
     public static int stateBytes(CellType cell, int hidden) throws Exception {
         Model model = Model.verify(model(cell, hidden, 7));
         SymbolForecaster forecaster = new SymbolForecaster(JobConfig.defaults().forecastSettings());
@@ -462,22 +466,24 @@ public final class JobBenchmarks {
                     x.savepointBytesPerSymbol());
         }
         out.printf(
-                "Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this machine's cores. Each job runs in"
+                "Parallelism 1 on a MiniCluster; the generator, decoder and forecast operator share this"
+                        + " machine's cores. Each job runs in"
                         + " a JVM of its own, after an unmeasured %s of the same job (JIT warm-up).%n",
                 report.quick()
                         ? JobFork.QUICK_JIT_WARMUP.toSeconds() + " s run (heap; none on RocksDB)"
                         : JobFork.JIT_WARMUP.toSeconds() + " s run (none before the 1,000,000-symbol run)");
-        out.println(
-                "ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and writes state of the same size).");
-        out.println(
-                "Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's measured peak, at-least-once.");
+        out.println("ratio = forecast / pass-through (same pipeline, keyed function replaced by one that reads and"
+                + " writes state of the same size).");
+        out.println("Latency: tick-to-forecast from each tick's scheduled send time, at half the forecast job's"
+                + " measured peak, at-least-once.");
         out.printf(
-                "Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so checkpoints weigh as in"
+                "Every run measures whole checkpoint intervals of %d s (the job's default) after its warm-up, so"
+                        + " checkpoints weigh as in"
                         + " a long run.%n",
                 JobOptions.CHECKPOINT_INTERVAL.defaultValue().toSeconds());
-        out.println(
-                "state B = the forecast state's serialised bytes per symbol with full rings; savepoint B = savepoint size / symbols"
-                        + " (canonical format: key and value per symbol and its expiry timer; includes the model once).");
+        out.println("state B = the forecast state's serialised bytes per symbol with full rings; savepoint B ="
+                + " savepoint size / symbols"
+                + " (canonical format: key and value per symbol and its expiry timer; includes the model once).");
     }
 
     private static String ms(Run latency, double v) {

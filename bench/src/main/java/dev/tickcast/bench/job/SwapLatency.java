@@ -49,7 +49,8 @@ public final class SwapLatency {
         List<Double> latenciesMs = run(swaps);
         List<Double> sorted = latenciesMs.stream().sorted().toList();
         System.out.printf(
-                "swap latency over %d swaps at ~%d ticks/s (%d symbols, LSTM-32, at-least-once): median %.1f ms, max %.1f ms,"
+                "swap latency over %d swaps at ~%d ticks/s (%d symbols, LSTM-32, at-least-once): median %.1f ms,"
+                        + " max %.1f ms,"
                         + " all %s%n",
                 swaps,
                 TICKS_PER_SECOND,

@@ -98,7 +98,9 @@ public final class FlinkRest {
         return 0;
     }
 
-    /** Resource ids of the TaskManagers running subtasks of the job's vertices whose name contains {@code vertexName}. */
+    /**
+     * Resource ids of the TaskManagers running subtasks of the job's vertices whose name contains {@code vertexName}.
+     */
     public java.util.Set<String> taskManagersOf(String jobId, String vertexName) throws IOException {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
@@ -121,7 +123,9 @@ public final class FlinkRest {
                 .asLong();
     }
 
-    /** Stops the job with a savepoint in {@code directory} (null: the cluster's savepoint directory); returns its path. */
+    /**
+     * Stops the job with a savepoint in {@code directory} (null: the cluster's savepoint directory); returns its path.
+     */
     public String stopWithSavepoint(String jobId, String directory, Duration timeout) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         if (directory != null) {

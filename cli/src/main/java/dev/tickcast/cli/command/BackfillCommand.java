@@ -28,8 +28,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Runs the streaming job over a bounded tick CSV instead of the ticks topic (Flink FileSource, local"
-                        + " MiniCluster), writes forecasts, evaluations and dead letters to Avro container files (or to Kafka with"
-                        + " --to-kafka) and finishes when the feed ends. Same operators as the streaming job: the same feed and"
+                        + " MiniCluster), writes forecasts, evaluations and dead letters to Avro container files"
+                        + " (or to Kafka with"
+                        + " --to-kafka) and finishes when the feed ends. Same operators as the streaming job:"
+                        + " the same feed and"
                         + " models give the same forecasts, bit for bit.")
 public final class BackfillCommand implements Callable<Integer> {
 
@@ -43,9 +45,9 @@ public final class BackfillCommand implements Callable<Integer> {
             names = "--model",
             split = ",",
             paramLabel = "FILE[@TIME]",
-            description =
-                    "Model file(s) to serve; FILE@TIME (ISO-8601) serves it"
-                            + " from that event time on, so a backfill can swap models at a fixed point of the feed. Without any, forecasts are naive.")
+            description = "Model file(s) to serve; FILE@TIME (ISO-8601) serves it"
+                    + " from that event time on, so a backfill can swap models at a fixed point of the"
+                    + " feed. Without any, forecasts are naive.")
     public List<String> models = new ArrayList<>();
 
     @Option(

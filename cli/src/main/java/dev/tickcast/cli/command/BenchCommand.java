@@ -24,19 +24,23 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Benchmarks; they print figures and ratios, never assert. The machine is shared: compare within one run.",
-            "Cells (JMH): ns per step of the pure-Java cells for each cell type at hidden 32 and 64, next to DL4J serving the"
+            "Cells (JMH): ns per step of the pure-Java cells for each cell type at hidden 32 and 64, next to"
+                    + " DL4J serving the"
                     + " same step, and the fraction of this CPU's FLOP ceiling.",
-            "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols; each job in a JVM of its own): ticks/s of the forecast job and of the same"
-                    + " pipeline with a pass-through keyed function (state of the same size), heap and RocksDB, LSTM 32 and 64;"
-                    + " tick-to-forecast p50/p99/p99.9 at half the measured peak (at-least-once); state bytes per symbol; and"
+            "Job (MiniCluster, parallelism 1, in-JVM generator over --symbols symbols; each job in a JVM of its"
+                    + " own): ticks/s of the forecast job and of the same"
+                    + " pipeline with a pass-through keyed function (state of the same size), heap and RocksDB,"
+                    + " LSTM 32 and 64;"
+                    + " tick-to-forecast p50/p99/p99.9 at half the measured peak (at-least-once); state bytes"
+                    + " per symbol; and"
                     + " (full run) 1,000,000 symbols on RocksDB."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description =
-                    "Reduced set, under 5 minutes: fewer JMH iterations, shorter job runs, latency on heap only, no 1M-symbol run.")
+            description = "Reduced set, under 5 minutes: fewer JMH iterations, shorter job runs, latency on heap only,"
+                    + " no 1M-symbol run.")
     public boolean quick;
 
     @Option(

@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "A local Kafka broker (KRaft) and Flink standalone cluster on 127.0.0.1, from the project's own jars"
-                    + " (deploy/bin/cluster.sh). Kafka on 127.0.0.1:9092, Flink's REST API and web UI on http://127.0.0.1:8081;"
-                    + " config, data, checkpoints, savepoints, logs and pids under $TICKCAST_HOME (default .tickcast-cluster/)."
-                    + " Environment: TICKCAST_KAFKA_PORT, TICKCAST_FLINK_REST_PORT, TICKCAST_FLINK_SLOTS; see deploy/README.md."
+                    + " (deploy/bin/cluster.sh). Kafka on 127.0.0.1:9092, Flink's REST API and web UI on"
+                    + " http://127.0.0.1:8081;"
+                    + " config, data, checkpoints, savepoints, logs and pids under $TICKCAST_HOME (default"
+                    + " .tickcast-cluster/)."
+                    + " Environment: TICKCAST_KAFKA_PORT, TICKCAST_FLINK_REST_PORT, TICKCAST_FLINK_SLOTS; see"
+                    + " deploy/README.md."
         },
         subcommands = {
             ClusterCommand.Start.class,
@@ -80,8 +83,8 @@ public final class ClusterCommand implements Runnable {
     @Command(
             name = "stop",
             mixinStandardHelpOptions = true,
-            description =
-                    "Stops the TaskManagers, the JobManager and Kafka by pid (running jobs end; take a savepoint first with 'tickcast stop-job --savepoint').")
+            description = "Stops the TaskManagers, the JobManager and Kafka by pid (running jobs end; take a savepoint"
+                    + " first with 'tickcast stop-job --savepoint').")
     public static final class Stop implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -92,8 +95,8 @@ public final class ClusterCommand implements Runnable {
     @Command(
             name = "status",
             mixinStandardHelpOptions = true,
-            description =
-                    "What runs, with pids, addresses, the web UI URL, jobs and log files. Exit status 3 if something is stopped.")
+            description = "What runs, with pids, addresses, the web UI URL, jobs and log files. Exit status 3 if"
+                    + " something is stopped.")
     public static final class Status implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {

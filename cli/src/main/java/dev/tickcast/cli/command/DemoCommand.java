@@ -51,9 +51,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Everything in one command, on the bundled real prices: starts a Kafka broker (KRaft, 127.0.0.1) and a"
-                        + " Flink MiniCluster with its web UI in this process, trains a small recurrent model with DL4J on the earlier"
-                        + " part of every symbol, publishes it to the models topic, runs the streaming job, replays the later part"
-                        + " through Kafka with a few corrupt records mixed in, and prints per symbol how the forecasts did against"
+                        + " Flink MiniCluster with its web UI in this process, trains a small recurrent model"
+                        + " with DL4J on the earlier"
+                        + " part of every symbol, publishes it to the models topic, runs the streaming job,"
+                        + " replays the later part"
+                        + " through Kafka with a few corrupt records mixed in, and prints per symbol how the"
+                        + " forecasts did against"
                         + " the naive last-price forecast. Stops everything it started on exit or Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -74,8 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--train-fraction",
-            description =
-                    "Earlier fraction of each symbol used for training; the rest is replayed. Default: ${DEFAULT-VALUE}.",
+            description = "Earlier fraction of each symbol used for training; the rest is replayed. Default:"
+                    + " ${DEFAULT-VALUE}.",
             defaultValue = "0.7")
     public double trainFraction;
 
@@ -226,13 +229,16 @@ public final class DemoCommand implements Callable<Integer> {
                     HtmlReport.Options.DEFAULTS);
             console.printf("Report with charts: %s%n", written.html().toAbsolutePath());
             console.printf(
-                    "Model %s, file %s. Next: README.md explains what you saw and how to run the job on your own Kafka.%n",
+                    "Model %s, file %s. Next: README.md explains what you saw and how to run the job on your own"
+                            + " Kafka.%n",
                     model.getCellType(), modelOut);
         }
         return 0;
     }
 
-    /** Per symbol, the earlier trainFraction of its ticks (by position) to train on; the rest, in file order, to replay. */
+    /**
+     * Per symbol, the earlier trainFraction of its ticks (by position) to train on; the rest, in file order, to replay.
+     */
     private void split(List<Tick> ticks, List<Tick> early, List<Tick> late) {
         Map<String, Integer> total = new HashMap<>();
         for (Tick t : ticks) {

@@ -157,8 +157,8 @@ public final class DemoResults {
                 skill(sq, naiveSq),
                 coverage(covered, intervals),
                 deadLetters);
-        out.println(
-                "MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0 beats naive;");
+        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0"
+                + " beats naive;");
         out.println("coverage = share of prediction intervals that held the next price (nominal 90%).");
     }
 

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people type them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 0}, or ISO {@code PT1S}. */
+/**
+ * Durations as people type them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 0}, or ISO
+ * {@code PT1S}.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");

@@ -20,7 +20,8 @@ import picocli.CommandLine.Unmatched;
         mixinStandardHelpOptions = true,
         description =
                 "Runs the streaming job on a local Flink MiniCluster (web UI on 127.0.0.1) against an existing Kafka,"
-                        + " until Ctrl-C. The same main class (dev.tickcast.job.TickcastJob) runs under 'flink run' with the same"
+                        + " until Ctrl-C. The same main class (dev.tickcast.job.TickcastJob) runs under 'flink"
+                        + " run' with the same"
                         + " job options, listed below.")
 public final class JobCommand implements Callable<Integer> {
 

@@ -23,9 +23,9 @@ public final class KafkaOptions {
     @Option(
             names = "--kafka-config",
             paramLabel = "FILE",
-            description =
-                    "A Kafka client properties file (e.g. security.protocol,"
-                            + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location) applied to every client of this command.")
+            description = "A Kafka client properties file (e.g. security.protocol,"
+                    + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location) applied to every"
+                    + " client of this command.")
     public Path configFile;
 
     @Option(

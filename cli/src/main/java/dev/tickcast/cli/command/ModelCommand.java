@@ -61,9 +61,9 @@ public final class ModelCommand implements Runnable {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description =
-                    "Lists the models of a model line on the topic, oldest first,"
-                            + " each with what a job with the same --trusted-keys makes of it: 'admitted', or 'refused:' and why.")
+            description = "Lists the models of a model line on the topic, oldest first,"
+                    + " each with what a job with the same --trusted-keys makes of it: 'admitted', or"
+                    + " 'refused:' and why.")
     public static final class ListModels implements Callable<Integer> {
         @Mixin
         Target target;
@@ -114,8 +114,8 @@ public final class ModelCommand implements Runnable {
     @Command(
             name = "publish",
             mixinStandardHelpOptions = true,
-            description =
-                    "Publishes a model file as it is (no gate). The job refuses it unless its version is newer than every model it accepted.")
+            description = "Publishes a model file as it is (no gate). The job refuses it unless its version is newer"
+                    + " than every model it accepted.")
     public static final class Publish implements Callable<Integer> {
         @Mixin
         Target target;
@@ -150,8 +150,8 @@ public final class ModelCommand implements Runnable {
     @Command(
             name = "pin",
             mixinStandardHelpOptions = true,
-            description =
-                    "Pins the job to an earlier version it has accepted (rollback); newer models are still accepted but do not serve until 'unpin'.")
+            description = "Pins the job to an earlier version it has accepted (rollback); newer models are still"
+                    + " accepted but do not serve until 'unpin'.")
     public static final class Pin implements Callable<Integer> {
         @Mixin
         Target target;

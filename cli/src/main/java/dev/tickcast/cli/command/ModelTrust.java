@@ -21,10 +21,11 @@ public final class ModelTrust {
             names = "--trusted-keys",
             split = ",",
             paramLabel = "FILE",
-            description =
-                    "Public key file(s) from 'tickcast keygen', as"
-                            + " the job's --trusted-keys: models on the models topic count only if signed by one of them (a --signing-key's own"
-                            + " public key is trusted too). Without any key, unsigned models count, as in a job without --trusted-keys.")
+            description = "Public key file(s) from 'tickcast keygen', as"
+                    + " the job's --trusted-keys: models on the models topic count only if signed by one"
+                    + " of them (a --signing-key's own"
+                    + " public key is trusted too). Without any key, unsigned models count, as in a job"
+                    + " without --trusted-keys.")
     public List<Path> keys = new ArrayList<>();
 
     @Option(

@@ -62,9 +62,9 @@ public final class ReplayCommand implements Callable<Integer> {
             names = "--max-gap",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description =
-                    "With --speed N, the longest wall-time wait between two ticks, so nights, weekends and the days between"
-                            + " daily closes do not stall the replay (e.g. 500ms, 1s, 1m). Default: ${DEFAULT-VALUE}.",
+            description = "With --speed N, the longest wall-time wait between two ticks, so nights, weekends and the"
+                    + " days between"
+                    + " daily closes do not stall the replay (e.g. 500ms, 1s, 1m). Default: ${DEFAULT-VALUE}.",
             defaultValue = "1s")
     public Duration maxGap;
 

@@ -15,12 +15,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
-        description =
-                "Writes a self-contained HTML accuracy report (charts embedded, and also written beside it as PNG files):"
-                        + " per symbol, actual price vs forecast with its interval band and the rolling error of the model vs the naive"
-                        + " last-price forecast; interval coverage; a summary table of MAE, RMSE, skill and coverage. Reads the forecasts and"
-                        + " evaluations topics from their beginning up to their ends when it starts (read_committed), or files given with"
-                        + " --forecasts / --evaluations.")
+        description = "Writes a self-contained HTML accuracy report (charts embedded, and also written beside it as"
+                + " PNG files):"
+                + " per symbol, actual price vs forecast with its interval band and the rolling error of"
+                + " the model vs the naive"
+                + " last-price forecast; interval coverage; a summary table of MAE, RMSE, skill and"
+                + " coverage. Reads the forecasts and"
+                + " evaluations topics from their beginning up to their ends when it starts"
+                + " (read_committed), or files given with"
+                + " --forecasts / --evaluations.")
 public final class ReportCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
@@ -49,9 +52,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(
             names = "--evaluations",
             paramLabel = "FILE",
-            description =
-                    "Read evaluations from this Avro container file of Evaluation records"
-                            + " instead of Kafka. Without it, file forecasts are evaluated against each symbol's next forecast. Default: none.")
+            description = "Read evaluations from this Avro container file of Evaluation records"
+                    + " instead of Kafka. Without it, file forecasts are evaluated against each symbol's"
+                    + " next forecast. Default: none.")
     public Path evaluationsFile;
 
     @Option(

@@ -17,9 +17,9 @@ public final class Signing {
     @Option(
             names = "--signing-key",
             paramLabel = "FILE",
-            description =
-                    "Sign with this Ed25519 private key (from 'tickcast keygen';"
-                            + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs with --trusted-keys serve only signed models.")
+            description = "Sign with this Ed25519 private key (from 'tickcast keygen';"
+                    + " FILE.pub, or the same name with .pub instead of .key, must be beside it). Jobs"
+                    + " with --trusted-keys serve only signed models.")
     public Path key;
 
     /** The model, signed if a key was given. */

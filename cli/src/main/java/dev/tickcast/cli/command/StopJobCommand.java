@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Stops a running job: with --savepoint, Flink's stop-with-savepoint (sources stop, a final savepoint is"
-                    + " taken, the exactly-once sinks commit) and prints the savepoint path to restart from with 'tickcast submit"
+                    + " taken, the exactly-once sinks commit) and prints the savepoint path to restart from with"
+                    + " 'tickcast submit"
                     + " --savepoint PATH'; without it, cancels the job (restart from its last retained checkpoint)."
         })
 public final class StopJobCommand implements Callable<Integer> {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Unmatched;
         description = {
             "Submits the job's shaded jar to a Flink session cluster through its REST API (upload, then run with an"
                     + " explicit parallelism) and prints the Flink job id. Job options (listed below) pass through to"
-                    + " dev.tickcast.job.TickcastJob and are checked here first. Paths given to --model must be readable by the"
+                    + " dev.tickcast.job.TickcastJob and are checked here first. Paths given to --model must be"
+                    + " readable by the"
                     + " JobManager (it runs the job's main)."
         })
 public final class SubmitCommand implements Callable<Integer> {
@@ -46,8 +47,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Option(
             names = "--savepoint",
-            description =
-                    "Start from this savepoint (or retained checkpoint), e.g. the path 'tickcast stop-job --savepoint' printed. Default: none (fresh state).")
+            description = "Start from this savepoint (or retained checkpoint), e.g. the path 'tickcast stop-job"
+                    + " --savepoint' printed. Default: none (fresh state).")
     public String savepoint;
 
     @Option(

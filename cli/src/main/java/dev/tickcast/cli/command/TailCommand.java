@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "tail",
         mixinStandardHelpOptions = true,
-        description =
-                "Prints the records of a tickcast topic as JSON lines, decoded with the topic's Avro schema (like Kafka's"
-                        + " Avro console consumer). Bytes fields show their length and a hex prefix. A record that does not decode"
-                        + " prints a line with an 'error' field and its raw bytes instead. Joins no consumer group and commits nothing.")
+        description = "Prints the records of a tickcast topic as JSON lines, decoded with the topic's Avro schema"
+                + " (like Kafka's"
+                + " Avro console consumer). Bytes fields show their length and a hex prefix. A record"
+                + " that does not decode"
+                + " prints a line with an 'error' field and its raw bytes instead. Joins no consumer"
+                + " group and commits nothing.")
 public final class TailCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic to read, e.g. tickcast.forecasts.")
@@ -71,9 +73,9 @@ public final class TailCommand implements Callable<Integer> {
             names = "--read-committed",
             negatable = true,
             fallbackValue = "true",
-            description =
-                    "Read only committed records of transactional producers (the job's exactly-once sinks); --no-read-committed"
-                            + " also shows records of open or aborted transactions. Default: ${DEFAULT-VALUE}.",
+            description = "Read only committed records of transactional producers (the job's exactly-once sinks);"
+                    + " --no-read-committed"
+                    + " also shows records of open or aborted transactions. Default: ${DEFAULT-VALUE}.",
             defaultValue = "true")
     public boolean readCommitted;
 
@@ -81,8 +83,8 @@ public final class TailCommand implements Callable<Integer> {
             names = "--timeout",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description =
-                    "Stop when no record arrived for this long (e.g. 5s); 0 = wait for records until Ctrl-C. Default: ${DEFAULT-VALUE}.",
+            description = "Stop when no record arrived for this long (e.g. 5s); 0 = wait for records until Ctrl-C."
+                    + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "0")
     public Duration timeout;
 

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Trains a recurrent model on a tick CSV with Deeplearning4j, validates it on the latest part of each"
-                        + " symbol's data against the naive last-price forecast, and writes the model file (an Avro container"
+                        + " symbol's data against the naive last-price forecast, and writes the model file (an"
+                        + " Avro container"
                         + " file of one ModelUpdate).")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -140,7 +141,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--publish",
             description = "Also publish the model to the models topic, if it passes the gate (not worse than the"
-                    + " naive forecast nor the published model on the same validation window). Warm-starts from the published model"
+                    + " naive forecast nor the published model on the same validation window). Warm-starts from"
+                    + " the published model"
                     + " when its architecture matches.")
     public boolean publish;
 
@@ -174,9 +176,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-ticks",
-            description =
-                    "With --from-topic: at most this many records, the newest of each partition; the"
-                            + " trainer holds what it reads in memory (about 1 KiB per tick while training). Default: ${DEFAULT-VALUE}.",
+            description = "With --from-topic: at most this many records, the newest of each partition; the"
+                    + " trainer holds what it reads in memory (about 1 KiB per tick while training)."
+                    + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "2000000")
     public long maxTicks;
 
@@ -185,7 +187,8 @@ public final class TrainCommand implements Callable<Integer> {
             converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "Retrain on this schedule"
-                    + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the newest published model."
+                    + " (e.g. 30m, 6h, 1d) until stopped; each round re-reads the data and warm-starts from the"
+                    + " newest published model."
                     + " Without it, train once and exit (for a Kubernetes CronJob).")
     public Duration every;
 
@@ -271,9 +274,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The newest model of the line the job would admit, or null. A model of the line refused here only for its signature
+     * The newest model of the line the job would admit, or null. A model of the line refused here only for its
+     * signature
      * or its version step may still be held by a job with another rule (e.g. one that ran without --trusted-keys before
-     * signing was turned on); such a job refuses every version up to it. With nothing admitted, the trainer then does not
+     * signing was turned on); such a job refuses every version up to it. With nothing admitted, the trainer then does
+     * not
      * guess a v1 but asks for --model-version; with something admitted, it warns.
      */
     private ModelUpdate servingModel(ModelsTopic models) {
@@ -285,7 +290,8 @@ public final class TrainCommand implements Callable<Integer> {
         boolean versionGiven = spec.commandLine().getParseResult().hasMatchedOption("--model-version");
         String why = models.topic() + " holds v" + held + " of line '" + name
                 + "', refused here for its signature or version step"
-                + " (see the warnings above, or 'tickcast model list'); a job that admitted it before (e.g. before --trusted-keys)"
+                + " (see the warnings above, or 'tickcast model list'); a job that admitted it before (e.g."
+                + " before --trusted-keys)"
                 + " still holds it and refuses every version up to v" + held;
         if (replay.newest() == null && !versionGiven) {
             throw new UserException(
@@ -310,7 +316,8 @@ public final class TrainCommand implements Callable<Integer> {
             input = read.result();
             if (read.leftOut() > 0) {
                 err().printf(
-                                "%s: about %,d older record(s)%s left out by --max-ticks %d (the newest of each partition kept)%n",
+                                "%s: about %,d older record(s)%s left out by --max-ticks %d (the newest of each"
+                                        + " partition kept)%n",
                                 fromTopic, read.leftOut(), since == null ? "" : " of the last " + since, maxTicks);
             }
             if (!input.badRows().isEmpty()) {
@@ -359,7 +366,8 @@ public final class TrainCommand implements Callable<Integer> {
                 out(), result.validation().perSymbol(), result.validation().overall());
         ValidationMetrics v = result.update().getValidation();
         out().printf(
-                        "%nModel v%d %s%s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive %.6g, skill %+.4f%n",
+                        "%nModel v%d %s%s written to %s: validation MAE %.6g vs naive %.6g, RMSE %.6g vs naive"
+                                + " %.6g, skill %+.4f%n",
                         modelVersion,
                         cell.type,
                         model.getSigner() == null ? "" : " (signed by key " + model.getSigner() + ")",

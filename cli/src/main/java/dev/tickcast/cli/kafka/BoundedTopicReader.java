@@ -29,13 +29,17 @@ public final class BoundedTopicReader {
     }
 
     /**
-     * Reads only the tail of each partition: records with a timestamp at or after {@code since} (null: all), and of those
-     * at most {@code maxRecords} in all, the newest of each partition (shared out so that a partition with fewer records
+     * Reads only the tail of each partition: records with a timestamp at or after {@code since} (null: all), and of
+     * those
+     * at most {@code maxRecords} in all, the newest of each partition (shared out so that a partition with fewer
+     * records
      * leaves its share to the others), so a topic kept forever cannot fill the reader's memory.
      *
-     * A record before {@code since} that the seek still reaches (Kafka timestamps need not grow with offsets) is skipped.
+     * A record before {@code since} that the seek still reaches (Kafka timestamps need not grow with offsets) is
+     * skipped.
      *
-     * @return about how many records at or after {@code since} {@code maxRecords} left out, the oldest of each partition (in
+     * @return about how many records at or after {@code since} {@code maxRecords} left out, the oldest of each
+     * partition (in
      *     offsets, which transaction markers take too)
      */
     public static long read(

@@ -87,7 +87,8 @@ public final class ModelsTopic {
 
     /**
      * The models topic replayed in topic order with the job's rule ({@link ModelAdmission#admit}), so that a record the
-     * job refuses (another line's model, an unsigned or tampered one, a version that jumps too far) is never warm-started
+     * job refuses (another line's model, an unsigned or tampered one, a version that jumps too far) is never
+     * warm-started
      * from or counted as the newest.
      *
      * @param verdicts the records that concern the line: its models, and whatever else sits under its key
@@ -95,7 +96,8 @@ public final class ModelsTopic {
      */
     public record Replay(List<Verdict> verdicts, ModelUpdate newest) {
         /**
-         * The highest version of the line, above the newest admitted one, that a job with another rule may hold: refused
+         * The highest version of the line, above the newest admitted one, that a job with another rule may hold:
+         * refused
          * here only for its signature (a job without --trusted-keys admits it) or its version step (a job with a larger
          * --max-version-step does); 0 if none. A job holding it would refuse the version after {@link #newest}.
          */

@@ -112,7 +112,8 @@ public final class HtmlReport {
                 }
             });
             String coverageChart = coverage.isEmpty()
-                    ? "<p>No forecast in this source has an interval (the backtest CSV has none): coverage is not known.</p>\n"
+                    ? "<p>No forecast in this source has an interval (the backtest CSV has none): coverage is"
+                            + " not known.</p>\n"
                     : image(
                             dir,
                             base + "-coverage.png",
@@ -149,10 +150,13 @@ public final class HtmlReport {
                 + versions + " (0 = naive last price). Written " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + ".</p>\n"
                 + "<h2>Summary</h2>\n" + table
-                + "<p class=\"note\">Error = actual next price − forecast; naive = the last price. Skill = 1 − MSE/MSE<sub>naive</sub>:"
-                + " above 0 beats the naive forecast. Coverage = share of realised next prices inside [interval_low, interval_high],"
+                + "<p class=\"note\">Error = actual next price − forecast; naive = the last price. Skill = 1 −"
+                + " MSE/MSE<sub>naive</sub>:"
+                + " above 0 beats the naive forecast. Coverage = share of realised next prices inside"
+                + " [interval_low, interval_high],"
                 + String.format(" nominally %.0f%%", NOMINAL_COVERAGE * 100)
-                + " (±1.645 × RMS of the symbol's recent log-return residuals), over forecasts that had an interval.</p>\n"
+                + " (±1.645 × RMS of the symbol's recent log-return residuals), over forecasts that had an"
+                + " interval.</p>\n"
                 + coverage + sections + "</body></html>\n";
     }
 

@@ -20,7 +20,9 @@ public record Outcome(
         return actual - naive;
     }
 
-    /** A real interval: the job sends a zero-width one until it has enough residuals, which says nothing about coverage. */
+    /**
+     * A real interval: the job sends a zero-width one until it has enough residuals, which says nothing about coverage.
+     */
     public boolean hasInterval() {
         return high > low;
     }

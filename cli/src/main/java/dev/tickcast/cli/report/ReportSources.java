@@ -29,7 +29,10 @@ public final class ReportSources {
 
     private ReportSources() {}
 
-    /** Both topics from the beginning up to their ends when the read starts; records that do not decode are counted and skipped. */
+    /**
+     * Both topics from the beginning up to their ends when the read starts; records that do not decode are counted and
+     * skipped.
+     */
     public static ReportData fromKafka(
             KafkaConnection kafka, String forecastsTopic, String evaluationsTopic, PrintWriter err) {
         List<Forecast> forecasts = readTopic(kafka, forecastsTopic, WireCodec.of(Forecast.class), err);
@@ -68,7 +71,8 @@ public final class ReportSources {
         });
         if (bad[0] > 0) {
             err.printf(
-                    "%s: %,d records are not %s values and were left out ('tickcast tail %s --from-beginning' shows them)%n",
+                    "%s: %,d records are not %s values and were left out ('tickcast tail %s --from-beginning'"
+                            + " shows them)%n",
                     topic, bad[0], codec.schema().getName(), topic);
         }
         return out;

@@ -44,7 +44,10 @@ public final class AvroParts {
         return m.group(group);
     }
 
-    /** Reads every record of the parts in order, hands each to {@code each}, writes them to {@code merged}, deletes the parts. */
+    /**
+     * Reads every record of the parts in order, hands each to {@code each}, writes them to {@code merged}, deletes the
+     * parts.
+     */
     public static <T extends SpecificRecordBase> long merge(
             Path dir, String prefix, Class<T> type, Path merged, Consumer<T> each) throws IOException {
         long count = 0;

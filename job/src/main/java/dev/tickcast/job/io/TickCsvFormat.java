@@ -18,7 +18,8 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * Kafka source gives: each row becomes a wire-encoded Tick with the file as "topic" and the line number
  * as "offset", so the rest of the job is the streaming job unchanged (its decoder checks the values and
  * gives the same reason codes as for Kafka). A row that cannot be read as a tick at all (columns, number
- * or time format) keeps its bytes and says why in {@code error}; the decoder dead-letters it as BAD_ROW. Not splittable: one
+ * or time format) keeps its bytes and says why in {@code error}; the decoder dead-letters it as BAD_ROW. Not
+ * splittable: one
  * reader per file keeps each symbol's ticks in file order.
  */
 public final class TickCsvFormat extends SimpleStreamFormat<RawRecord> {

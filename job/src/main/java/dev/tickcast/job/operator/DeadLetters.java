@@ -10,7 +10,8 @@ import java.time.Instant;
 /**
  * Builds dead letters: the reason, the detail, and everything needed to find and replay the input.
  *
- * <p>A dead letter is bounded whatever it carries: a key or value past {@link #MAX_KEY_BYTES} / {@link #MAX_VALUE_BYTES}
+ * <p>A dead letter is bounded whatever it carries: a key or value past {@link #MAX_KEY_BYTES} / {@link
+ * #MAX_VALUE_BYTES}
  * is kept as its first bytes, with its whole length and SHA-256 (to find the original at its offset), and the detail
  * is cut at {@link #MAX_DETAIL_CHARS}. Unbounded, a 600 KB key or a value near the broker's limit made a dead letter
  * over the producer's {@code max.request.size}: the send failed and the job restarted on the same record forever.

@@ -43,7 +43,8 @@ import org.apache.flink.util.Collector;
  * The keyed forecast operator: per symbol, one recurrent step per tick.
  *
  * <p>Keyed state (one {@link ForecastState} per symbol in its own versioned binary format, see
- * {@link ForecastStateSerializer}; expiring after the configured TTL without ticks) holds the hidden state, last price and time, the model version the hidden state
+ * {@link ForecastStateSerializer}; expiring after the configured TTL without ticks) holds the hidden state, last price
+ * and time, the model version the hidden state
  * was built with, a ring of recent inputs, the pending forecast and running error statistics. The
  * per-tick math is {@link SymbolForecaster}, the same code the offline backtest runs, so the job's
  * forecasts equal the backtest's bit for bit.
@@ -79,7 +80,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient WireCodec<ModelControl> controlCodec;
     private transient ServingModels serving;
 
-    /** One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost ~2% of the peak. */
+    /**
+     * One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost
+     * ~2% of the peak.
+     */
     static final int LATENCY_SAMPLE_EVERY = 16;
 
     private transient Counter forecastsOut;

@@ -39,7 +39,10 @@ public final class LegacyStates implements java.io.Serializable {
     private transient long lastSweepMs;
 
     private transient boolean untimedStatesGone;
-    /** {@link #untimedStatesGone} of every subtask, checkpointed, so that a restore walks the keyed state only while needed. */
+    /**
+     * {@link #untimedStatesGone} of every subtask, checkpointed, so that a restore walks the keyed state only while
+     * needed.
+     */
     private transient ListState<Boolean> untimedSweepDone;
 
     LegacyStates(ForecastSettings settings, Duration ttl) {

@@ -39,8 +39,10 @@ public final class ModelDecoder extends ProcessFunction<RawRecord, ModelEvent> {
             reject(
                     ctx,
                     raw,
-                    "tombstone (null value) on the models topic: ignored, the job keeps the models it holds; after compaction"
-                            + " a job started without a savepoint will not find this line's model on the topic (publish it again)");
+                    "tombstone (null value) on the models topic: ignored, the job keeps the models it holds;"
+                            + " after compaction"
+                            + " a job started without a savepoint will not find this line's model on the topic"
+                            + " (publish it again)");
             return;
         }
         if (TickDecoder.remaining(raw.getKey()) > ModelRecords.MAX_KEY_BYTES) {

@@ -24,7 +24,9 @@ import java.util.Map;
  */
 public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVersionStep) implements Serializable {
 
-    /** Versions stay below this, so that version + step never overflows and a version prints exactly as a JSON number. */
+    /**
+     * Versions stay below this, so that version + step never overflows and a version prints exactly as a JSON number.
+     */
     public static final long MAX_VERSION = 1L << 53;
 
     public static final String DEFAULT_LINE = "default";

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code --trusted-keys} files, read where the job is submitted and shipped to its operators as X.509 encodings. */
+/**
+ * The {@code --trusted-keys} files, read where the job is submitted and shipped to its operators as X.509 encodings.
+ */
 public final class TrustedKeys {
 
     private TrustedKeys() {}
@@ -29,7 +31,8 @@ public final class TrustedKeys {
     }
 
     /**
-     * Fails the submission if an initial model does not decode, is of another line than the job serves, does not verify,
+     * Fails the submission if an initial model does not decode, is of another line than the job serves, does not
+     * verify,
      * or (when keys are configured) is not signed by a trusted key.
      */
     public static void checkInitialModels(List<byte[]> models, ModelAdmission admission) {

@@ -25,7 +25,9 @@ public final class Streams {
     private Streams() {}
 
     public static final AvroTypeInfo<RawRecord> RAW = new AvroTypeInfo<>(RawRecord.class);
-    /** The decoded ticks crossing the keyBy: a hand-written serializer, not Avro's (see {@link SourcedTickSerializer}). */
+    /**
+     * The decoded ticks crossing the keyBy: a hand-written serializer, not Avro's (see {@link SourcedTickSerializer}).
+     */
     public static final TypeInformation<SourcedTick> TICKS = new SourcedTickTypeInfo();
 
     public static final AvroTypeInfo<ModelUpdate> MODELS = new AvroTypeInfo<>(ModelUpdate.class);

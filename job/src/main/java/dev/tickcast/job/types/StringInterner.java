@@ -111,7 +111,9 @@ final class StringInterner {
         }
     }
 
-    /** Keeps the key only within {@link #MAX_PROBE} slots of its home, where a lookup finds it; false if it is not kept. */
+    /**
+     * Keeps the key only within {@link #MAX_PROBE} slots of its home, where a lookup finds it; false if it is not kept.
+     */
     private boolean put(byte[] key, String value) {
         int hash = hash(key, key.length);
         int mask = values.length - 1;

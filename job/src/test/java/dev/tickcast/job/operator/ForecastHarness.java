@@ -203,7 +203,10 @@ public final class ForecastHarness implements AutoCloseable {
         return value == null ? null : value.toRecord();
     }
 
-    /** Writes a symbol's state as the first builds kept it (an Avro record under the name "symbol"), as an old savepoint holds it. */
+    /**
+     * Writes a symbol's state as the first builds kept it (an Avro record under the name "symbol"), as an old savepoint
+     * holds it.
+     */
     public ForecastHarness putLegacyState(String symbol, SymbolState record) throws Exception {
         AbstractStreamOperator<Forecast> operator = harness.getOperator();
         operator.setCurrentKey(symbol);
@@ -217,7 +220,8 @@ public final class ForecastHarness implements AutoCloseable {
     }
 
     /**
-     * Writes a symbol's state without an expiry timer, as a savepoint of state format 2 or older restores it (its expiry
+     * Writes a symbol's state without an expiry timer, as a savepoint of state format 2 or older restores it (its
+     * expiry
      * reads as 0 and no timer stands for it).
      */
     public ForecastHarness putUntimedState(String symbol) throws Exception {

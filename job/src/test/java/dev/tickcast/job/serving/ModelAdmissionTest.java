@@ -133,8 +133,8 @@ class ModelAdmissionTest {
                 .satisfiesExactly(
                         d -> assertThat(d).startsWith("SIGNATURE: PIN control is not signed"),
                         d -> assertThat(d)
-                                .startsWith(
-                                        "REPLAY: PIN issued at 2026-12-06T08:00:00Z is not after the last control applied"));
+                                .startsWith("REPLAY: PIN issued at 2026-12-06T08:00:00Z is not after the last"
+                                        + " control applied"));
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class TrainingData {
     }
 
     /**
-     * @throws IllegalArgumentException when no symbol has enough ticks for one training window, saying how many are needed
+     * @throws IllegalArgumentException when no symbol has enough ticks for one training window, saying how many are
+     * needed
      */
     public static TrainingData build(List<Tick> ticks, TrainingSettings settings) {
         return build(ticks, settings, null);

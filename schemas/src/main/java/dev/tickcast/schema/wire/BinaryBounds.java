@@ -65,7 +65,10 @@ final class BinaryBounds {
         }
     }
 
-    /** Arrays and maps: blocks of {@code count} items ending with a count of 0; a negative count is followed by the block's byte size. */
+    /**
+     * Arrays and maps: blocks of {@code count} items ending with a count of 0; a negative count is followed by the
+     * block's byte size.
+     */
     private void blocks(Schema items, boolean mapKeys) {
         while (true) {
             int at = pos;

@@ -208,8 +208,8 @@ class WireCodecTest {
             }
         }
         assertThat(refused)
-                .as(
-                        "mutations of the header fields are refused (payload bytes decode); none escaped as another exception")
+                .as("mutations of the header fields are refused (payload bytes decode); none escaped as"
+                        + " another exception")
                 .isGreaterThan(3_000);
     }
 

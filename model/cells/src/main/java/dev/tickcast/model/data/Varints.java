@@ -4,7 +4,9 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** Unsigned varints as Avro and protobuf write them: 7 bits a byte, lowest first, the high bit set while more follow. */
+/**
+ * Unsigned varints as Avro and protobuf write them: 7 bits a byte, lowest first, the high bit set while more follow.
+ */
 public final class Varints {
 
     private Varints() {}

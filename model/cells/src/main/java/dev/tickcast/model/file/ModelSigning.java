@@ -156,7 +156,9 @@ public final class ModelSigning {
                 .build());
     }
 
-    /** What is signed of a control: all of it (line, action, version, issued_at, reason), signature and signer cleared. */
+    /**
+     * What is signed of a control: all of it (line, action, version, issued_at, reason), signature and signer cleared.
+     */
     static byte[] payload(ModelControl control) {
         return CONTROLS.encode(ModelControl.newBuilder(control)
                 .setSignature(null)

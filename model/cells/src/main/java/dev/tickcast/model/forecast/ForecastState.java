@@ -34,10 +34,15 @@ public final class ForecastState {
     double pendingForecast;
     long pendingVersion;
     double pendingLogReturn;
-    /** The model's own predicted log return behind the pending forecast (which took {@link ModelGuard}'s share of it). */
+    /**
+     * The model's own predicted log return behind the pending forecast (which took {@link ModelGuard}'s share of it).
+     */
     double pendingModelLogReturn;
 
-    /** {@link ModelGuard}'s decayed evidence: sums of prediction², prediction × realised, realised², and the count (-1: unknown). */
+    /**
+     * {@link ModelGuard}'s decayed evidence: sums of prediction², prediction × realised, realised², and the count (-1:
+     * unknown).
+     */
     double guardSxx;
 
     double guardSxy;

@@ -7,7 +7,8 @@ package dev.tickcast.model.forecast;
  * <p>{@code w} is the least-squares slope of the symbol's realised log returns on the model's predictions, over its
  * own evaluations with exponential forgetting ({@link GuardSettings#memory}), clipped to [0, 1] and shrunk towards 0
  * by the amount of evidence ({@link GuardSettings#prior}); and 0 unless the slope is that many standard errors above
- * 0 ({@link GuardSettings#evidence}): noise that happens to line up with the model for a while is not served. The slope is the weight that minimises the squared error of
+ * 0 ({@link GuardSettings#evidence}): noise that happens to line up with the model for a while is not served. The slope
+ * is the weight that minimises the squared error of
  * {@code w × prediction} on that evidence, and a forecast so weighted has a squared error no larger than the naive
  * one's on it whenever the slope is in [0, 1]: a model that does not help a symbol is weighed down to the naive
  * forecast, one that helps keeps its weight.

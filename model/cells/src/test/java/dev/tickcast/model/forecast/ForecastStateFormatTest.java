@@ -221,7 +221,8 @@ class ForecastStateFormatTest {
 
     /**
      * Writes this build's states as fixtures for the builds after it (run once per format version, on the
-     * build that introduces it): {@code mvn -pl model/cells test -Dtest=ForecastStateFormatTest -Dtickcast.write-fixtures=VERSION}.
+     * build that introduces it): {@code mvn -pl model/cells test -Dtest=ForecastStateFormatTest
+     * -Dtickcast.write-fixtures=VERSION}.
      */
     @Test
     @EnabledIfSystemProperty(named = "tickcast.write-fixtures", matches = "[0-9]+")
