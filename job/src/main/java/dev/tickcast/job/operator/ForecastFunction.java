@@ -91,6 +91,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient DeadLetterCounters deadLetters;
     private transient Counter modelsRejected;
     private transient double sumAbsError;
+    private transient double modelSumAbsError;
     private transient double naiveSumAbsError;
     private transient long evaluations;
 
@@ -169,7 +170,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         deadLetters = new DeadLetterCounters(metrics);
         modelsRejected = metrics.counter("modelsRejected");
         metrics.gauge("modelVersion", serving::servingVersion);
-        metrics.gauge("maeModel", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
+        // Served forecasts, the model's own (before each symbol's guard weighed them), and the naive last price.
+        metrics.gauge("maeServed", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
+        metrics.gauge("maeModel", () -> evaluations == 0 ? 0.0 : modelSumAbsError / evaluations);
         metrics.gauge("maeNaive", () -> evaluations == 0 ? 0.0 : naiveSumAbsError / evaluations);
     }
 
@@ -215,6 +218,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             ctx.output(Streams.EVALUATION_TAG, outcome.evaluation());
             evaluations++;
             sumAbsError += Math.abs(outcome.evaluation().getError());
+            modelSumAbsError += Math.abs(outcome.evaluation().getModelError());
             naiveSumAbsError += Math.abs(outcome.evaluation().getNaiveError());
         }
         forecastsOut.inc();

@@ -201,6 +201,34 @@ class ForecastStateFormatTest {
         }
     }
 
+    /**
+     * A state written by the build before format 4 (committed fixtures, written by commit 20240cb) restores in this one
+     * equal to what that build computed (this build without the guard), with the guard's evidence unknown; from the
+     * next tick the guard starts from the ring's evidence, the hidden state carried over as it was.
+     */
+    @Test
+    void version3StatesFromTheOlderBuildRestoreWithTheGuardRebuiltFromTheRing() throws IOException {
+        ForecastState live = unguarded.newState();
+        int ticks = 0;
+        for (int n : FIXTURE_TICKS) {
+            for (; ticks < n; ticks++) {
+                on(unguarded, live, tickAt(ticks));
+            }
+            ForecastState old = read(Files.readAllBytes(fixture(3, n)), SETTINGS);
+            assertThat(old.toRecord()).as("state after %d ticks", n).isEqualTo(live.toRecord());
+            assertThat(old.expiryTimerMs()).isEqualTo(live.expiryTimerMs());
+            assertThat(old.guardCount).as("evidence unknown").isNegative();
+            if (n == 30) {
+                ForecastState fromRecord = ForecastState.fromRecord(live.toRecord(), SETTINGS);
+                for (int i = n; i < n + 10; i++) {
+                    assertThat(on(old, tickAt(i))).isEqualTo(on(fromRecord, tickAt(i)));
+                }
+                assertThat(old.hidden()).isEqualTo(fromRecord.hidden());
+                assertThat(old.guardCount).as("rebuilt, then grown").isPositive();
+            }
+        }
+    }
+
     @Test
     void theExpiryTimerRoundTrips() throws IOException {
         ForecastState state = forecaster.newState();
