@@ -35,8 +35,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
  * </pre>
  *
  * Every operator has a stable uid, so savepoints survive changes to the job. There is no event-time stage: each
- * symbol's ticks are taken in arrival order (its Kafka partition's order), and one not newer than the symbol's last is
- * dead-lettered, so the outputs depend on the feed alone, never on how watermarks happened to advance.
+ * symbol's ticks are taken in arrival order (its Kafka partition's order), and one older than the symbol's last, or
+ * repeating it exactly, is dead-lettered, so the outputs depend on the feed alone, never on how watermarks happened to advance.
  */
 public final class ForecastJob {
 

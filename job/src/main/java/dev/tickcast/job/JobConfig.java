@@ -267,17 +267,26 @@ public record JobConfig(
         return d;
     }
 
-    /** An enum option, refused with the values it accepts (Flink's own message names the enum class instead). */
+    /**
+     * An enum option, as typed ("exactly-once"), ignoring case, surrounding blanks and '_' for '-'; refused with the
+     * values it accepts (Flink's own parsing would name the enum class instead, and take only the exact spelling).
+     */
     private static <E extends Enum<E>> E choice(Configuration c, ConfigOption<E> option, Class<E> type) {
-        try {
-            return c.get(option);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + option.key() + " must be one of "
-                    + java.util.Arrays.stream(type.getEnumConstants())
-                            .map(Object::toString)
-                            .collect(Collectors.joining(", "))
-                    + ", got '" + c.toMap().get(option.key()) + "'");
+        String typed = c.toMap().get(option.key());
+        if (typed == null) {
+            return option.defaultValue();
         }
+        String wanted = typed.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        for (E value : type.getEnumConstants()) {
+            if (value.toString().equals(wanted)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("--" + option.key() + " must be one of "
+                + java.util.Arrays.stream(type.getEnumConstants())
+                        .map(Object::toString)
+                        .collect(Collectors.joining(", "))
+                + ", got '" + typed + "'");
     }
 
     private static ForecastSettings forecastSettings(Configuration c) {
@@ -287,17 +296,18 @@ public record JobConfig(
             throw new IllegalArgumentException("--ring-steps must be >= 1 and --residual-window >= "
                     + ForecastSettings.DEFAULTS.minResiduals() + ", got " + ring + " and " + residuals);
         }
+        boolean guardOn = get(c, JobOptions.GUARD);
+        int memory = get(c, JobOptions.GUARD_MEMORY);
+        double prior = get(c, JobOptions.GUARD_PRIOR);
+        double evidence = get(c, JobOptions.GUARD_EVIDENCE);
         GuardSettings guard;
         try {
-            guard = new GuardSettings(
-                    get(c, JobOptions.GUARD),
-                    get(c, JobOptions.GUARD_MEMORY),
-                    get(c, JobOptions.GUARD_PRIOR),
-                    get(c, JobOptions.GUARD_EVIDENCE));
+            guard = new GuardSettings(guardOn, memory, prior, evidence);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--guard-memory must be >= 1, --guard-prior and --guard-evidence finite"
-                    + " numbers >= 0, got " + get(c, JobOptions.GUARD_MEMORY) + ", " + get(c, JobOptions.GUARD_PRIOR)
-                    + " and " + get(c, JobOptions.GUARD_EVIDENCE));
+            throw new IllegalArgumentException(
+                    "--guard-memory must be >= 2, --guard-prior and --guard-evidence finite" + " numbers >= 0; got "
+                            + memory + ", " + prior + " and " + evidence,
+                    e);
         }
         return new ForecastSettings(
                 ring,

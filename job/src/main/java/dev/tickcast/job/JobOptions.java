@@ -1,6 +1,7 @@
 package dev.tickcast.job;
 
 import dev.tickcast.job.serving.ModelAdmission;
+import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.GuardSettings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -160,12 +161,12 @@ public final class JobOptions {
 
     public static final ConfigOption<Integer> RING_STEPS = ConfigOptions.key("ring-steps")
             .intType()
-            .defaultValue(24)
+            .defaultValue(ForecastSettings.DEFAULTS.ringSteps())
             .withDescription("Recent inputs kept per symbol to re-warm its state under a new model.");
 
     public static final ConfigOption<Integer> RESIDUAL_WINDOW = ConfigOptions.key("residual-window")
             .intType()
-            .defaultValue(32)
+            .defaultValue(ForecastSettings.DEFAULTS.residualWindow())
             .withDescription("Recent forecast residuals kept per symbol for the prediction interval.");
 
     public static final ConfigOption<Boolean> GUARD = ConfigOptions.key("guard")

@@ -47,7 +47,7 @@ public final class BacktestCommand implements Callable<Integer> {
             arity = "1",
             description = "Whether each symbol's forecast takes only the share of the model's predicted move its own"
                     + " evaluations support, as the job does (its --guard). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "true")
+            defaultValue = "" + GuardSettings.DEFAULT_ON)
     public boolean guard;
 
     @Option(
@@ -94,7 +94,7 @@ public final class BacktestCommand implements Callable<Integer> {
         try {
             guardSettings = new GuardSettings(guard, guardMemory, guardPrior, guardEvidence);
         } catch (IllegalArgumentException e) {
-            throw new UserException("--guard-memory must be >= 1, --guard-prior and --guard-evidence finite numbers"
+            throw new UserException("--guard-memory must be >= 2, --guard-prior and --guard-evidence finite numbers"
                     + " >= 0, got " + guardMemory + ", " + guardPrior + " and " + guardEvidence);
         }
         TickCsv.Result csv = TickFiles.read(data, err());

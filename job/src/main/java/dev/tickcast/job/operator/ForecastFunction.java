@@ -218,7 +218,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             ctx.output(Streams.EVALUATION_TAG, outcome.evaluation());
             evaluations++;
             sumAbsError += Math.abs(outcome.evaluation().getError());
-            modelSumAbsError += Math.abs(outcome.evaluation().getModelError());
+            modelSumAbsError += Math.abs(outcome.evaluation().getModelError()); // never null from this build
             naiveSumAbsError += Math.abs(outcome.evaluation().getNaiveError());
         }
         forecastsOut.inc();

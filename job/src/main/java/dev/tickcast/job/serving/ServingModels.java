@@ -13,10 +13,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry of the models one forecast operator holds, and which of them serves a tick. What it holds lives in
@@ -37,6 +41,8 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  */
 public final class ServingModels {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
+
     static final int HISTORY = 8;
     public static final String PINNED = "pinned";
     /** Control state: issued_at (epoch ms) of the last control applied. */
@@ -51,6 +57,12 @@ public final class ServingModels {
     private List<ModelUpdate> candidates;
 
     private Long pinned;
+    /** Versions held that fail today's verification, set aside (see {@link #serving}). */
+    private final Set<Long> unservable = new HashSet<>();
+    /** The candidate that served the last tick and its runtime model. */
+    private ModelUpdate lastUpdate;
+
+    private Model lastModel;
     private volatile long servingVersion;
 
     private record Verified(ModelUpdate update, Model model) {}
@@ -63,9 +75,9 @@ public final class ServingModels {
     }
 
     /**
-     * The runtime model serving a tick at {@code eventTimeMs}, or null (naive forecasts).
-     *
-     * @throws ModelRejectedException only for a model that passed admission in an older build and fails today's checks
+     * The runtime model serving a tick at {@code eventTimeMs}, or null (naive forecasts). A held model that fails
+     * today's verification (admitted by an older build with laxer checks, and restored from its checkpoint) is set
+     * aside with a warning, and the one before it serves: one such model must not stop the job.
      */
     public Model serving(
             ReadOnlyBroadcastState<String, ModelUpdate> models,
@@ -75,19 +87,44 @@ public final class ServingModels {
         if (candidates == null) {
             refresh(models, control);
         }
-        ModelUpdate update = select(candidates, pinned, eventTimeMs);
-        if (update == null) {
-            return null;
+        while (true) {
+            ModelUpdate update = select(candidates, pinned, eventTimeMs);
+            if (update == lastUpdate) { // per tick, almost always: no lookup, no boxing
+                return lastModel;
+            }
+            if (update == null) {
+                lastUpdate = null;
+                lastModel = null;
+                return null;
+            }
+            Verified v = verified.get(update.getVersion());
+            if (v == null || v.update() != update) {
+                try {
+                    v = new Verified(update, Model.verify(update));
+                } catch (ModelRejectedException e) {
+                    LOG.warn(
+                            "model {} v{} held in state fails verification ({}); it is set aside and the model before"
+                                    + " it serves. Publish a corrected model with a higher version.",
+                            update.getModelName(),
+                            update.getVersion(),
+                            e.getMessage());
+                    unservable.add(update.getVersion());
+                    candidates.remove(update);
+                    continue;
+                }
+                verified.put(update.getVersion(), v);
+            }
+            lastUpdate = update;
+            lastModel = v.model();
+            servingVersion = update.getVersion();
+            return lastModel;
         }
-        Verified v = verified.get(update.getVersion());
-        if (v == null || v.update() != update) {
-            v = new Verified(update, Model.verify(update));
-            verified.put(update.getVersion(), v);
-        }
-        return v.model();
     }
 
-    /** The version that serves from now on (the pin, else the newest held), 0 for none: the operator's gauge. */
+    /**
+     * The operator's gauge: the version of the model that served the latest tick, or after a change of what is held,
+     * the one that serves from then on (the pin, else the newest held); 0 for none.
+     */
     public long servingVersion() {
         return servingVersion;
     }
@@ -191,7 +228,10 @@ public final class ServingModels {
             ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
             throws Exception {
         candidates = candidates(models, initial);
+        candidates.removeIf(m -> unservable.contains(m.getVersion()));
         pinned = control.get(PINNED);
+        lastUpdate = null;
+        lastModel = null;
         verified.values().removeIf(v -> candidates.stream().noneMatch(c -> c == v.update()));
         ModelUpdate next = select(candidates, pinned, Long.MAX_VALUE);
         servingVersion = next == null ? 0 : next.getVersion();

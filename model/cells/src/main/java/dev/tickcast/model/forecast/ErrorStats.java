@@ -15,8 +15,10 @@ public final class ErrorStats {
     private double naiveSumSq;
     private double modelSumSq;
 
+    /** An evaluation; one of a build before the guard (no model_error) served the model's own forecast. */
     public void add(Evaluation e) {
-        add(e.getError(), e.getModelError(), e.getNaiveError());
+        Double modelError = e.getModelError();
+        add(e.getError(), modelError == null ? e.getError() : modelError, e.getNaiveError());
     }
 
     /** A served forecast that was the model's own (no guard). */

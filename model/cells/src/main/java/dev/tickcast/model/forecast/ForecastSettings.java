@@ -15,7 +15,7 @@ public record ForecastSettings(
         int ringSteps, int residualWindow, int minResiduals, double intervalZ, GuardSettings guard)
         implements Serializable {
 
-    /** 24 re-warm steps: with 32 residuals, an LSTM-64 symbol's state stays within 1 KiB (ForecastStateFormatTest). */
+    /** 24 re-warm steps, 32 residuals: an LSTM-64 symbol's state is 1,056 bytes with the guard (ForecastStateFormatTest). */
     public static final ForecastSettings DEFAULTS = new ForecastSettings(24, 32, 8, 1.645, GuardSettings.DEFAULTS);
 
     /** With the default guard. */

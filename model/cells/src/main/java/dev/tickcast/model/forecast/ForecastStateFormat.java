@@ -9,8 +9,8 @@ import java.io.IOException;
 /**
  * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
  * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
- * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and one more
- * (version 3's expiry timer).
+ * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and more (version 3's
+ * expiry timer, version 4's guard).
  *
  * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
  * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write

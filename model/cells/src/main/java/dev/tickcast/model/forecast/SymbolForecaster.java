@@ -167,7 +167,9 @@ public final class SymbolForecaster {
         double modelError = naiveError;
         if (state.pendingVersion != 0) {
             modelError = price - state.lastPrice * Math.exp(state.pendingModelLogReturn);
-            ModelGuard.observe(state, settings.guard(), state.pendingModelLogReturn, realised);
+            if (!ModelGuard.isUnknown(state)) { // else the ring's replay, this tick, counts this pair too
+                ModelGuard.observe(state, settings.guard(), state.pendingModelLogReturn, realised);
+            }
         }
         state.evalCount++;
         state.sumAbsError += Math.abs(error);

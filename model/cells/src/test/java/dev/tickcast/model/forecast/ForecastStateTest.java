@@ -102,6 +102,8 @@ class ForecastStateTest {
 
         Forecast next = on(restored, v1, tickAt(20)).forecast();
         Forecast uninterrupted = on(original, v1, tickAt(20)).forecast();
+        // Rebuilt from the ring: 7 pairs of an 8-step ring (decayed), this tick's evaluation counted once, in them.
+        assertThat(restored.guardCount).isCloseTo(7.0, org.assertj.core.api.Assertions.within(0.05));
         assertThat(next.getModelLogReturn()).isEqualTo(uninterrupted.getModelLogReturn());
         assertThat(next.getGuardWeight()).isBetween(0.0, 1.0);
         assertThat(restored.hidden()).containsExactly(original.hidden());
