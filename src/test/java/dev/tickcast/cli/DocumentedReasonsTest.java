@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dead-letter reasons users read about are exactly the ones the code gives: the README's table and the schema's
+ * The dead-letter reasons users read about are exactly the ones the code gives: the table in docs/job.md and the schema's
  * doc.
  */
 class DocumentedReasonsTest {
@@ -24,9 +24,9 @@ class DocumentedReasonsTest {
 
     @Test
     void theReadmeTableListsEveryReasonOnce() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
+        String readme = Files.readString(ROOT.resolve("docs/job.md"));
         int table = readme.indexOf("| reason | when |");
-        assertThat(table).as("the README's dead-letter table").isPositive();
+        assertThat(table).as("the dead-letter table of docs/job.md").isPositive();
         List<String> rows = readme.substring(table)
                 .lines()
                 .skip(2)

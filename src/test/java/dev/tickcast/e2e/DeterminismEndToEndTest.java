@@ -93,7 +93,7 @@ class DeterminismEndToEndTest {
         assertThat(first).isEqualTo(offline);
         long v2Count = first.values().stream()
                 .flatMap(List::stream)
-                .filter(d -> d.endsWith("v2 GRU"))
+                .filter(d -> d.contains(" v2 GRU "))
                 .count();
         System.out.printf(
                 "determinism: %d symbols, %d forecasts identical across 2 Kafka replays, a file backfill and the"

@@ -197,7 +197,7 @@ class StreamingJobEndToEndTest {
         return f.get("event_time") + " " + f.get("last_price") + " " + f.get("forecast_price") + " "
                 + f.get("forecast_log_return")
                 + " [" + f.get("interval_low") + ", " + f.get("interval_high") + "] v" + f.get("model_version") + " "
-                + f.get("cell_type");
+                + f.get("cell_type") + " " + f.get("model_log_return") + " w" + f.get("guard_weight");
     }
 
     private static BinaryMessageDecoder<GenericRecord> stockDecoder(String name) throws Exception {

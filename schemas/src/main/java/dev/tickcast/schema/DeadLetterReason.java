@@ -3,7 +3,7 @@ package dev.tickcast.schema;
 /**
  * Every reason a record becomes a {@link DeadLetter}: the value of its {@code reason} field, the {@code reason} label
  * of
- * the {@code deadLetters} metric, and the codes the README's dead-letter table and the schema's doc list.
+ * the {@code deadLetters} metric, and the codes the dead-letter table of docs/job.md and the schema's doc list.
  */
 public enum DeadLetterReason {
     /** A Kafka record without a value. */

@@ -47,9 +47,15 @@ public final class TestModels {
     }
 
     public static ModelUpdate update(long version, CellType cellType, int[] hiddenSizes, long seed) {
+        return update(LINE, version, cellType, hiddenSizes, seed);
+    }
+
+    /** A model of the given line, created a second after the one before it ({@link #CREATED} plus its version). */
+    public static ModelUpdate update(String line, long version, CellType cellType, int[] hiddenSizes, long seed) {
         FeatureSpec spec = spec();
         float[] weights = randomWeights(cellType, spec.getNames().size(), hiddenSizes, 1, seed, 0.4);
-        return ModelFile.build(LINE, version, cellType, hiddenSizes, spec, weights, null, null, CREATED);
+        return ModelFile.build(
+                line, version, cellType, hiddenSizes, spec, weights, null, null, CREATED.plusSeconds(version));
     }
 
     /** A model with every optional field filled, to show none is lost on the way to a file and back. */
