@@ -50,12 +50,23 @@ public final class TestModels {
         return update(LINE, version, cellType, hiddenSizes, seed);
     }
 
-    /** A model of the given line, created a second after the one before it ({@link #CREATED} plus its version). */
+    /**
+     * A model of the given line, created a second after the one before it ({@link #CREATED} plus its version, capped so
+     * that the huge versions of the version-step tests stay a valid time).
+     */
     public static ModelUpdate update(String line, long version, CellType cellType, int[] hiddenSizes, long seed) {
         FeatureSpec spec = spec();
         float[] weights = randomWeights(cellType, spec.getNames().size(), hiddenSizes, 1, seed, 0.4);
         return ModelFile.build(
-                line, version, cellType, hiddenSizes, spec, weights, null, null, CREATED.plusSeconds(version));
+                line,
+                version,
+                cellType,
+                hiddenSizes,
+                spec,
+                weights,
+                null,
+                null,
+                CREATED.plusSeconds(Math.min(version, 1_000_000_000L)));
     }
 
     /** A model with every optional field filled, to show none is lost on the way to a file and back. */
