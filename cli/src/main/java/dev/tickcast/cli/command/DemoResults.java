@@ -26,6 +26,7 @@ public final class DemoResults {
         double absError;
         double naiveAbsError;
         double sqError;
+        double modelSqError;
         double naiveSqError;
         long intervals;
         long covered;
@@ -95,6 +96,8 @@ public final class DemoResults {
                         s.absError += Math.abs(e.getError());
                         s.naiveAbsError += Math.abs(e.getNaiveError());
                         s.sqError += e.getError() * e.getError();
+                        double modelError = e.getModelError() == null ? e.getError() : e.getModelError();
+                        s.modelSqError += modelError * modelError;
                         s.naiveSqError += e.getNaiveError() * e.getNaiveError();
                         if (e.getCovered() != null) {
                             s.intervals++;
@@ -118,11 +121,22 @@ public final class DemoResults {
         for (Tick t : sent) {
             ticks.merge(t.getSymbol(), 1L, Long::sum);
         }
-        String row = "%-18s %8s %10s %12s %12s %8s %9s %13s%n";
-        out.printf(row, "symbol", "ticks", "forecasts", "MAE model", "MAE naive", "skill", "coverage", "dead letters");
+        String row = "%-18s %8s %10s %12s %12s %8s %11s %9s %13s%n";
+        out.printf(
+                row,
+                "symbol",
+                "ticks",
+                "forecasts",
+                "MAE",
+                "MAE naive",
+                "skill",
+                "model skill",
+                "coverage",
+                "dead letters");
         double abs = 0;
         double naiveAbs = 0;
         double sq = 0;
+        double modelSq = 0;
         double naiveSq = 0;
         long n = 0;
         long intervals = 0;
@@ -137,11 +151,13 @@ public final class DemoResults {
                     mae(s.absError, s.evaluations),
                     mae(s.naiveAbsError, s.evaluations),
                     skill(s.sqError, s.naiveSqError),
+                    skill(s.modelSqError, s.naiveSqError),
                     coverage(s.covered, s.intervals),
                     s.deadLetters);
             abs += s.absError;
             naiveAbs += s.naiveAbsError;
             sq += s.sqError;
+            modelSq += s.modelSqError;
             naiveSq += s.naiveSqError;
             n += s.evaluations;
             intervals += s.intervals;
@@ -155,10 +171,12 @@ public final class DemoResults {
                 mae(abs, n),
                 mae(naiveAbs, n),
                 skill(sq, naiveSq),
+                skill(modelSq, naiveSq),
                 coverage(covered, intervals),
                 deadLetters);
-        out.println("MAE of next-price forecasts (model vs naive last price); skill = 1 - MSE/MSE_naive, above 0"
-                + " beats naive;");
+        out.println("MAE of the next-price forecasts served and of the naive last price; skill = 1 - MSE/MSE_naive,"
+                + " above 0 beats naive;");
+        out.println("model skill = the model's own forecasts, before each symbol's guard weighed them (--guard);");
         out.println("coverage = share of prediction intervals that held the next price (nominal 90%).");
     }
 
