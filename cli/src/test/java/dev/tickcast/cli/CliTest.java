@@ -121,6 +121,39 @@ class CliTest {
     }
 
     @Test
+    void trainOnSomeSymbolsTrainsOnThoseOnlyAndNamesTheSymbolsThereWhenNoneMatches() throws Exception {
+        Path model = dir.resolve("aaa.avro");
+        CliRun train = run(
+                "train",
+                "--data",
+                smallCsv().toString(),
+                "--symbols",
+                "A*",
+                "--name",
+                "a-line",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--window",
+                "20",
+                "--out",
+                model.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("(symbols A*)", "AAA").doesNotContain("BBB");
+        assertThat(ModelFile.read(model).getTraining().getSymbols()).isEqualTo(1);
+        assertThat(ModelFile.read(model).getModelName()).isEqualTo("a-line");
+
+        CliRun none = run("train", "--data", smallCsv().toString(), "--symbols", "FX:*", "--out", model.toString());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("--symbols FX:* matches no symbol", "[AAA, BBB]");
+
+        CliRun empty = run("train", "--data", smallCsv().toString(), "--symbols", "A*,,B*");
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).contains("--symbols: an empty symbol pattern");
+    }
+
+    @Test
     void missingDataFileIsOneClearLine() {
         CliRun run = run("train", "--data", dir.resolve("nope.csv").toString());
         assertThat(run.exitCode()).isEqualTo(2);

@@ -4,11 +4,13 @@ import dev.tickcast.cli.common.TickFiles;
 import dev.tickcast.cli.common.UserException;
 import dev.tickcast.cli.kafka.ModelsTopic;
 import dev.tickcast.cli.kafka.TicksTopic;
+import dev.tickcast.model.data.SymbolPattern;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.trainer.PublishGate;
 import dev.tickcast.trainer.Trainer;
@@ -131,6 +133,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + " used when that is higher. Default: ${DEFAULT-VALUE}.",
             defaultValue = "1")
     public long version;
+
+    @Option(
+            names = "--symbols",
+            paramLabel = "PATTERN[,PATTERN...]",
+            description = "Train only on the symbols these patterns match (* any run of characters, ? one), e.g."
+                    + " 'BITSTAMP:*' or 'FX:*,IDX:*': a model line for a group of symbols (--name). Default: every"
+                    + " symbol.")
+    public String symbols;
 
     @Option(
             names = "--name",
@@ -307,6 +317,30 @@ public final class TrainCommand implements Callable<Integer> {
         return replay.newest();
     }
 
+    /** The input's ticks of the --symbols, refused with the symbols there are when none matches. */
+    private TickCsv.Result onlySymbols(TickCsv.Result input, String source) {
+        List<SymbolPattern> patterns;
+        try {
+            patterns = SymbolPattern.list(symbols);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--symbols: " + e.getMessage());
+        }
+        List<Tick> chosen = input.ticks().stream()
+                .filter(t -> SymbolPattern.anyMatches(patterns, t.getSymbol()))
+                .toList();
+        if (chosen.isEmpty()) {
+            List<String> there = input.ticks().stream()
+                    .map(Tick::getSymbol)
+                    .distinct()
+                    .sorted()
+                    .limit(8)
+                    .toList();
+            throw new UserException("--symbols " + symbols + " matches no symbol of " + source
+                    + " (its symbols include " + there + "); patterns take * and ?, e.g. 'BITSTAMP:*'");
+        }
+        return new TickCsv.Result(chosen, input.badRows());
+    }
+
     /** One training run: read, train, write the file, and with --publish gate and publish. */
     private int round(TrainingSettings settings) throws IOException {
         String source = fromTopic != null ? "kafka:" + fromTopic : data.toString();
@@ -332,6 +366,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
         } else {
             input = TickFiles.read(data, err());
+        }
+        if (symbols != null) {
+            input = onlySymbols(input, source);
+            source = source + " (symbols " + symbols + ")";
         }
         ModelsTopic models = publish ? new ModelsTopic(kafkaOptions.connection(), modelsTopic) : null;
         // Only what the job would serve counts: never warm-start from, number after or sign over an unadmitted record.
