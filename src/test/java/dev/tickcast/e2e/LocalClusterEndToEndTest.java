@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job on the real local cluster of deploy/ — a Kafka broker process and a Flink standalone cluster
@@ -151,11 +153,11 @@ class LocalClusterEndToEndTest {
      * older build's over the first half, this build's over the second, every symbol's hidden state, rings and pending
      * forecast carried over both times (and the guard, which the older build did not have, started from the rings).
      */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {UpgradeFixture.V1, UpgradeFixture.V3})
     @Order(2)
-    void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun()
-            throws Exception {
-        String fixture = UpgradeFixture.V1;
+    void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun(
+            String fixture) throws Exception {
         ModelUpdate oldModel = UpgradeFixture.model(fixture);
         List<Tick> firstHalf = UpgradeFixture.firstHalf(ticks);
         List<Tick> secondHalf = UpgradeFixture.secondHalf(ticks);
@@ -193,6 +195,7 @@ class LocalClusterEndToEndTest {
         long expectedAfterCount =
                 expectedAfter.values().stream().mapToLong(List::size).sum();
 
+        deleteTopicsIfPresent(UpgradeFixture.topics()); // the fixture before's run used the same names
         createTopics(UpgradeFixture.topics());
         // The restored source resumes at the older run's offsets: the same records must sit there.
         KafkaIo.produce(cluster.bootstrap(), records(UpgradeFixture.PREFIX + ".ticks", firstHalf));
@@ -233,6 +236,17 @@ class LocalClusterEndToEndTest {
             if (!flink.state(job).equals("FINISHED")) {
                 flink.cancel(job);
             }
+            String stopped = job;
+            KafkaIo.await( // the next fixture's run reuses the topics and the slots
+                    () -> {
+                        try {
+                            return List.of("CANCELED", "FINISHED", "FAILED").contains(flink.state(stopped));
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofMinutes(1),
+                    "the job stopped");
         }
     }
 
@@ -277,6 +291,29 @@ class LocalClusterEndToEndTest {
     }
 
     /** Creates the topics, then waits until every partition's leader answers (else the first records can be lost). */
+    private static void deleteTopicsIfPresent(List<NewTopic> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            List<String> names = topics.stream().map(NewTopic::name).toList();
+            List<String> present = names.stream()
+                    .filter(admin.listTopics().names().get()::contains)
+                    .toList();
+            if (present.isEmpty()) {
+                return;
+            }
+            admin.deleteTopics(present).all().get();
+            KafkaIo.await(
+                    () -> {
+                        try {
+                            return admin.listTopics().names().get().stream().noneMatch(names::contains);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(30),
+                    "the previous run's topics deleted");
+        }
+    }
+
     private static void createTopics(List<NewTopic> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
             admin.createTopics(topics).all().get();

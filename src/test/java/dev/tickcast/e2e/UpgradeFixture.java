@@ -28,6 +28,9 @@ final class UpgradeFixture {
     /** The older build's savepoint: state format 1 (before the interval coverage counts). */
     static final String V1 = "state-v1";
 
+    /** The savepoint of the build before the guard: state format 3, the job's packages already split. */
+    static final String V3 = "state-v3";
+
     private UpgradeFixture() {}
 
     static Path root(String build) {
