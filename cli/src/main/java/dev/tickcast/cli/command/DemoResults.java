@@ -1,6 +1,7 @@
 package dev.tickcast.cli.command;
 
 import dev.tickcast.cli.kafka.KafkaConnection;
+import dev.tickcast.model.forecast.ErrorStats;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Tick;
@@ -22,12 +23,7 @@ public final class DemoResults {
 
     private static final class PerSymbol {
         long forecasts;
-        long evaluations;
-        double absError;
-        double naiveAbsError;
-        double sqError;
-        double modelSqError;
-        double naiveSqError;
+        final ErrorStats errors = new ErrorStats();
         long intervals;
         long covered;
         long deadLetters;
@@ -35,6 +31,7 @@ public final class DemoResults {
 
     private final Map<String, PerSymbol> symbols = new TreeMap<>();
     private final Map<String, Long> deadLettersByReason = new TreeMap<>();
+    private final ErrorStats overall = new ErrorStats();
     private long forecasts;
     private long evaluations;
     private long deadLetters;
@@ -91,14 +88,9 @@ public final class DemoResults {
                         r.forecasts++;
                     } else if (record.topic().equals(evaluationsTopic)) {
                         Evaluation e = evaluations.decode(record.value());
-                        s.evaluations++;
+                        s.errors.add(e);
+                        r.overall.add(e);
                         r.evaluations++;
-                        s.absError += Math.abs(e.getError());
-                        s.naiveAbsError += Math.abs(e.getNaiveError());
-                        s.sqError += e.getError() * e.getError();
-                        double modelError = e.getModelError() == null ? e.getError() : e.getModelError();
-                        s.modelSqError += modelError * modelError;
-                        s.naiveSqError += e.getNaiveError() * e.getNaiveError();
                         if (e.getCovered() != null) {
                             s.intervals++;
                             s.covered += e.getCovered() ? 1 : 0;
@@ -133,12 +125,6 @@ public final class DemoResults {
                 "model skill",
                 "coverage",
                 "dead letters");
-        double abs = 0;
-        double naiveAbs = 0;
-        double sq = 0;
-        double modelSq = 0;
-        double naiveSq = 0;
-        long n = 0;
         long intervals = 0;
         long covered = 0;
         for (Map.Entry<String, Long> e : ticks.entrySet()) {
@@ -148,18 +134,12 @@ public final class DemoResults {
                     e.getKey(),
                     e.getValue(),
                     s.forecasts,
-                    mae(s.absError, s.evaluations),
-                    mae(s.naiveAbsError, s.evaluations),
-                    skill(s.sqError, s.naiveSqError),
-                    skill(s.modelSqError, s.naiveSqError),
+                    mae(s.errors.mae()),
+                    mae(s.errors.naiveMae()),
+                    skill(s.errors, s.errors.skill()),
+                    skill(s.errors, s.errors.modelSkill()),
                     coverage(s.covered, s.intervals),
                     s.deadLetters);
-            abs += s.absError;
-            naiveAbs += s.naiveAbsError;
-            sq += s.sqError;
-            modelSq += s.modelSqError;
-            naiveSq += s.naiveSqError;
-            n += s.evaluations;
             intervals += s.intervals;
             covered += s.covered;
         }
@@ -168,10 +148,10 @@ public final class DemoResults {
                 "ALL",
                 sent.size(),
                 forecasts,
-                mae(abs, n),
-                mae(naiveAbs, n),
-                skill(sq, naiveSq),
-                skill(modelSq, naiveSq),
+                mae(overall.mae()),
+                mae(overall.naiveMae()),
+                skill(overall, overall.skill()),
+                skill(overall, overall.modelSkill()),
                 coverage(covered, intervals),
                 deadLetters);
         out.println("MAE of the next-price forecasts served and of the naive last price; skill = 1 - MSE/MSE_naive,"
@@ -180,15 +160,16 @@ public final class DemoResults {
         out.println("coverage = share of prediction intervals that held the next price (nominal 90%).");
     }
 
-    private static String mae(double sum, long n) {
-        return n == 0 ? "-" : String.format("%.4g", sum / n);
+    private static String mae(double mae) {
+        return Double.isNaN(mae) ? "-" : String.format("%.4g", mae);
     }
 
     private static String coverage(long covered, long intervals) {
         return intervals == 0 ? "-" : String.format("%.1f%%", 100.0 * covered / intervals);
     }
 
-    private static String skill(double sq, double naiveSq) {
-        return naiveSq == 0 ? "-" : String.format("%+.4f", 1 - sq / naiveSq);
+    /** "-" when there is nothing to compare with: no evaluation, or a naive forecast that was never wrong. */
+    private static String skill(ErrorStats errors, double skill) {
+        return errors.count() == 0 || errors.naiveMse() == 0 ? "-" : String.format("%+.4f", skill);
     }
 }
