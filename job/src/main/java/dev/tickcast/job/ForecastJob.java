@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.operator.ChallengeReferee;
 import dev.tickcast.job.operator.ForecastFunction;
 import dev.tickcast.job.operator.ModelDecoder;
 import dev.tickcast.job.operator.TickDecoder;
@@ -9,6 +10,8 @@ import dev.tickcast.job.types.Streams;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.internal.EvidenceBatch;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
@@ -31,7 +34,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
  *        → keyBy(symbol) ─────────────────────────┐
  * models → decode ─(bad)→ dead letters → broadcast ┴→ forecast → forecasts
  *                                                           ├→ evaluations
- *                                                           └→ dead letters (out of order, duplicate, refused model)
+ *                                                           ├→ dead letters (out of order, duplicate, refused model)
+ *                                                           └→ challenger evidence → referee → decisions → models
  * </pre>
  *
  * Every operator has a stable uid, so savepoints survive changes to the job. There is no event-time stage: each
@@ -46,6 +50,7 @@ public final class ForecastJob {
     private final Sink<Forecast> forecasts;
     private final Sink<Evaluation> evaluations;
     private final Sink<DeadLetter> deadLetters;
+    private final Sink<ModelControl> decisions;
     private final List<byte[]> initialModels;
     private final ModelAdmission admission;
 
@@ -56,6 +61,7 @@ public final class ForecastJob {
         this.forecasts = b.forecasts;
         this.evaluations = b.evaluations;
         this.deadLetters = b.deadLetters;
+        this.decisions = b.decisions;
         this.initialModels = initialModels;
         this.admission = admission;
     }
@@ -74,7 +80,8 @@ public final class ForecastJob {
                 .models(KafkaConnectors.models(config))
                 .forecasts(KafkaConnectors.forecasts(config))
                 .evaluations(KafkaConnectors.evaluations(config))
-                .deadLetters(KafkaConnectors.deadLetters(config));
+                .deadLetters(KafkaConnectors.deadLetters(config))
+                .decisions(KafkaConnectors.decisions(config));
     }
 
     /**
@@ -87,6 +94,7 @@ public final class ForecastJob {
         private Sink<Forecast> forecasts;
         private Sink<Evaluation> evaluations;
         private Sink<DeadLetter> deadLetters;
+        private Sink<ModelControl> decisions;
         /** null: the config's {@code --model} files. */
         private List<byte[]> initialModels;
 
@@ -123,6 +131,15 @@ public final class ForecastJob {
 
         public Builder deadLetters(Sink<DeadLetter> sink) {
             this.deadLetters = sink;
+            return this;
+        }
+
+        /**
+         * Where the referee's PROMOTE and RETIRE decisions go: the models topic the job reads. Without it (a backfill,
+         * a test), no challenge is decided by the job; challengers still run in shadow until decided by hand.
+         */
+        public Builder decisions(Sink<ModelControl> sink) {
+            this.decisions = sink;
             return this;
         }
 
@@ -209,6 +226,21 @@ public final class ForecastJob {
                 .sinkTo(evaluations)
                 .uid("sink-evaluations")
                 .name("evaluations");
+        if (decisions != null) {
+            forecast.getSideOutput(Streams.EVIDENCE_TAG)
+                    .keyBy(EvidenceBatch::getModelName, org.apache.flink.api.common.typeinfo.Types.STRING)
+                    .process(
+                            new ChallengeReferee(
+                                    config.effectiveChallengeRules(), config.promotionDelay(), config.decisionSigner()),
+                            Streams.CONTROLS)
+                    .setParallelism(1)
+                    .uid("challenge-referee")
+                    .name("challenge referee")
+                    .sinkTo(decisions)
+                    .setParallelism(1)
+                    .uid("sink-decisions")
+                    .name("decisions");
+        }
         decoded.getSideOutput(Streams.DEAD_LETTER_TAG)
                 .union(
                         decodedModels.getSideOutput(Streams.DEAD_LETTER_TAG),

@@ -1,11 +1,14 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.serving.ChallengeRules;
+import dev.tickcast.job.serving.DecisionSigner;
 import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.job.serving.TrustedKeys;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.GuardSettings;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +45,9 @@ public record JobConfig(
         String modelLine,
         long maxVersionStep,
         ForecastSettings forecastSettings,
+        ChallengeRules challengeRules,
+        Duration promotionDelay,
+        String decisionKey,
         int maxRecordBytes,
         Map<String, String> kafkaProperties)
         implements Serializable {
@@ -137,6 +143,9 @@ public record JobConfig(
                 nonBlank(c, JobOptions.MODEL_LINE),
                 get(c, JobOptions.MAX_VERSION_STEP),
                 forecastSettings(c),
+                challengeRules(c),
+                get(c, JobOptions.PROMOTION_DELAY),
+                c.get(JobOptions.DECISION_KEY),
                 get(c, JobOptions.MAX_RECORD_BYTES),
                 kafkaProperties(c));
         if (config.parallelism() == 0 || config.parallelism() < -1) {
@@ -152,10 +161,49 @@ public record JobConfig(
         if (config.maxVersionStep() < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());
         }
+        if (config.promotionDelay().isNegative()) {
+            throw new IllegalArgumentException(
+                    "--promotion-delay must not be negative, got " + config.promotionDelay());
+        }
         if (config.maxRecordBytes() < 64) {
             throw new IllegalArgumentException("--max-record-bytes must be >= 64, got " + config.maxRecordBytes());
         }
         return config;
+    }
+
+    /**
+     * The rules the referee decides by. With {@code --trusted-keys} but no {@code --decision-key} the job's decisions
+     * could not be applied (unsigned), so it scores and reports only, as with {@code --auto-promote false}.
+     */
+    public ChallengeRules effectiveChallengeRules() {
+        if (challengeRules.autoPromote() && !trustedKeys.isEmpty() && decisionKey == null) {
+            return challengeRules.withAutoPromote(false);
+        }
+        return challengeRules;
+    }
+
+    /** Why the job does not decide challenges although --auto-promote is on, or null. */
+    public String autoPromoteOffReason() {
+        return challengeRules.autoPromote() && effectiveChallengeRules() != challengeRules
+                ? "--trusted-keys is set but no --decision-key: the job cannot sign its PROMOTE and RETIRE"
+                        + " decisions, so it scores challengers and reports only; give --decision-key (a key from"
+                        + " 'tickcast keygen' whose .pub is among --trusted-keys), or decide with"
+                        + " 'tickcast model promote|retire'"
+                : null;
+    }
+
+    /** The signer of the job's decisions ({@code --decision-key}, read here), or null for unsigned decisions. */
+    public DecisionSigner decisionSigner() {
+        return decisionKey == null ? null : DecisionSigner.load(Path.of(decisionKey));
+    }
+
+    private static ChallengeRules challengeRules(Configuration c) {
+        return new ChallengeRules(
+                get(c, JobOptions.AUTO_PROMOTE),
+                get(c, JobOptions.CHALLENGE_MIN_EVALUATIONS),
+                get(c, JobOptions.CHALLENGE_MAX_EVALUATIONS),
+                get(c, JobOptions.CHALLENGE_MIN_SYMBOLS),
+                get(c, JobOptions.CHALLENGE_SIGNIFICANCE));
     }
 
     /** What may change the serving model: the line, the trusted keys (read from their files here), the version step. */

@@ -1,5 +1,6 @@
 package dev.tickcast.job;
 
+import dev.tickcast.job.serving.ChallengeRules;
 import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.GuardSettings;
@@ -197,6 +198,53 @@ public final class JobOptions {
             .withDescription("Standard errors above 0 the fitted weight must be before a symbol is served the model at"
                     + " all (3: about 99.9% one-sided); below, the symbol gets the naive forecast. 0"
                     + " turns the test off.");
+
+    public static final ConfigOption<Boolean> AUTO_PROMOTE = ConfigOptions.key("auto-promote")
+            .booleanType()
+            .defaultValue(ChallengeRules.DEFAULTS.autoPromote())
+            .withDescription("Whether the job decides challenges itself: it scores a challenger (a model published with"
+                    + " role CHALLENGER, 'train --publish --challenger') against the champion on the same ticks,"
+                    + " and writes PROMOTE or RETIRE to the models topic when the evidence is significant. false:"
+                    + " it scores and reports only (metrics, log), and 'tickcast model promote|retire' decides.");
+
+    public static final ConfigOption<Long> CHALLENGE_MIN_EVALUATIONS = ConfigOptions.key("challenge-min-evaluations")
+            .longType()
+            .defaultValue(ChallengeRules.DEFAULTS.minEvaluations())
+            .withDescription("Evaluations of a challenger (over all symbols) before the first look at the evidence;"
+                    + " the next looks are at twice as many each time.");
+
+    public static final ConfigOption<Long> CHALLENGE_MAX_EVALUATIONS = ConfigOptions.key("challenge-max-evaluations")
+            .longType()
+            .defaultValue(ChallengeRules.DEFAULTS.maxEvaluations())
+            .withDescription(
+                    "A challenger neither significantly better nor worse after this many evaluations is" + " retired.");
+
+    public static final ConfigOption<Long> CHALLENGE_MIN_SYMBOLS = ConfigOptions.key("challenge-min-symbols")
+            .longType()
+            .defaultValue(ChallengeRules.DEFAULTS.minSymbols())
+            .withDescription("Symbols a challenger must have run on before its evidence is looked at.");
+
+    public static final ConfigOption<Double> CHALLENGE_SIGNIFICANCE = ConfigOptions.key("challenge-significance")
+            .doubleType()
+            .defaultValue(ChallengeRules.DEFAULTS.significance())
+            .withDescription("Significance level of the Diebold-Mariano test over all the looks together (look k"
+                    + " spends this / 2^(k+1)): the chance that a challenger no better than the champion is"
+                    + " promoted.");
+
+    public static final ConfigOption<Duration> PROMOTION_DELAY = ConfigOptions.key("promotion-delay")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("Event time between the evidence a promotion rests on and the tick it serves from. A"
+                    + " decision reaches the subtasks through the models topic, at the next checkpoint; with a"
+                    + " delay longer than that (in the feed's event time), every subtask promotes at the"
+                    + " decision's tick, as a replay does. 0: at once.");
+
+    public static final ConfigOption<String> DECISION_KEY = ConfigOptions.key("decision-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Ed25519 private key file (from 'tickcast keygen', its .pub beside it) the job signs its"
+                    + " PROMOTE and RETIRE decisions with; required for --auto-promote when --trusted-keys is"
+                    + " set, and its public key must be among them. The key travels in the job graph.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max-record-bytes")
             .intType()

@@ -3,9 +3,11 @@ package dev.tickcast.job;
 import dev.tickcast.job.io.AvroValueSerializer;
 import dev.tickcast.job.io.RawRecordDeserializer;
 import dev.tickcast.job.operator.TickDecoder;
+import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
 import java.util.Properties;
@@ -74,6 +76,17 @@ final class KafkaConnectors {
                 new AvroValueSerializer<>(
                         config.deadLettersTopic(), DeadLetter.class, d -> TickDecoder.bytes(d.getKey())),
                 "deadletters");
+    }
+
+    /** The job's own PROMOTE and RETIRE decisions, to the models topic it reads them back from. */
+    public static KafkaSink<ModelControl> decisions(JobConfig config) {
+        return sink(
+                config,
+                new AvroValueSerializer<>(
+                        config.modelsTopic(),
+                        ModelControl.class,
+                        c -> WireCodec.key(ModelAdmission.decisionKey(c.getModelName()))),
+                "decisions");
     }
 
     private static <T> KafkaSink<T> sink(

@@ -56,6 +56,9 @@ public final class TickcastJob {
                 config.forecastsTopic(),
                 config.delivery(),
                 config.transactionalIdPrefix());
+        if (config.autoPromoteOffReason() != null) {
+            LOG.warn(config.autoPromoteOffReason());
+        }
         return env.execute(jobName);
     }
 

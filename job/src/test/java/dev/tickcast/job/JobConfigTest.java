@@ -229,6 +229,13 @@ class JobConfigTest {
                         "guard-memory",
                         "guard-prior",
                         "guard-evidence",
+                        "auto-promote",
+                        "challenge-min-evaluations",
+                        "challenge-max-evaluations",
+                        "challenge-min-symbols",
+                        "challenge-significance",
+                        "promotion-delay",
+                        "decision-key",
                         "max-record-bytes");
     }
 

@@ -10,6 +10,7 @@ import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.ForecastState;
+import dev.tickcast.model.forecast.ShadowForecaster;
 import dev.tickcast.model.forecast.SymbolForecaster;
 import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.forecast.TickOutcome;
@@ -18,6 +19,7 @@ import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.EvidenceBatch;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import dev.tickcast.schema.wire.WireCodec;
@@ -27,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -57,8 +61,13 @@ import org.apache.flink.util.Collector;
  * inputs under the new model before the tick is processed. Before any model, forecasts are the naive
  * last price with version 0.
  *
- * <p>Outputs: forecasts (main), {@link Streams#EVALUATION_TAG evaluations} of the previous forecast, and
- * {@link Streams#DEAD_LETTER_TAG dead letters} for ticks out of order or duplicated per symbol.
+ * <p>While a challenger is open, each symbol's state also holds the challenger's state, advanced on every tick
+ * beside the champion's ({@link ShadowForecaster}); the loss differences of the two on the same ticks go, summed, to
+ * the referee ({@link Streams#EVIDENCE_TAG}, {@link ChallengeReferee}).
+ *
+ * <p>Outputs: forecasts (main), {@link Streams#EVALUATION_TAG evaluations} of the previous forecast,
+ * {@link Streams#DEAD_LETTER_TAG dead letters} for ticks out of order or duplicated per symbol, and the challenger's
+ * {@link Streams#EVIDENCE_TAG evidence}.
  */
 public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, SourcedTick, ModelEvent, Forecast>
         implements CheckpointedFunction {
@@ -73,8 +82,18 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     private final LegacyStates legacy;
 
+    /** How often, at most, a subtask's evidence goes to the referee when fewer than a batch accrue. */
+    static final long EVIDENCE_FLUSH_MS = 1000;
+
     private transient ValueState<ForecastState> symbolState;
     private transient SymbolForecaster forecaster;
+    private transient ShadowForecaster shadowForecaster;
+    private transient EvidenceBuffer evidence;
+    private transient ListState<EvidenceBatch> unsentEvidence;
+    /** Processing time of the pending evidence flush timer, or 0. */
+    private transient long evidenceFlushAt;
+
+    private transient Counter challengerEvaluations;
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
     private transient WireCodec<ModelControl> controlCodec;
@@ -143,11 +162,16 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         legacy.initializeState(context);
+        unsentEvidence = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("unsent-evidence", Streams.EVIDENCE));
+        evidence = new EvidenceBuffer(admission.line());
+        evidence.restore(unsentEvidence.get());
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         legacy.snapshotState();
+        unsentEvidence.update(evidence.unsent());
     }
 
     @Override
@@ -155,6 +179,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         symbolState = getRuntimeContext().getState(stateDescriptor(settings));
         legacy.open(getRuntimeContext());
         forecaster = new SymbolForecaster(settings);
+        shadowForecaster = new ShadowForecaster(forecaster);
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = ModelRecords.modelCodec();
         controlCodec = WireCodec.of(ModelControl.class);
@@ -170,6 +195,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         deadLetters = new DeadLetterCounters(metrics);
         modelsRejected = metrics.counter("modelsRejected");
         metrics.gauge("modelVersion", serving::servingVersion);
+        metrics.gauge("challengerVersion", serving::challengerVersion);
+        challengerEvaluations = metrics.counter("challengerEvaluations");
         // Served forecasts, the model's own (before each symbol's guard weighed them), and the naive last price.
         metrics.gauge("maeServed", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
         metrics.gauge("maeModel", () -> evaluations == 0 ? 0.0 : modelSumAbsError / evaluations);
@@ -205,8 +232,19 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
         Model model = serving.serving(
                 ctx.getBroadcastState(Streams.MODEL_STATE), ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE), timeMs);
-        TickOutcome outcome =
-                forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+        Model challenger = serving.challenger(timeMs);
+        TickOutcome outcome;
+        if (challenger == null && !state.hasShadow()) {
+            outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+        } else {
+            ShadowForecaster.Step step = shadowForecaster.onTick(
+                    state, model, challenger, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
+            state = step.served();
+            outcome = step.outcome();
+            if (challenger != null) {
+                collectEvidence(ctx, model, challenger, step, timeMs);
+            }
+        }
         long expiry = expiryTime(ctx.timerService().currentProcessingTime(), stateTtl);
         if (state.expiryTimerMs() != expiry) {
             ctx.timerService().registerProcessingTimeTimer(expiry);
@@ -227,12 +265,38 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
     }
 
+    private void collectEvidence(
+            ReadOnlyContext ctx, Model champion, Model challenger, ShadowForecaster.Step step, long timeMs) {
+        if (!Double.isNaN(step.lossDifference())) {
+            challengerEvaluations.inc();
+        }
+        evidence.add(
+                champion == null ? 0 : champion.version(),
+                challenger.version(),
+                step.lossDifference(),
+                step.joined(),
+                timeMs);
+        for (EvidenceBatch batch : evidence.take(false)) {
+            ctx.output(Streams.EVIDENCE_TAG, batch);
+        }
+        if (!evidence.isEmpty() && evidenceFlushAt == 0) {
+            evidenceFlushAt = ctx.timerService().currentProcessingTime() + EVIDENCE_FLUSH_MS;
+            ctx.timerService().registerProcessingTimeTimer(evidenceFlushAt);
+        }
+    }
+
     /**
      * An expiry timer: the symbol's state goes unless a tick since registered a later one. (The legacy Avro state
      * of a symbol that never ticked again after an upgrade keeps Flink's TTL, see {@link LegacyStates}.)
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
+        if (evidenceFlushAt != 0 && timestamp >= evidenceFlushAt) { // the subtask's evidence, on whichever key
+            evidenceFlushAt = 0;
+            for (EvidenceBatch batch : evidence.take(true)) {
+                ctx.output(Streams.EVIDENCE_TAG, batch);
+            }
+        }
         ForecastState state = symbolState.value();
         if (state != null && state.expiryTimerMs() > 0 && state.expiryTimerMs() <= timestamp) {
             symbolState.clear();

@@ -61,6 +61,16 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return line + "#control";
     }
 
+    /** The models-topic key of a line's challengers, apart from its champions so that compaction keeps both. */
+    public static String challengerKey(String line) {
+        return line + "#challenger";
+    }
+
+    /** The models-topic key of a line's PROMOTE and RETIRE decisions. */
+    public static String decisionKey(String line) {
+        return line + "#decision";
+    }
+
     /**
      * Whether {@code update} is the newest held model delivered again (e.g. by {@code --model} and the topic both, or a
      * re-timed copy): nothing changes, and it is not refused either.

@@ -6,6 +6,7 @@ import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.security.PublicKey;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * issued after the last control applied ({@link #LAST_CONTROL}), so an old one cannot be replayed. A model is verified
  * once: when admitted, or (initial models, and models restored from a checkpoint) when it first serves.
  *
+ * <p>Champion and challenger: a model published with role CHALLENGER is held like the others but does not serve; it
+ * runs in shadow from its effective time ({@link #challenger}) until a decision: PROMOTE (it serves from the
+ * decision's effective time on, as the highest version) or RETIRE (it stops and never serves). A champion admitted
+ * while a challenger is open retires it. At most one challenger is open at a time. Decisions are kept in the control
+ * state ({@link #PROMOTED}, {@link #RETIRED}), so a restored job resumes the challenge where it stood.
+ *
  * <p>Every parallel instance applies the same records in the same order, so all agree.
  */
 public final class ServingModels {
@@ -47,6 +54,10 @@ public final class ServingModels {
     public static final String PINNED = "pinned";
     /** Control state: issued_at (epoch ms) of the last control applied. */
     static final String LAST_CONTROL = "last-control-issued-at";
+    /** Control state, + version: the event time (epoch ms) from which a promoted challenger serves. */
+    static final String PROMOTED = "promoted-from:v";
+    /** Control state, + version: when the challenger was retired (issued_at of the decision, epoch ms). */
+    static final String RETIRED = "retired-at:v";
 
     private final List<ModelUpdate> initial;
     private final ModelAdmission admission;
@@ -55,6 +66,15 @@ public final class ServingModels {
     private final Map<Long, Verified> verified = new HashMap<>();
     /** Highest version first; null until read from broadcast state (first tick, after a restore or a change). */
     private List<ModelUpdate> candidates;
+    /** Per candidate, the event time from which it may serve (Long.MAX_VALUE: a challenger not promoted). */
+    private long[] serveFrom;
+    /** The challenger running in shadow, the event times it runs in [from, until), and its runtime model. */
+    private ModelUpdate challenger;
+
+    private long challengerFrom;
+    private long challengerUntil;
+    private Model challengerModel;
+    private volatile long challengerVersion;
 
     private Long pinned;
     /** Versions held that fail today's verification, set aside (see {@link #serving}). */
@@ -88,7 +108,7 @@ public final class ServingModels {
             refresh(models, control);
         }
         while (true) {
-            ModelUpdate update = select(candidates, pinned, eventTimeMs);
+            ModelUpdate update = select(candidates, serveFrom, pinned, eventTimeMs);
             if (update == lastUpdate) { // per tick, almost always: no lookup, no boxing
                 return lastModel;
             }
@@ -108,8 +128,7 @@ public final class ServingModels {
                             update.getModelName(),
                             update.getVersion(),
                             e.getMessage());
-                    unservable.add(update.getVersion());
-                    candidates.remove(update);
+                    setAside(update);
                     continue;
                 }
                 verified.put(update.getVersion(), v);
@@ -118,6 +137,53 @@ public final class ServingModels {
             lastModel = v.model();
             servingVersion = update.getVersion();
             return lastModel;
+        }
+    }
+
+    /**
+     * The challenger running in shadow at {@code eventTimeMs}, or null: the open challenger from its effective time, and
+     * a promoted one until its promotion is effective (so that its shadow state is there to take over). Call after
+     * {@link #serving} for the same tick.
+     */
+    public Model challenger(long eventTimeMs) {
+        if (challenger == null || eventTimeMs < challengerFrom || eventTimeMs >= challengerUntil) {
+            return null;
+        }
+        if (challengerModel == null) {
+            try {
+                challengerModel = Model.verify(challenger);
+            } catch (ModelRejectedException e) {
+                LOG.warn(
+                        "challenger {} v{} held in state fails verification ({}); it is set aside",
+                        challenger.getModelName(),
+                        challenger.getVersion(),
+                        e.getMessage());
+                setAside(challenger);
+                return null;
+            }
+        }
+        return challengerModel;
+    }
+
+    /** The operator's gauge: the challenger's version while one is open or its promotion pending, else 0. */
+    public long challengerVersion() {
+        return challengerVersion;
+    }
+
+    private void setAside(ModelUpdate update) {
+        unservable.add(update.getVersion());
+        int i = candidates.indexOf(update);
+        if (i >= 0) {
+            candidates.remove(i);
+            long[] rest = new long[serveFrom.length - 1];
+            System.arraycopy(serveFrom, 0, rest, 0, i);
+            System.arraycopy(serveFrom, i + 1, rest, i, rest.length - i);
+            serveFrom = rest;
+        }
+        if (update == challenger) {
+            challenger = null;
+            challengerModel = null;
+            challengerVersion = 0;
         }
     }
 
@@ -155,9 +221,25 @@ public final class ServingModels {
         } catch (ModelRejectedException e) {
             return ModelVerdict.Refused.of(e);
         }
+        ModelUpdate open = openChallenger(held, control);
+        if (open != null && update.getRole() == ModelRole.CHALLENGER) {
+            return ModelVerdict.Refused.of(
+                    Check.CHALLENGE,
+                    "challenger v" + update.getVersion() + " while challenger v" + open.getVersion()
+                            + " is still being scored; one challenger at a time: wait for its decision, or retire"
+                            + " it (tickcast model retire " + open.getVersion() + ")");
+        }
+        if (open != null) {
+            LOG.info(
+                    "champion v{} of model line {} supersedes challenger v{}, which is retired",
+                    update.getVersion(),
+                    update.getModelName(),
+                    open.getVersion());
+            control.put(RETIRED + open.getVersion(), update.getCreatedAt().toEpochMilli());
+        }
         models.put(key(update.getVersion()), update);
         verified.put(update.getVersion(), new Verified(update, model));
-        prune(models, control.get(PINNED));
+        prune(models, control);
         return ModelVerdict.APPLIED;
     }
 
@@ -172,10 +254,19 @@ public final class ServingModels {
             throws Exception {
         ModelVerdict verdict = check(command, models, control);
         if (verdict == ModelVerdict.APPLIED) {
-            if (command.getAction() == ModelAction.UNPIN) {
-                control.remove(PINNED);
-            } else {
-                control.put(PINNED, command.getVersion());
+            switch (command.getAction()) {
+                case PIN -> control.put(PINNED, command.getVersion());
+                case UNPIN -> control.remove(PINNED);
+                case PROMOTE ->
+                    control.put(
+                            PROMOTED + command.getVersion(),
+                            command.getEffectiveTime() == null
+                                    ? Long.MIN_VALUE
+                                    : command.getEffectiveTime().toEpochMilli());
+                case RETIRE ->
+                    control.put(
+                            RETIRED + command.getVersion(),
+                            command.getIssuedAt().toEpochMilli());
             }
             control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
         }
@@ -199,6 +290,12 @@ public final class ServingModels {
                 return ModelVerdict.Refused.of(e);
             }
         }
+        boolean decision = command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE;
+        if (decision
+                && (control.get(PROMOTED + command.getVersion()) != null
+                        || control.get(RETIRED + command.getVersion()) != null)) {
+            return ModelVerdict.UNCHANGED; // decided already (by the first decision on the topic, or by hand)
+        }
         Long last = control.get(LAST_CONTROL);
         if (last != null && command.getIssuedAt().toEpochMilli() <= last) {
             return ModelVerdict.Refused.of(
@@ -207,17 +304,33 @@ public final class ServingModels {
                             + " is not after the last control applied (issued at " + Instant.ofEpochMilli(last)
                             + "); an old control is not applied again");
         }
+        long version = command.getVersion();
+        List<ModelUpdate> all = candidates(models, initial);
+        ModelUpdate target =
+                all.stream().filter(m -> m.getVersion() == version).findFirst().orElse(null);
         if (command.getAction() == ModelAction.PIN) {
-            long version = command.getVersion();
-            List<Long> held = candidates(models, initial).stream()
-                    .map(ModelUpdate::getVersion)
-                    .sorted()
-                    .toList();
-            if (!held.contains(version)) {
+            if (target == null) {
+                List<Long> held =
+                        all.stream().map(ModelUpdate::getVersion).sorted().toList();
                 return ModelVerdict.Refused.of(
                         Check.PIN,
                         "version " + version + " is not held by the job (it holds " + (held.isEmpty() ? "none" : held)
                                 + "); publish that model again to pin it");
+            }
+            if (target.getRole() == ModelRole.CHALLENGER && control.get(PROMOTED + version) == null) {
+                return ModelVerdict.Refused.of(
+                        Check.PIN,
+                        "version " + version + " is a challenger that has not been promoted; promote it instead"
+                                + " (tickcast model promote " + version + ")");
+            }
+        }
+        if (command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE) {
+            if (target == null || target.getRole() != ModelRole.CHALLENGER) {
+                ModelUpdate open = openChallenger(all, control);
+                return ModelVerdict.Refused.of(
+                        Check.CHALLENGE,
+                        command.getAction() + " of version " + version + ", which is not a challenger the job holds"
+                                + " (open challenger: " + (open == null ? "none" : "v" + open.getVersion()) + ")");
             }
         }
         return ModelVerdict.APPLIED;
@@ -229,12 +342,51 @@ public final class ServingModels {
             throws Exception {
         candidates = candidates(models, initial);
         candidates.removeIf(m -> unservable.contains(m.getVersion()));
+        serveFrom = new long[candidates.size()];
+        challenger = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            ModelUpdate m = candidates.get(i);
+            long effective = m.getEffectiveTime() == null
+                    ? Long.MIN_VALUE
+                    : m.getEffectiveTime().toEpochMilli();
+            serveFrom[i] = effective;
+            if (m.getRole() == ModelRole.CHALLENGER) {
+                Long promoted = control.get(PROMOTED + m.getVersion());
+                boolean retired = control.get(RETIRED + m.getVersion()) != null;
+                serveFrom[i] = promoted == null || retired ? Long.MAX_VALUE : Math.max(effective, promoted);
+                if (!retired && challenger == null) { // the newest challenger not retired runs in shadow
+                    challenger = m;
+                    challengerFrom = effective;
+                    challengerUntil = promoted == null ? Long.MAX_VALUE : serveFrom[i];
+                }
+            }
+        }
+        challengerModel = challenger == null ? null : verifiedModel(challenger);
+        challengerVersion = challenger == null ? 0 : challenger.getVersion();
         pinned = control.get(PINNED);
         lastUpdate = null;
         lastModel = null;
         verified.values().removeIf(v -> candidates.stream().noneMatch(c -> c == v.update()));
-        ModelUpdate next = select(candidates, pinned, Long.MAX_VALUE);
+        ModelUpdate next = select(candidates, serveFrom, pinned, Long.MAX_VALUE);
         servingVersion = next == null ? 0 : next.getVersion();
+    }
+
+    private Model verifiedModel(ModelUpdate update) {
+        Verified v = verified.get(update.getVersion());
+        return v != null && v.update() == update ? v.model() : null;
+    }
+
+    /** The newest held challenger that is neither promoted nor retired, or null. */
+    private static ModelUpdate openChallenger(List<ModelUpdate> held, ReadOnlyBroadcastState<String, Long> control)
+            throws Exception {
+        for (ModelUpdate m : held) {
+            if (m.getRole() == ModelRole.CHALLENGER
+                    && control.get(PROMOTED + m.getVersion()) == null
+                    && control.get(RETIRED + m.getVersion()) == null) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** Initial models and accepted ones, highest version first. */
@@ -248,18 +400,32 @@ public final class ServingModels {
         return all;
     }
 
-    /** The candidate serving a tick at {@code eventTimeMs}, or null (naive forecasts). */
-    public static ModelUpdate select(List<ModelUpdate> candidates, Long pinned, long eventTimeMs) {
-        for (ModelUpdate m : candidates) {
+    /**
+     * The candidate serving a tick at {@code eventTimeMs}, or null (naive forecasts).
+     *
+     * @param serveFrom per candidate, the event time from which it may serve
+     */
+    static ModelUpdate select(List<ModelUpdate> candidates, long[] serveFrom, Long pinned, long eventTimeMs) {
+        for (int i = 0; i < candidates.size(); i++) {
+            ModelUpdate m = candidates.get(i);
             if (pinned != null) {
                 if (m.getVersion() == pinned) {
                     return m;
                 }
-            } else if (m.getEffectiveTime() == null || m.getEffectiveTime().toEpochMilli() <= eventTimeMs) {
+            } else if (serveFrom[i] <= eventTimeMs) {
                 return m;
             }
         }
         return null;
+    }
+
+    /** The model that serves from now on given what the broadcast state holds (initial models not counted), or null. */
+    public static ModelUpdate servingNow(
+            ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
+            throws Exception {
+        ServingModels view = new ServingModels(List.of(), ModelAdmission.unsigned(ModelAdmission.DEFAULT_LINE));
+        view.refresh(models, control);
+        return select(view.candidates, view.serveFrom, view.pinned, Long.MAX_VALUE);
     }
 
     static String key(long version) {
@@ -267,7 +433,9 @@ public final class ServingModels {
     }
 
     /** Keeps the newest HISTORY accepted models, and the pinned one whatever its age. */
-    private static void prune(BroadcastState<String, ModelUpdate> models, Long pinned) throws Exception {
+    private static void prune(BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
+            throws Exception {
+        Long pinned = control.get(PINNED);
         List<Long> versions = new ArrayList<>();
         for (Map.Entry<String, ModelUpdate> e : models.entries()) {
             versions.add(e.getValue().getVersion());
@@ -276,6 +444,8 @@ public final class ServingModels {
         for (int i = HISTORY; i < versions.size(); i++) {
             if (pinned == null || pinned.longValue() != versions.get(i)) {
                 models.remove(key(versions.get(i)));
+                control.remove(PROMOTED + versions.get(i));
+                control.remove(RETIRED + versions.get(i));
             }
         }
     }

@@ -4,7 +4,9 @@ import dev.tickcast.job.serving.ServingModels;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
+import dev.tickcast.schema.internal.EvidenceBatch;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.internal.SourcedTick;
@@ -42,11 +44,17 @@ public final class Streams {
     /** Side output of the forecast operator: the realised error of each symbol's previous forecast. */
     public static final OutputTag<Evaluation> EVALUATION_TAG = new OutputTag<>("evaluations", EVALUATIONS);
 
+    public static final AvroTypeInfo<EvidenceBatch> EVIDENCE = new AvroTypeInfo<>(EvidenceBatch.class);
+    public static final AvroTypeInfo<ModelControl> CONTROLS = new AvroTypeInfo<>(ModelControl.class);
+
+    /** Side output of the forecast operator: its evidence about the challenger, to the referee. */
+    public static final OutputTag<EvidenceBatch> EVIDENCE_TAG = new OutputTag<>("challenge-evidence", EVIDENCE);
+
     /** Broadcast state: the accepted models, keyed "v&lt;version&gt;" (see {@link ServingModels}). */
     public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
             new MapStateDescriptor<>("models", Types.STRING, MODELS);
 
-    /** Broadcast state: the newest accepted version and the pinned one, if any (see {@link ServingModels}). */
+    /** Broadcast state: the pin, the last control's time and the challenges' decisions (see {@link ServingModels}). */
     public static final MapStateDescriptor<String, Long> MODEL_CONTROL_STATE =
             new MapStateDescriptor<>("model-control", Types.STRING, Types.LONG);
 

@@ -248,10 +248,8 @@ public final class ForecastHarness implements AutoCloseable {
 
     /** The model the broadcast state says serves now (initial models not counted: null before any broadcast). */
     public ModelUpdate serving() throws Exception {
-        return ServingModels.select(
-                ServingModels.candidates(harness.getBroadcastState(Streams.MODEL_STATE), List.of()),
-                harness.getBroadcastState(Streams.MODEL_CONTROL_STATE).get(ServingModels.PINNED),
-                Long.MAX_VALUE);
+        return ServingModels.servingNow(
+                harness.getBroadcastState(Streams.MODEL_STATE), harness.getBroadcastState(Streams.MODEL_CONTROL_STATE));
     }
 
     /** Advances processing time, firing the expiry timers due by then. */

@@ -18,8 +18,10 @@ public final class ModelRejectedException extends Exception {
         SIGNATURE,
         /** A control issued no later than the last one applied: an old control sent again. */
         REPLAY,
-        /** A pin of a version the job does not hold. */
-        PIN
+        /** A pin of a version the job does not hold, or of a challenger not promoted. */
+        PIN,
+        /** A second challenger while one is open, or a decision about a version that is not a challenger. */
+        CHALLENGE
     }
 
     private final Check check;

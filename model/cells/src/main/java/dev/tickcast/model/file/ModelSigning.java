@@ -1,6 +1,8 @@
 package dev.tickcast.model.file;
 
+import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.io.IOException;
@@ -29,14 +31,19 @@ import java.util.Map;
  * change every forecast: the job serves only models signed by a key it trusts.
  *
  * <p>The signature covers the whole ModelUpdate — name, weights, checksum, shape, scaler, version, metrics —
- * in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared. The
- * effective time is left out on purpose: it is deployment scheduling ({@code FILE@TIME}, chosen when a model
- * is published or replayed), not the model. That leaves a signed model replayable with another effective
- * time, which the job makes harmless: it accepts only versions newer than every one it holds, and a second
- * delivery of the newest changes nothing, so an old or re-timed copy is refused or ignored.
+ * in its wire encoding under the first ModelUpdate schema ({@code ModelUpdate.v1}), with {@code signature},
+ * {@code signer} and {@code effective_time} cleared, and without {@code role}, which that schema lacks. The
+ * effective time and the role are left out on purpose: they are deployment ({@code FILE@TIME}, champion or
+ * challenger, chosen when a model is published or replayed), not the model. That leaves a signed model
+ * replayable with another effective time or role, which the job makes harmless: it accepts a version only if
+ * newer than every one it holds, and a second delivery of the newest changes nothing, so an old or re-timed
+ * copy is refused or ignored. Encoding under the first schema keeps every signature made before the schema
+ * grew valid.
  *
- * <p>Controls (pin, unpin) are signed over all their fields, {@code issued_at} included; the job applies a
- * control only if it was issued after the last one it applied, so an old signed control cannot be replayed.
+ * <p>Controls are signed over all their fields, {@code issued_at} included; the job applies a control only if it
+ * was issued after the last one it applied, so an old signed control cannot be replayed. A pin or unpin is
+ * encoded for signing under {@code ModelControl.v2} (before controls could decide challenges), so that pins
+ * signed by earlier builds still verify, and theirs by ours.
  * {@code signer} names the key: the first 8 bytes of the SHA-256 of its encoding, in hex.
  *
  * <p>Keys are PEM files: PKCS#8 private keys, X.509 SubjectPublicKeyInfo public keys.
@@ -147,23 +154,32 @@ public final class ModelSigning {
         }
     }
 
-    /** What is signed of a model: the wire encoding with signature, signer and effective time cleared. */
+    /** What is signed of a model: its v1 wire encoding with signature, signer and effective time cleared. */
     static byte[] payload(ModelUpdate model) {
-        return MODELS.encode(ModelUpdate.newBuilder(model)
-                .setSignature(null)
-                .setSigner(null)
-                .setEffectiveTime(null)
-                .build());
+        return MODELS.encodeAs(
+                1,
+                ModelUpdate.newBuilder(model)
+                        .setSignature(null)
+                        .setSigner(null)
+                        .setEffectiveTime(null)
+                        .setRole(ModelRole.CHAMPION)
+                        .build());
     }
 
     /**
-     * What is signed of a control: all of it (line, action, version, issued_at, reason), signature and signer cleared.
+     * What is signed of a control: all of it (line, action, version, issued_at, reason, and a decision's effective
+     * time and evidence), signature and signer cleared; a pin or unpin in its v2 encoding, which is all it has.
      */
     static byte[] payload(ModelControl control) {
-        return CONTROLS.encode(ModelControl.newBuilder(control)
+        ModelControl unsigned = ModelControl.newBuilder(control)
                 .setSignature(null)
                 .setSigner(null)
-                .build());
+                .build();
+        boolean pinOrUnpin = control.getAction() == ModelAction.PIN || control.getAction() == ModelAction.UNPIN;
+        if (pinOrUnpin && control.getEffectiveTime() == null && control.getEvidence() == null) {
+            return CONTROLS.encodeAs(2, unsigned);
+        }
+        return CONTROLS.encode(unsigned);
     }
 
     // ---- keys as PEM files ----
@@ -179,12 +195,16 @@ public final class ModelSigning {
     }
 
     public static PrivateKey readPrivateKey(Path file) throws IOException {
+        return privateKey(unpem(file, "PRIVATE KEY"), file.toString());
+    }
+
+    /** A private key from its PKCS#8 encoding (how the job ships its decision key to the referee). */
+    public static PrivateKey privateKey(byte[] encoded, String what) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM)
-                    .generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {
             throw new IOException(
-                    file + " is not an Ed25519 private key (PKCS#8 PEM, as 'tickcast keygen' writes): "
+                    what + " is not an Ed25519 private key (PKCS#8 PEM, as 'tickcast keygen' writes): "
                             + e.getMessage(),
                     e);
         }

@@ -67,6 +67,12 @@ public final class ForecastState {
      */
     long expiryTimerMs;
 
+    /**
+     * The open challenger's state of this symbol, advanced beside this one on every tick ({@link ShadowForecaster}),
+     * or null (no challenge). Never has a shadow of its own.
+     */
+    ForecastState shadow;
+
     /** Recent log-return residuals: a ring, oldest at residualStart. */
     final float[] residuals;
 
@@ -247,7 +253,38 @@ public final class ForecastState {
         c.cachedRms = cachedRms;
         c.pendingLow = pendingLow;
         c.pendingHigh = pendingHigh;
+        c.shadow = shadow == null ? null : shadow.copy();
         return c;
+    }
+
+    /** Whether a challenger runs beside this state ({@link ShadowForecaster}). */
+    public boolean hasShadow() {
+        return shadow != null;
+    }
+
+    /** The challenger's state of this symbol, or null. */
+    public ForecastState shadow() {
+        return shadow;
+    }
+
+    /**
+     * Takes the served record of {@code served}: its running errors and interval counts (what the symbol's evaluations
+     * report) and its expiry timer. A promoted challenger's state takes over from the champion's with them.
+     */
+    void takeServedRecord(ForecastState served) {
+        evalCount = served.evalCount;
+        sumAbsError = served.sumAbsError;
+        sumSqError = served.sumSqError;
+        naiveSumAbsError = served.naiveSumAbsError;
+        naiveSumSqError = served.naiveSumSqError;
+        intervalCount = served.intervalCount;
+        intervalHits = served.intervalHits;
+        expiryTimerMs = served.expiryTimerMs;
+    }
+
+    /** The naive forecast's mean squared error over the symbol's evaluations; 0 before any. */
+    double naiveMeanSquaredError() {
+        return evalCount == 0 ? 0.0 : naiveSumSqError / evalCount;
     }
 
     /** The weight {@link ModelGuard} gives the model's next prediction under these settings. */

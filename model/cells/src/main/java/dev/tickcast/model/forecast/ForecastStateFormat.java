@@ -10,7 +10,7 @@ import java.io.IOException;
  * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
  * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
  * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and more (version 3's
- * expiry timer, version 4's guard).
+ * expiry timer, version 4's guard, version 5's challenger state).
  *
  * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
  * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write
@@ -32,6 +32,9 @@ import java.io.IOException;
  * version 4 (the per-symbol guard): version 3's fields, then
  *   | f64 pending_model_log_return | f64 guard_sxx | f64 guard_sxy | f64 guard_syy | f64 guard_count
  *                       (read from versions 1-3 as pending_log_return, and evidence unknown: rebuilt from the ring)
+ * version 5 (champion and challenger): version 4's fields, then
+ *   | u8 has_shadow, [the challenger's state of the symbol: a whole version-5 value, whose has_shadow is 0]
+ *                                                           (read from versions 1-4 as none)
  * </pre>
  * {@code expiry_timer_ms} (the job's bookkeeping of its expiry timer) and the guard's fields are not in {@code
  * SymbolState}.
@@ -40,7 +43,7 @@ import java.io.IOException;
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private ForecastStateFormat() {}
 
@@ -87,10 +90,21 @@ public final class ForecastStateFormat {
         out.writeDouble(s.guardSxy);
         out.writeDouble(s.guardSyy);
         out.writeDouble(s.guardCount);
+        if (s.shadow == null) {
+            out.writeByte(0);
+        } else {
+            out.writeByte(1);
+            write(s.shadow, out);
+        }
     }
 
     /** Reads any version this build knows into a state with the given ring sizes. */
     public static ForecastState read(DataInput in, ForecastSettings settings) throws IOException {
+        return read(in, settings, true);
+    }
+
+    private static ForecastState read(DataInput in, ForecastSettings settings, boolean mayHaveShadow)
+            throws IOException {
         int version = in.readUnsignedByte();
         if (version < 1 || version > VERSION) {
             throw new IOException("symbol state format version " + version + " is not one this build reads (1..."
@@ -149,6 +163,12 @@ public final class ForecastStateFormat {
         } else {
             s.pendingModelLogReturn = s.pendingLogReturn; // those builds served the model's prediction as it was
             ModelGuard.markUnknown(s);
+        }
+        if (version >= 5 && in.readUnsignedByte() != 0) {
+            if (!mayHaveShadow) {
+                throw new IOException("corrupt symbol state: a challenger's state inside a challenger's state");
+            }
+            s.shadow = read(in, settings, false);
         }
         return s;
     }

@@ -1,0 +1,98 @@
+package dev.tickcast.model.forecast;
+
+import dev.tickcast.model.file.Model;
+import dev.tickcast.schema.Evaluation;
+
+/**
+ * One tick of a symbol, with the open challenger, if any, run beside the champion. The challenger runs in shadow on
+ * its own state (hidden state, guard, residuals; {@link ForecastState#shadow()}), started as a copy of the served one
+ * and re-warmed from its ring, so its forecasts are made exactly as they would be if it served; they are scored
+ * against the served ones on the same tick and not emitted.
+ *
+ * <p>When the challenger is promoted, the symbol's first tick it serves evaluates the champion's pending forecast
+ * (the one that was served), and from then on the shadow state is the served state, carrying over the served running
+ * errors. Neither state depends on the tick at which the promotion reached the symbol: both advance on every tick, so
+ * after the swap the state is the same bits as in a run that promoted at any earlier tick.
+ */
+public final class ShadowForecaster {
+
+    private final SymbolForecaster forecaster;
+
+    public ShadowForecaster(SymbolForecaster forecaster) {
+        this.forecaster = forecaster;
+    }
+
+    public SymbolForecaster forecaster() {
+        return forecaster;
+    }
+
+    /**
+     * What a tick did.
+     *
+     * @param served the symbol's state from now on: the one given, or at a promotion its shadow
+     * @param lossDifference (champion error² − challenger error²) / the symbol's naive mean squared error, for a tick
+     *     on which both forecasts were evaluated; NaN otherwise. Above 0 when the challenger did better.
+     * @param joined whether the symbol started running the challenger on this tick
+     */
+    public record Step(TickOutcome outcome, ForecastState served, double lossDifference, boolean joined) {}
+
+    /**
+     * Processes one tick (valid and in order, see {@link TickOrder}).
+     *
+     * @param champion the model serving this tick, or null (naive); the promoted challenger once its promotion is
+     *     effective
+     * @param challenger the challenger running at this tick, or null
+     */
+    public Step onTick(
+            ForecastState served,
+            Model champion,
+            Model challenger,
+            String symbol,
+            long timeMs,
+            double price,
+            Double volume) {
+        ForecastState shadow = served.shadow;
+        if (challenger != null) {
+            // A shadow of another challenger, or one that has not stepped yet (the symbol's first tick), starts
+            // again as a copy taken before the tick, so the challenger starts from the symbol's history.
+            boolean joined = shadow == null || shadow.modelVersion != challenger.version() && shadow.ticks > 1;
+            if (shadow == null || shadow.modelVersion != challenger.version()) {
+                served.shadow = null;
+                shadow = served.copy();
+                served.shadow = shadow;
+            }
+            TickOutcome outcome = forecaster.onTick(served, champion, symbol, timeMs, price, volume);
+            TickOutcome shadowOutcome = forecaster.onTick(shadow, challenger, symbol, timeMs, price, volume);
+            double d = lossDifference(outcome.evaluation(), shadowOutcome.evaluation(), challenger, served);
+            return new Step(outcome, served, d, joined);
+        }
+        served.shadow = null;
+        if (shadow != null
+                && champion != null
+                && shadow.modelVersion == champion.version()
+                && served.modelVersion != champion.version()) {
+            // The promotion's first tick for this symbol: evaluate what was served, then serve the shadow.
+            Evaluation evaluation = forecaster
+                    .onTick(served, null, symbol, timeMs, price, volume)
+                    .evaluation();
+            TickOutcome shadowOutcome = forecaster.onTick(shadow, champion, symbol, timeMs, price, volume);
+            shadow.takeServedRecord(served);
+            return new Step(new TickOutcome(shadowOutcome.forecast(), evaluation), shadow, Double.NaN, false);
+        }
+        return new Step(forecaster.onTick(served, champion, symbol, timeMs, price, volume), served, Double.NaN, false);
+    }
+
+    /** NaN unless both evaluated a forecast, the challenger its own, and the symbol's naive error is not zero. */
+    static double lossDifference(Evaluation served, Evaluation shadow, Model challenger, ForecastState servedState) {
+        if (served == null || shadow == null || shadow.getModelVersion() != challenger.version()) {
+            return Double.NaN;
+        }
+        double scale = servedState.naiveMeanSquaredError();
+        if (!(scale > 0)) {
+            return Double.NaN;
+        }
+        double championError = served.getError();
+        double challengerError = shadow.getError();
+        return (championError * championError - challengerError * challengerError) / scale;
+    }
+}
