@@ -7,6 +7,8 @@ import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRole;
+import dev.tickcast.schema.ModelUpdate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,13 +23,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "model",
         mixinStandardHelpOptions = true,
-        description = "Operates the models topic the running job follows: list what is published, publish a model file,"
-                + " pin an earlier version (rollback) or unpin.",
+        description = "Operates the models topic the running job follows: list what is published, publish a model file"
+                + " (as champion or challenger), pin an earlier version (rollback) or unpin, promote or retire the"
+                + " challenger.",
         subcommands = {
             ModelCommand.ListModels.class,
             ModelCommand.Publish.class,
             ModelCommand.Pin.class,
-            ModelCommand.Unpin.class
+            ModelCommand.Unpin.class,
+            ModelCommand.Promote.class,
+            ModelCommand.Retire.class
         })
 public final class ModelCommand implements Runnable {
 
@@ -123,6 +128,13 @@ public final class ModelCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Model file written by 'tickcast train'.")
         Path file;
 
+        @Option(
+                names = "--challenger",
+                description = "Publish it as a challenger: the job runs it in shadow beside the serving model, scores"
+                        + " both on the same ticks, and promotes or retires it on the evidence (job options"
+                        + " --auto-promote, --challenge-*).")
+        boolean challenger;
+
         @Mixin
         Signing signing;
 
@@ -137,13 +149,104 @@ public final class ModelCommand implements Runnable {
             } catch (ModelRejectedException e) {
                 throw new UserException("model refused: " + e.getMessage());
             }
-            target.models().publish(signing.apply(model.update()));
+            ModelUpdate update = model.update();
+            if (challenger) {
+                update = ModelUpdate.newBuilder(update)
+                        .setRole(ModelRole.CHALLENGER)
+                        .build();
+            }
+            target.models().publish(signing.apply(update));
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "published %s (name '%s') to %s%n",
-                            model.describe(), model.update().getModelName(), target.topic);
+                            "published %s (name '%s')%s to %s%n",
+                            model.describe(),
+                            update.getModelName(),
+                            update.getRole() == ModelRole.CHALLENGER ? " as challenger" : "",
+                            target.topic);
             return 0;
+        }
+    }
+
+    /** PROMOTE and RETIRE by hand: the decisions the job's referee otherwise makes from the evidence. */
+    abstract static class Decide implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(paramLabel = "VERSION", description = "The challenger's version.")
+        long version;
+
+        @Option(names = "--reason", description = "Why, kept in the control record.")
+        String reason;
+
+        @Mixin
+        Signing signing;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract ModelAction action();
+
+        Instant effectiveTime() {
+            return null;
+        }
+
+        @Override
+        public Integer call() {
+            if (version < 1) {
+                throw new UserException("VERSION must be >= 1");
+            }
+            target.models()
+                    .publish(signing.apply(ModelControl.newBuilder()
+                            .setModelName(target.name)
+                            .setAction(action())
+                            .setVersion(version)
+                            .setIssuedAt(Instant.now())
+                            .setReason(reason)
+                            .setEffectiveTime(effectiveTime())
+                            .build()));
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s of challenger v%d sent to %s; the job's dead letters say if it cannot (not a"
+                                    + " challenger it holds)%n",
+                            action(), version, target.topic);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
+            description = "Promotes the challenger: it serves from --at (event time) on, its shadow state taking over"
+                    + " each symbol's forecasts.")
+    public static final class Promote extends Decide {
+        @Option(
+                names = "--at",
+                paramLabel = "TIME",
+                description = "Event time (ISO-8601, e.g. 2026-12-07T16:00:00Z) from which it serves; ticks before it"
+                        + " keep the champion. Default: at once.")
+        Instant at;
+
+        @Override
+        ModelAction action() {
+            return ModelAction.PROMOTE;
+        }
+
+        @Override
+        Instant effectiveTime() {
+            return at;
+        }
+    }
+
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
+            description = "Retires the challenger: it stops running and never serves.")
+    public static final class Retire extends Decide {
+        @Override
+        ModelAction action() {
+            return ModelAction.RETIRE;
         }
     }
 

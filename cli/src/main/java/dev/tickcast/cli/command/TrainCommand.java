@@ -9,6 +9,7 @@ import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.feature.Feature;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.ValidationMetrics;
@@ -156,6 +157,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + " when its architecture matches.")
     public boolean publish;
 
+    @Option(
+            names = "--challenger",
+            description = "With --publish: publish the model as a challenger. The job runs it in shadow beside the"
+                    + " serving model, scores both on the same live ticks, and promotes it only if it is"
+                    + " significantly better (job options --auto-promote, --challenge-*).")
+    public boolean challenger;
+
     @Option(names = "--force", description = "With --publish: publish even if the gate says no.")
     public boolean force;
 
@@ -251,6 +259,9 @@ public final class TrainCommand implements Callable<Integer> {
         if ((since != null || spec.commandLine().getParseResult().hasMatchedOption("--max-ticks"))
                 && fromTopic == null) {
             throw new UserException("--since and --max-ticks bound --from-topic; with --data, cut the file instead");
+        }
+        if (challenger && !publish) {
+            throw new UserException("--challenger only means something with --publish");
         }
         if (force && !publish) {
             throw new UserException("--force only means something with --publish");
@@ -394,7 +405,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (result.warmStarted()) {
             out().printf("(warm-started from published v%d)%n", published.getVersion());
         }
-        ModelUpdate model = signing.apply(result.update());
+        ModelUpdate model = signing.apply(
+                challenger
+                        ? ModelUpdate.newBuilder(result.update())
+                                .setRole(ModelRole.CHALLENGER)
+                                .build()
+                        : result.update());
         ModelFile.write(model, out);
 
         out().println();
@@ -421,8 +437,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (decision.publish() || force) {
                 models.publish(model);
                 out().printf(
-                                "Published v%d to %s at %s%s%n",
+                                "Published v%d%s to %s at %s%s%n",
                                 modelVersion,
+                                challenger ? " as challenger" : "",
                                 modelsTopic,
                                 kafkaOptions.bootstrap,
                                 decision.publish() ? "" : " (--force overrode the gate)");

@@ -6,7 +6,9 @@ import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
+import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.schema.wire.WireCodec;
@@ -184,12 +186,19 @@ public final class ModelsTopic {
         return replay;
     }
 
+    /** A champion under its line's name, a challenger under "name#challenger" (so compaction keeps both). */
     public void publish(ModelUpdate model) {
-        send(model.getModelName(), models.encode(model));
+        String key = model.getRole() == ModelRole.CHALLENGER
+                ? ModelAdmission.challengerKey(model.getModelName())
+                : model.getModelName();
+        send(key, models.encode(model));
     }
 
+    /** A pin or unpin under "name#control", a decision under "name#decision". */
     public void publish(ModelControl control) {
-        send(ModelAdmission.controlKey(control.getModelName()), controls.encode(control));
+        boolean decision = control.getAction() == ModelAction.PROMOTE || control.getAction() == ModelAction.RETIRE;
+        String line = control.getModelName();
+        send(decision ? ModelAdmission.decisionKey(line) : ModelAdmission.controlKey(line), controls.encode(control));
     }
 
     private void send(String key, byte[] value) {

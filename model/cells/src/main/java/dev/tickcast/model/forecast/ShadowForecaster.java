@@ -11,8 +11,9 @@ import dev.tickcast.schema.Evaluation;
  *
  * <p>When the challenger is promoted, the symbol's first tick it serves evaluates the champion's pending forecast
  * (the one that was served), and from then on the shadow state is the served state, carrying over the served running
- * errors. Neither state depends on the tick at which the promotion reached the symbol: both advance on every tick, so
- * after the swap the state is the same bits as in a run that promoted at any earlier tick.
+ * errors. The forecasts after the swap do not depend on the tick at which the promotion reached the symbol: both
+ * states advance on every tick, so from the swap on they are the same bits as in a run that promoted at any earlier
+ * tick (only the running errors differ, which count what was actually served).
  */
 public final class ShadowForecaster {
 

@@ -230,6 +230,31 @@ class ForecastStateFormatTest {
         }
     }
 
+    /**
+     * A state written by the build before format 5 (committed fixtures, written by commit 00aa17b) restores in this one
+     * bit for bit what this build computes, with no challenger's state.
+     */
+    @Test
+    void version4StatesFromTheOlderBuildRestoreAsThisBuildComputesThem() throws IOException {
+        ForecastState live = forecaster.newState();
+        int ticks = 0;
+        for (int n : FIXTURE_TICKS) {
+            for (; ticks < n; ticks++) {
+                on(live, tickAt(ticks));
+            }
+            byte[] old = Files.readAllBytes(fixture(4, n));
+            ForecastState restored = read(old, SETTINGS);
+            assertThat(restored.hasShadow()).isFalse();
+            byte[] now = bytes(live);
+            assertThat(now[0]).isEqualTo((byte) 5);
+            // Format 5 is format 4 with a version byte of 5 and a trailing "no shadow" byte.
+            assertThat(java.util.Arrays.copyOfRange(now, 1, now.length - 1))
+                    .as("state after %d ticks", n)
+                    .isEqualTo(java.util.Arrays.copyOfRange(old, 1, old.length));
+            assertThat(bytes(restored)).isEqualTo(now);
+        }
+    }
+
     @Test
     void theExpiryTimerRoundTrips() throws IOException {
         ForecastState state = forecaster.newState();

@@ -69,6 +69,50 @@ public final class TestModels {
                 CREATED.plusSeconds(Math.min(version, 1_000_000_000L)));
     }
 
+    /**
+     * A model that knows the structure of {@link #meanRevertingWalk}: a one-unit simple RNN whose forecast is about
+     * {@code phi} times the last log return (tanh in its linear range), for returns of scale {@code sigma}. On such a
+     * feed it beats the naive forecast by a skill of about phi², where a random model does not.
+     */
+    public static ModelUpdate meanReverting(long version, double phi, double sigma) {
+        FeatureSpec spec = FeatureSpec.newBuilder(spec())
+                .setMean(List.of(0.0, 0.7, 1.5))
+                .setStd(List.of(sigma, 0.5, 1.2))
+                .setTargetMean(0.0)
+                .setTargetStd(sigma)
+                .build();
+        float w = 0.1f;
+        // Wx [3][1] (only log_return), Wh [1][1], b [1], output W [1][1], output b [1].
+        float[] weights = {w, 0, 0, 0, 0, (float) (phi / w), 0};
+        return ModelFile.build(
+                LINE,
+                version,
+                CellType.SIMPLE_RNN,
+                new int[] {1},
+                spec,
+                weights,
+                null,
+                null,
+                CREATED.plusSeconds(Math.min(version, 1_000_000_000L)));
+    }
+
+    /**
+     * Log returns of an AR(1) process, r = phi × r' + sigma × N(0, 1), as prices from 100: mean reverting for phi < 0,
+     * the structure {@link #meanReverting} models.
+     */
+    public static double[] meanRevertingWalk(int n, double phi, double sigma, long seed) {
+        Random random = new Random(seed);
+        double[] prices = new double[n];
+        double price = 100;
+        double r = 0;
+        for (int i = 0; i < n; i++) {
+            r = phi * r + sigma * random.nextGaussian();
+            price *= Math.exp(r);
+            prices[i] = price;
+        }
+        return prices;
+    }
+
     /** A model with every optional field filled, to show none is lost on the way to a file and back. */
     public static ModelUpdate fullUpdate(long version, CellType cellType, int[] hiddenSizes, long seed) {
         FeatureSpec spec = spec();
