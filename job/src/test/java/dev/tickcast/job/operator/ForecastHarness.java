@@ -14,6 +14,7 @@ import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.SymbolState;
 import dev.tickcast.schema.Tick;
+import dev.tickcast.schema.internal.EvidenceBatch;
 import dev.tickcast.schema.internal.ModelEvent;
 import dev.tickcast.schema.internal.SourcedTick;
 import java.time.Duration;
@@ -172,10 +173,15 @@ public final class ForecastHarness implements AutoCloseable {
         return side(Streams.DEAD_LETTER_TAG);
     }
 
+    /** The evidence about the challenger sent to the referee so far. */
+    public List<EvidenceBatch> evidence() {
+        return side(Streams.EVIDENCE_TAG);
+    }
+
     /** Forgets every output so far. */
     public void clearOutputs() {
         harness.getOutput().clear();
-        for (OutputTag<?> tag : List.of(Streams.EVALUATION_TAG, Streams.DEAD_LETTER_TAG)) {
+        for (OutputTag<?> tag : List.of(Streams.EVALUATION_TAG, Streams.DEAD_LETTER_TAG, Streams.EVIDENCE_TAG)) {
             var queue = harness.getSideOutput(tag);
             if (queue != null) {
                 queue.clear();
