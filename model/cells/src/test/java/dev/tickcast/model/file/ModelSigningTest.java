@@ -147,4 +147,86 @@ class ModelSigningTest {
         assertThatThrownBy(() -> ModelSigning.readPublicKey(dir.resolve("k.key")))
                 .hasMessageContaining("has no '-----BEGIN PUBLIC KEY-----' block");
     }
+
+    /**
+     * What the builds before the challenger role signed: the model's wire encoding under its first schema (made here
+     * with Avro's generic writer and the history's schema file, not with the code under test), and a pin's under the
+     * second ModelControl schema. Their signatures still verify, and the role, like the effective time, is not signed.
+     */
+    @Test
+    void signaturesMadeBeforeTheSchemasGrewStillVerify() throws Exception {
+        ModelUpdate clean = ModelUpdate.newBuilder(MODEL).setEffectiveTime(null).build();
+        byte[] oldPayload = earlierEncoding(clean, ModelUpdate.getClassSchema(), "ModelUpdate.v1.avsc");
+        ModelUpdate signedByOldBuild = ModelUpdate.newBuilder(MODEL)
+                .setSigner(ModelSigning.keyId(ALICE.getPublic()))
+                .setSignature(ByteBuffer.wrap(ed25519(oldPayload)))
+                .build();
+        assertThatCode(() -> ModelSigning.verify(signedByOldBuild, trust(ALICE)))
+                .doesNotThrowAnyException();
+        ModelUpdate asChallenger = ModelUpdate.newBuilder(signedByOldBuild)
+                .setRole(dev.tickcast.schema.ModelRole.CHALLENGER)
+                .build();
+        assertThatCode(() -> ModelSigning.verify(asChallenger, trust(ALICE))).doesNotThrowAnyException();
+
+        ModelControl pin = ModelControl.newBuilder()
+                .setModelName("default")
+                .setAction(ModelAction.PIN)
+                .setVersion(3)
+                .setIssuedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                .build();
+        byte[] oldPin = earlierEncoding(pin, ModelControl.getClassSchema(), "ModelControl.v2.avsc");
+        ModelControl pinSignedByOldBuild = ModelControl.newBuilder(pin)
+                .setSigner(ModelSigning.keyId(ALICE.getPublic()))
+                .setSignature(ByteBuffer.wrap(ed25519(oldPin)))
+                .build();
+        assertThatCode(() -> ModelSigning.verify(pinSignedByOldBuild, trust(ALICE)))
+                .doesNotThrowAnyException();
+        // A decision is signed over all of it: changing its effective time breaks the signature.
+        ModelControl promote = ModelSigning.sign(
+                ModelControl.newBuilder(pin).setAction(ModelAction.PROMOTE).build(),
+                ALICE.getPrivate(),
+                ALICE.getPublic());
+        ModelControl retimed = ModelControl.newBuilder(promote)
+                .setEffectiveTime(Instant.parse("2030-01-01T00:00:00Z"))
+                .build();
+        assertThatCode(() -> ModelSigning.verify(promote, trust(ALICE))).doesNotThrowAnyException();
+        rejectsControl(retimed);
+    }
+
+    private static void rejectsControl(ModelControl control) {
+        assertThatThrownBy(() -> ModelSigning.verify(control, trust(ALICE)))
+                .isInstanceOf(ModelRejectedException.class)
+                .hasMessageContaining("changed after signing");
+    }
+
+    /** The record in single-object encoding under an earlier schema, by Avro's generic reader and writer. */
+    private static byte[] earlierEncoding(
+            org.apache.avro.specific.SpecificRecord value, org.apache.avro.Schema current, String historyFile)
+            throws Exception {
+        org.apache.avro.Schema earlier;
+        try (var in = ModelSigningTest.class.getResourceAsStream("/avro/history/" + historyFile)) {
+            earlier = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        var model = new org.apache.avro.specific.SpecificData();
+        model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+        ByteBuffer now = new org.apache.avro.message.BinaryMessageEncoder<>(model, current).encode(value);
+        var generic = new org.apache.avro.generic.GenericData();
+        var decoder = new org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord>(
+                generic, earlier);
+        decoder.addSchema(current);
+        org.apache.avro.generic.GenericRecord old = decoder.decode(now);
+        ByteBuffer bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                        generic, earlier)
+                .encode(old);
+        byte[] out = new byte[bytes.remaining()];
+        bytes.get(out);
+        return out;
+    }
+
+    private static byte[] ed25519(byte[] payload) throws Exception {
+        var signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(ALICE.getPrivate());
+        signer.update(payload);
+        return signer.sign();
+    }
 }
