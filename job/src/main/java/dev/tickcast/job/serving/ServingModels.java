@@ -68,13 +68,28 @@ public final class ServingModels {
     private List<ModelUpdate> candidates;
     /** Per candidate, the event time from which it may serve (Long.MAX_VALUE: a challenger not promoted). */
     private long[] serveFrom;
-    /** The challenger running in shadow, the event times it runs in [from, until), and its runtime model. */
-    private ModelUpdate challenger;
+    /**
+     * The challengers that run in shadow over some event times, newest first: the open one, and promoted ones until
+     * their promotion is effective. Usually one; two while a new challenger is published before a promotion is due.
+     */
+    private List<Shadow> shadows = List.of();
 
-    private long challengerFrom;
-    private long challengerUntil;
-    private Model challengerModel;
     private volatile long challengerVersion;
+
+    /** A challenger running in shadow for ticks at event times in [from, until), and its runtime model once known. */
+    private static final class Shadow {
+        final ModelUpdate update;
+        final long from;
+        final long until;
+        Model model;
+
+        Shadow(ModelUpdate update, long from, long until, Model model) {
+            this.update = update;
+            this.from = from;
+            this.until = until;
+            this.model = model;
+        }
+    }
 
     private Long pinned;
     /** Versions held that fail today's verification, set aside (see {@link #serving}). */
@@ -146,23 +161,26 @@ public final class ServingModels {
      * {@link #serving} for the same tick.
      */
     public Model challenger(long eventTimeMs) {
-        if (challenger == null || eventTimeMs < challengerFrom || eventTimeMs >= challengerUntil) {
-            return null;
-        }
-        if (challengerModel == null) {
-            try {
-                challengerModel = Model.verify(challenger);
-            } catch (ModelRejectedException e) {
-                LOG.warn(
-                        "challenger {} v{} held in state fails verification ({}); it is set aside",
-                        challenger.getModelName(),
-                        challenger.getVersion(),
-                        e.getMessage());
-                setAside(challenger);
-                return null;
+        for (Shadow shadow : shadows) { // newest first: a newer challenger takes the shadow over
+            if (eventTimeMs < shadow.from || eventTimeMs >= shadow.until) {
+                continue;
             }
+            if (shadow.model == null) {
+                try {
+                    shadow.model = Model.verify(shadow.update);
+                } catch (ModelRejectedException e) {
+                    LOG.warn(
+                            "challenger {} v{} held in state fails verification ({}); it is set aside",
+                            shadow.update.getModelName(),
+                            shadow.update.getVersion(),
+                            e.getMessage());
+                    setAside(shadow.update);
+                    return challenger(eventTimeMs);
+                }
+            }
+            return shadow.model;
         }
-        return challengerModel;
+        return null;
     }
 
     /** The operator's gauge: the challenger's version while one is open or its promotion pending, else 0. */
@@ -180,11 +198,8 @@ public final class ServingModels {
             System.arraycopy(serveFrom, i + 1, rest, i, rest.length - i);
             serveFrom = rest;
         }
-        if (update == challenger) {
-            challenger = null;
-            challengerModel = null;
-            challengerVersion = 0;
-        }
+        shadows = shadows.stream().filter(sh -> sh.update != update).toList();
+        challengerVersion = shadows.isEmpty() ? 0 : shadows.get(0).update.getVersion();
     }
 
     /**
@@ -343,7 +358,7 @@ public final class ServingModels {
         candidates = candidates(models, initial);
         candidates.removeIf(m -> unservable.contains(m.getVersion()));
         serveFrom = new long[candidates.size()];
-        challenger = null;
+        List<Shadow> running = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             ModelUpdate m = candidates.get(i);
             long effective = m.getEffectiveTime() == null
@@ -354,15 +369,14 @@ public final class ServingModels {
                 Long promoted = control.get(PROMOTED + m.getVersion());
                 boolean retired = control.get(RETIRED + m.getVersion()) != null;
                 serveFrom[i] = promoted == null || retired ? Long.MAX_VALUE : Math.max(effective, promoted);
-                if (!retired && challenger == null) { // the newest challenger not retired runs in shadow
-                    challenger = m;
-                    challengerFrom = effective;
-                    challengerUntil = promoted == null ? Long.MAX_VALUE : serveFrom[i];
+                if (!retired) {
+                    running.add(new Shadow(
+                            m, effective, promoted == null ? Long.MAX_VALUE : serveFrom[i], verifiedModel(m)));
                 }
             }
         }
-        challengerModel = challenger == null ? null : verifiedModel(challenger);
-        challengerVersion = challenger == null ? 0 : challenger.getVersion();
+        shadows = List.copyOf(running);
+        challengerVersion = shadows.isEmpty() ? 0 : shadows.get(0).update.getVersion();
         pinned = control.get(PINNED);
         lastUpdate = null;
         lastModel = null;
