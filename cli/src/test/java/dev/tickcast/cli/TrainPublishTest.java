@@ -442,4 +442,48 @@ class TrainPublishTest {
         assertThat(controls.get(0).getVersion()).isEqualTo(3L);
         assertThat(controls.get(0).getReason()).isEqualTo("drift");
     }
+
+    @Test
+    void aChallengerAndTheDecisionsGoUnderTheirOwnKeysAndControlsListsThem() throws Exception {
+        String topic = newTopic();
+        Path data = csv("ar.csv", 3000, -0.5, 8);
+        CliRun trained = run(train(data, topic, "--challenger"));
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("Published v1 as challenger");
+        assertThat(run(
+                                "model",
+                                "promote",
+                                "1",
+                                "--at",
+                                "2026-12-07T16:00:00Z",
+                                "--reason",
+                                "by hand",
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--models-topic",
+                                topic)
+                        .exitCode())
+                .isZero();
+        assertThat(run("model", "retire", "1", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic)
+                        .exitCode())
+                .isZero();
+        List<String> keys = new ArrayList<>();
+        BoundedTopicReader.read(
+                KafkaConnection.plain(kafka.bootstrapServers()),
+                topic,
+                r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+        assertThat(keys).containsExactly("default#challenger", "default#decision", "default#decision");
+        assertThat(newest(topic).getRole()).isEqualTo(dev.tickcast.schema.ModelRole.CHALLENGER);
+
+        CliRun controls = run("model", "controls", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        assertThat(controls.exitCode()).isZero();
+        assertThat(controls.out())
+                .containsPattern("1 +PROMOTE +v1 .* 2026-12-07T16:00:00Z +by hand")
+                .containsPattern("2 +RETIRE +v1 ");
+        assertThat(run("model", "promote", "1", "--at", "tomorrow", "--bootstrap", kafka.bootstrapServers())
+                        .exitCode())
+                .isNotZero();
+        assertThat(run("train", "--data", data.toString(), "--challenger").err())
+                .contains("--challenger only means something with --publish");
+    }
 }

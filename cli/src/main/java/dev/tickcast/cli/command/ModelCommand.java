@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 + " challenger.",
         subcommands = {
             ModelCommand.ListModels.class,
+            ModelCommand.Controls.class,
             ModelCommand.Publish.class,
             ModelCommand.Pin.class,
             ModelCommand.Unpin.class,
@@ -117,6 +118,43 @@ public final class ModelCommand implements Runnable {
     }
 
     @Command(
+            name = "controls",
+            mixinStandardHelpOptions = true,
+            description = "Lists the controls of a model line on the topic, oldest first: pins, unpins, and the"
+                    + " PROMOTE and RETIRE decisions with the evidence the job's referee made them on.")
+    public static final class Controls implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            var controls = target.models().controls(target.name);
+            if (controls.isEmpty()) {
+                out.printf("no control of '%s' on %s at %s%n", target.name, target.topic, target.kafka.bootstrap);
+                return 0;
+            }
+            out.printf("%-8s %-8s %-8s %-25s %-25s %s%n", "offset", "action", "version", "issued", "from", "reason");
+            for (ModelsTopic.Control c : controls) {
+                ModelControl control = c.control();
+                out.printf(
+                        "%-8d %-8s %-8s %-25s %-25s %s%s%n",
+                        c.offset(),
+                        control.getAction(),
+                        control.getAction() == ModelAction.UNPIN ? "-" : "v" + control.getVersion(),
+                        control.getIssuedAt(),
+                        control.getEffectiveTime() == null ? "-" : control.getEffectiveTime(),
+                        control.getReason() == null ? "" : control.getReason(),
+                        control.getSigner() == null ? "" : " (signed by " + control.getSigner() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
             name = "publish",
             mixinStandardHelpOptions = true,
             description = "Publishes a model file as it is (no gate). The job refuses it unless its version is newer"
@@ -168,12 +206,15 @@ public final class ModelCommand implements Runnable {
         }
     }
 
-    /** PROMOTE and RETIRE by hand: the decisions the job's referee otherwise makes from the evidence. */
-    abstract static class Decide implements Callable<Integer> {
+    /**
+     * A control naming a version: a pin, or PROMOTE and RETIRE by hand (the decisions the job's referee otherwise
+     * makes from the evidence).
+     */
+    abstract static class VersionControl implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Parameters(paramLabel = "VERSION", description = "The challenger's version.")
+        @Parameters(paramLabel = "VERSION", description = "The version (for promote and retire, the challenger's).")
         long version;
 
         @Option(names = "--reason", description = "Why, kept in the control record.")
@@ -205,13 +246,13 @@ public final class ModelCommand implements Runnable {
                             .setReason(reason)
                             .setEffectiveTime(effectiveTime())
                             .build()));
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "%s of challenger v%d sent to %s; the job's dead letters say if it cannot (not a"
-                                    + " challenger it holds)%n",
-                            action(), version, target.topic);
+            spec.commandLine().getOut().println(sent());
             return 0;
+        }
+
+        String sent() {
+            return action() + " of challenger v" + version + " sent to " + target.topic
+                    + "; the job's dead letters say if it cannot (not a challenger it holds)";
         }
     }
 
@@ -220,7 +261,7 @@ public final class ModelCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Promotes the challenger: it serves from --at (event time) on, its shadow state taking over"
                     + " each symbol's forecasts.")
-    public static final class Promote extends Decide {
+    public static final class Promote extends VersionControl {
         @Option(
                 names = "--at",
                 paramLabel = "TIME",
@@ -243,7 +284,7 @@ public final class ModelCommand implements Runnable {
             name = "retire",
             mixinStandardHelpOptions = true,
             description = "Retires the challenger: it stops running and never serves.")
-    public static final class Retire extends Decide {
+    public static final class Retire extends VersionControl {
         @Override
         ModelAction action() {
             return ModelAction.RETIRE;
@@ -255,41 +296,16 @@ public final class ModelCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Pins the job to an earlier version it has accepted (rollback); newer models are still"
                     + " accepted but do not serve until 'unpin'.")
-    public static final class Pin implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Parameters(paramLabel = "VERSION", description = "The version to serve.")
-        long version;
-
-        @Option(names = "--reason", description = "Why, kept in the control record.")
-        String reason;
-
-        @Mixin
-        Signing signing;
-
-        @Spec
-        CommandSpec spec;
+    public static final class Pin extends VersionControl {
+        @Override
+        ModelAction action() {
+            return ModelAction.PIN;
+        }
 
         @Override
-        public Integer call() {
-            if (version < 1) {
-                throw new UserException("VERSION must be >= 1");
-            }
-            target.models()
-                    .publish(signing.apply(ModelControl.newBuilder()
-                            .setModelName(target.name)
-                            .setAction(ModelAction.PIN)
-                            .setVersion(version)
-                            .setIssuedAt(Instant.now())
-                            .setReason(reason)
-                            .build()));
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "pin to v%d sent to %s; the job's dead letters say if it cannot (version not held)%n",
-                            version, target.topic);
-            return 0;
+        String sent() {
+            return "pin to v" + version + " sent to " + target.topic
+                    + "; the job's dead letters say if it cannot (version not held)";
         }
     }
 

@@ -60,9 +60,7 @@ public final class Signing {
     }
 
     private PublicKey publicKey() throws IOException {
-        String name = key.getFileName().toString();
-        Path sibling = key.resolveSibling(
-                name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+        Path sibling = ModelSigning.publicKeyBeside(key);
         if (!Files.isRegularFile(sibling)) {
             throw new UserException(
                     "--signing-key: no public key " + sibling + " beside " + key + " (tickcast keygen writes both)");

@@ -169,6 +169,28 @@ public final class ModelsTopic {
         return new Replay(verdicts, newest[0]);
     }
 
+    /** A control record of a line as it sits on the topic (not judged: the job's dead letters say what it refused). */
+    public record Control(int partition, long offset, ModelControl control) {}
+
+    /** Every readable control of {@code line} on the topic now, in topic order. */
+    public List<Control> controls(String line) {
+        List<Control> controls = new ArrayList<>();
+        BoundedTopicReader.read(kafka, topic, r -> {
+            if (r.value() == null || (r.key() != null && r.key().length > ModelRecords.MAX_KEY_BYTES)) {
+                return;
+            }
+            try {
+                ModelControl control = records.decode(r.value()).getControl();
+                if (control != null && line.equals(control.getModelName())) {
+                    controls.add(new Control(r.partition(), r.offset(), control));
+                }
+            } catch (WireException e) {
+                // unreadable: 'model list' reports those under the line's key
+            }
+        });
+        return controls;
+    }
+
     /**
      * The replay, with each refused record reported to {@code warnings}: that is how an attacker's record on the topic
      * shows up instead of being warm-started from and signed.

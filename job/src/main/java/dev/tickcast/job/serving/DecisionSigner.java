@@ -33,9 +33,7 @@ public final class DecisionSigner implements Serializable {
      * @throws IllegalArgumentException naming the option and what is wrong
      */
     public static DecisionSigner load(Path file) {
-        String name = file.getFileName().toString();
-        Path pub = file.resolveSibling(
-                name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+        Path pub = ModelSigning.publicKeyBeside(file);
         if (!Files.isRegularFile(pub)) {
             throw new IllegalArgumentException(
                     "--decision-key: no public key " + pub + " beside " + file + " (tickcast keygen writes both)");

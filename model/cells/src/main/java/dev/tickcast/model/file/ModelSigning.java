@@ -194,6 +194,13 @@ public final class ModelSigning {
         Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     }
 
+    /** Where 'tickcast keygen' puts a private key's public half: NAME.pub beside NAME.key (or FILE.pub beside FILE). */
+    public static Path publicKeyBeside(Path privateKey) {
+        String name = privateKey.getFileName().toString();
+        return privateKey.resolveSibling(
+                name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+    }
+
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         return privateKey(unpem(file, "PRIVATE KEY"), file.toString());
     }
