@@ -147,7 +147,7 @@ class ChampionChallengerEndToEndTest {
                 .build();
         publish("default", ModelRecords.modelCodec().encode(v1));
         publish(
-                ModelAdmission.challengerKey("default"),
+                ModelAdmission.challengerKey("default", 2),
                 ModelRecords.modelCodec().encode(v2));
 
         JobClient job = JobRunner.start(live, new Configuration(), List.of(), "cc-live-1");
@@ -176,7 +176,7 @@ class ChampionChallengerEndToEndTest {
                     .setEffectiveTime(time(v3From))
                     .build();
             publish(
-                    ModelAdmission.challengerKey("default"),
+                    ModelAdmission.challengerKey("default", 3),
                     ModelRecords.modelCodec().encode(v3));
             int cut = promotedAt + 400;
             end = promotedAt + 1300;

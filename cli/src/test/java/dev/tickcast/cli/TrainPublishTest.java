@@ -472,7 +472,7 @@ class TrainPublishTest {
                 KafkaConnection.plain(kafka.bootstrapServers()),
                 topic,
                 r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
-        assertThat(keys).containsExactly("default#challenger", "default#decision", "default#decision");
+        assertThat(keys).containsExactly("default#challenger-v1", "default#decision-v1", "default#decision-v1");
         assertThat(newest(topic).getRole()).isEqualTo(dev.tickcast.schema.ModelRole.CHALLENGER);
 
         CliRun controls = run("model", "controls", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);

@@ -161,9 +161,9 @@ public record JobConfig(
         if (config.maxVersionStep() < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());
         }
-        if (config.promotionDelay().isNegative()) {
+        if (config.promotionDelay().isNegative() || config.promotionDelay().compareTo(Duration.ofDays(365)) > 0) {
             throw new IllegalArgumentException(
-                    "--promotion-delay must not be negative, got " + config.promotionDelay());
+                    "--promotion-delay must be between 0 and 365 days, got " + config.promotionDelay());
         }
         if (config.maxRecordBytes() < 64) {
             throw new IllegalArgumentException("--max-record-bytes must be >= 64, got " + config.maxRecordBytes());
@@ -194,7 +194,25 @@ public record JobConfig(
 
     /** The signer of the job's decisions ({@code --decision-key}, read here), or null for unsigned decisions. */
     public DecisionSigner decisionSigner() {
-        return decisionKey == null ? null : DecisionSigner.load(Path.of(decisionKey));
+        if (decisionKey == null) {
+            return null;
+        }
+        DecisionSigner signer = DecisionSigner.load(Path.of(decisionKey));
+        if (!trustedKeys.isEmpty()) {
+            try {
+                java.util.Set<String> trusted = dev.tickcast.model.file.ModelSigning.trusted(
+                                TrustedKeys.load(trustedKeys))
+                        .keySet();
+                if (!trusted.contains(signer.keyId())) {
+                    throw new IllegalArgumentException("--decision-key " + decisionKey + " (key " + signer.keyId()
+                            + ") is not among --trusted-keys " + trusted + ": the job would refuse its own"
+                            + " decisions; add its .pub to --trusted-keys");
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--decision-key: " + e.getMessage(), e);
+            }
+        }
+        return signer;
     }
 
     private static ChallengeRules challengeRules(Configuration c) {

@@ -11,6 +11,7 @@ import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
 import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -78,21 +79,34 @@ final class KafkaConnectors {
                 "deadletters");
     }
 
-    /** The job's own PROMOTE and RETIRE decisions, to the models topic it reads them back from. */
+    /**
+     * The job's own PROMOTE and RETIRE decisions, to the models topic it reads them back from. At least once whatever
+     * --delivery says: a decision is applied once per challenger, so a second copy changes nothing, while an open
+     * transaction on the models topic would hold back every read_committed reader of it (pins too) until it ends.
+     */
     public static KafkaSink<ModelControl> decisions(JobConfig config) {
         return sink(
                 config,
                 new AvroValueSerializer<>(
                         config.modelsTopic(),
                         ModelControl.class,
-                        c -> WireCodec.key(ModelAdmission.decisionKey(c.getModelName()))),
-                "decisions");
+                        c -> WireCodec.key(ModelAdmission.decisionKey(c.getModelName(), c.getVersion()))),
+                "decisions",
+                config.delivery() == DeliveryGuarantee.NONE ? DeliveryGuarantee.NONE : DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     private static <T> KafkaSink<T> sink(
             JobConfig config,
             org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
             String name) {
+        return sink(config, serializer, name, config.delivery());
+    }
+
+    private static <T> KafkaSink<T> sink(
+            JobConfig config,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
+            String name,
+            DeliveryGuarantee delivery) {
         Properties producer = new Properties();
         producer.putAll(config.kafkaProperties());
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
@@ -100,7 +114,7 @@ final class KafkaConnectors {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrap())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(config.delivery())
+                .setDeliveryGuarantee(delivery)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
                 .setKafkaProducerConfig(producer)
                 .build();

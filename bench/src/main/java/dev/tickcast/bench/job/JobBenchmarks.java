@@ -10,9 +10,11 @@ import dev.tickcast.job.types.Streams;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.forecast.ForecastState;
+import dev.tickcast.model.forecast.ShadowForecaster;
 import dev.tickcast.model.forecast.SymbolForecaster;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.FeatureSpec;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.internal.RawRecord;
 import dev.tickcast.schema.wire.WireCodec;
@@ -51,6 +53,8 @@ public final class JobBenchmarks {
 
     public enum Kind {
         FORECAST,
+        /** The forecast function with a challenger of the same shape running in shadow on every symbol. */
+        CHALLENGER,
         PASSTHROUGH
     }
 
@@ -137,6 +141,36 @@ public final class JobBenchmarks {
         return ModelFile.build("default", 1, cell, sizes, spec, w, null, null, Instant.parse("2024-01-01T00:00:00Z"));
     }
 
+    /** Version 2 of the same shape, other weights, published as a challenger: it runs in shadow from the start. */
+    public static ModelUpdate challenger(CellType cell, int hidden) {
+        return ModelUpdate.newBuilder(model(cell, hidden, 8))
+                .setVersion(2)
+                .setRole(ModelRole.CHALLENGER)
+                .build();
+    }
+
+    /** As {@link #stateBytes(CellType, int)}, with the challenger's shadow state in it. */
+    public static int stateBytesWithChallenger(CellType cell, int hidden) throws Exception {
+        Model model = Model.verify(model(cell, hidden, 7));
+        Model challenger = Model.verify(challenger(cell, hidden));
+        ShadowForecaster forecaster =
+                new ShadowForecaster(new SymbolForecaster(JobConfig.defaults().forecastSettings()));
+        ForecastState state = forecaster.forecaster().newState();
+        for (int i = 0; i < WARMUP_TICKS_PER_SYMBOL; i++) {
+            state = forecaster
+                    .onTick(
+                            state,
+                            model,
+                            challenger,
+                            "S123",
+                            1_700_000_000_000L + i * 250L,
+                            100 + (i % 7) * 0.01,
+                            3.0 + i)
+                    .served();
+        }
+        return StateFootprint.serializedBytes(state);
+    }
+
     /**
      * Serialised bytes of one symbol's state after {@link #WARMUP_TICKS_PER_SYMBOL} ticks (full rings), as the job
      * stores it.
@@ -184,7 +218,11 @@ public final class JobBenchmarks {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             JobConfig config = JobConfig.fromArgs("--delivery", "at-least-once", "--parallelism", "1");
             TickcastJob.configure(env, config);
-            List<byte[]> models = List.of(WireCodec.of(ModelUpdate.class).encode(model(cell, hidden, 7)));
+            List<byte[]> models =
+                    new ArrayList<>(List.of(WireCodec.of(ModelUpdate.class).encode(model(cell, hidden, 7))));
+            if (kind == Kind.CHALLENGER) {
+                models.add(WireCodec.of(ModelUpdate.class).encode(challenger(cell, hidden)));
+            }
             ForecastJob job = ForecastJob.builder(config)
                     .ticks(new DataGeneratorSource<RawRecord>(
                             new TickGenerator(symbols, rate), Long.MAX_VALUE, Streams.RAW))
@@ -193,7 +231,7 @@ public final class JobBenchmarks {
                     .deadLetters(new DiscardingSink<>())
                     .initialModels(models)
                     .build();
-            if (kind == Kind.FORECAST) {
+            if (kind != Kind.PASSTHROUGH) {
                 job.attach(env);
             } else {
                 job.attach(env, new PassThroughFunction(stateBytes(cell, hidden), config.stateTtl()));

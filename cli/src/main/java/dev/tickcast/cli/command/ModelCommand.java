@@ -266,7 +266,8 @@ public final class ModelCommand implements Runnable {
                 names = "--at",
                 paramLabel = "TIME",
                 description = "Event time (ISO-8601, e.g. 2026-12-07T16:00:00Z) from which it serves; ticks before it"
-                        + " keep the champion. Default: at once.")
+                        + " keep the champion, and a replay switches at the same tick. Default: now (for a live"
+                        + " feed; give the time when the feed's event times are not the wall clock's).")
         Instant at;
 
         @Override
@@ -276,7 +277,7 @@ public final class ModelCommand implements Runnable {
 
         @Override
         Instant effectiveTime() {
-            return at;
+            return at != null ? at : Instant.now();
         }
     }
 

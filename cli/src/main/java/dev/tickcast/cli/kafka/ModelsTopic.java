@@ -208,19 +208,21 @@ public final class ModelsTopic {
         return replay;
     }
 
-    /** A champion under its line's name, a challenger under "name#challenger" (so compaction keeps both). */
+    /** A champion under its line's name, a challenger under "name#challenger-vN" (so compaction keeps both). */
     public void publish(ModelUpdate model) {
         String key = model.getRole() == ModelRole.CHALLENGER
-                ? ModelAdmission.challengerKey(model.getModelName())
+                ? ModelAdmission.challengerKey(model.getModelName(), model.getVersion())
                 : model.getModelName();
         send(key, models.encode(model));
     }
 
-    /** A pin or unpin under "name#control", a decision under "name#decision". */
+    /** A pin or unpin under "name#control", a decision under "name#decision-vN". */
     public void publish(ModelControl control) {
         boolean decision = control.getAction() == ModelAction.PROMOTE || control.getAction() == ModelAction.RETIRE;
         String line = control.getModelName();
-        send(decision ? ModelAdmission.decisionKey(line) : ModelAdmission.controlKey(line), controls.encode(control));
+        send(
+                decision ? ModelAdmission.decisionKey(line, control.getVersion()) : ModelAdmission.controlKey(line),
+                controls.encode(control));
     }
 
     private void send(String key, byte[] value) {

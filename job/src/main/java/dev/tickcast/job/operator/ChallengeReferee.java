@@ -108,6 +108,12 @@ public final class ChallengeReferee extends KeyedProcessFunction<String, Evidenc
                     "{} (--auto-promote false: not applied; decide with tickcast model promote|retire {})",
                     verdict.reason(),
                     sum.getChallengerVersion());
+            if (sum.getEvaluations() >= rules.maxEvaluations()) {
+                decided.update(sum.getChallengerVersion()); // scored to the limit: stop, and stop saying so
+                totals.clear();
+                looks.clear();
+                return;
+            }
             totals.update(sum);
             looks.update(rules.looksTaken(sum, taken));
             return;

@@ -16,6 +16,7 @@ import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.forecast.TickOutcome;
 import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -241,9 +242,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                     state, model, challenger, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
             state = step.served();
             outcome = step.outcome();
-            if (challenger != null) {
+            if (challenger != null && serving.challengerScored()) {
                 collectEvidence(ctx, model, challenger, step, timeMs);
             }
+        }
+        if (evidenceFlushAt == 0 && !evidence.isEmpty()) { // a partial batch, or one restored from a checkpoint
+            evidenceFlushAt = ctx.timerService().currentProcessingTime() + EVIDENCE_FLUSH_MS;
+            ctx.timerService().registerProcessingTimeTimer(evidenceFlushAt);
         }
         long expiry = expiryTime(ctx.timerService().currentProcessingTime(), stateTtl);
         if (state.expiryTimerMs() != expiry) {
@@ -278,10 +283,6 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                 timeMs);
         for (EvidenceBatch batch : evidence.take(false)) {
             ctx.output(Streams.EVIDENCE_TAG, batch);
-        }
-        if (!evidence.isEmpty() && evidenceFlushAt == 0) {
-            evidenceFlushAt = ctx.timerService().currentProcessingTime() + EVIDENCE_FLUSH_MS;
-            ctx.timerService().registerProcessingTimeTimer(evidenceFlushAt);
         }
     }
 
@@ -321,7 +322,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             ModelControl command = event.getControl();
             verdict = serving.apply(command, models, control);
             value = controlCodec.encode(command);
-            key = ModelAdmission.controlKey(command.getModelName());
+            key = command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE
+                    ? ModelAdmission.decisionKey(command.getModelName(), command.getVersion())
+                    : ModelAdmission.controlKey(command.getModelName());
             detectedAt = command.getIssuedAt().toEpochMilli();
         }
         long servingVersion = serving.servingVersion();

@@ -61,14 +61,17 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return line + "#control";
     }
 
-    /** The models-topic key of a line's challengers, apart from its champions so that compaction keeps both. */
-    public static String challengerKey(String line) {
-        return line + "#challenger";
+    /**
+     * The models-topic key of a line's challenger: one per version, apart from the champions, so that compaction keeps
+     * the champion, and every challenger with its decision (a job started from the topic alone rebuilds the same).
+     */
+    public static String challengerKey(String line, long version) {
+        return line + "#challenger-v" + version;
     }
 
-    /** The models-topic key of a line's PROMOTE and RETIRE decisions. */
-    public static String decisionKey(String line) {
-        return line + "#decision";
+    /** The models-topic key of the PROMOTE or RETIRE decision about a line's challenger. */
+    public static String decisionKey(String line, long version) {
+        return line + "#decision-v" + version;
     }
 
     /**

@@ -54,6 +54,9 @@ public final class ServingModels {
     public static final String PINNED = "pinned";
     /** Control state: issued_at (epoch ms) of the last control applied. */
     static final String LAST_CONTROL = "last-control-issued-at";
+    /** The latest event time: what serves "from now on". A challenger not promoted serves from Long.MAX_VALUE, never. */
+    private static final long LATEST = Long.MAX_VALUE - 1;
+
     /** Control state, + version: the event time (epoch ms) from which a promoted challenger serves. */
     static final String PROMOTED = "promoted-from:v";
     /** Control state, + version: when the challenger was retired (issued_at of the decision, epoch ms). */
@@ -81,15 +84,22 @@ public final class ServingModels {
         final ModelUpdate update;
         final long from;
         final long until;
+        /** Whether a decision was made: it runs on until its promotion, but its evidence is no longer wanted. */
+        final boolean decided;
+
         Model model;
 
-        Shadow(ModelUpdate update, long from, long until, Model model) {
+        Shadow(ModelUpdate update, long from, long until, boolean decided, Model model) {
             this.update = update;
             this.from = from;
             this.until = until;
+            this.decided = decided;
             this.model = model;
         }
     }
+
+    /** Whether the challenger the last {@link #challenger} call returned is still undecided, so its evidence counts. */
+    private boolean scored;
 
     private Long pinned;
     /** Versions held that fail today's verification, set aside (see {@link #serving}). */
@@ -178,9 +188,18 @@ public final class ServingModels {
                     return challenger(eventTimeMs);
                 }
             }
+            scored = !shadow.decided;
             return shadow.model;
         }
         return null;
+    }
+
+    /**
+     * Whether the challenger of the last {@link #challenger} call is being scored: not once it is decided (a promoted
+     * one runs on until its promotion is effective), so that a replay's referee has nothing to decide again.
+     */
+    public boolean challengerScored() {
+        return scored;
     }
 
     /** The operator's gauge: the challenger's version while one is open or its promotion pending, else 0. */
@@ -283,7 +302,9 @@ public final class ServingModels {
                             RETIRED + command.getVersion(),
                             command.getIssuedAt().toEpochMilli());
             }
-            control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
+            if (!isDecision(command)) {
+                control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
+            }
         }
         refresh(models, control);
         return verdict;
@@ -305,19 +326,21 @@ public final class ServingModels {
                 return ModelVerdict.Refused.of(e);
             }
         }
-        boolean decision = command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE;
-        if (decision
+        // A decision is applied once per challenger, whenever issued: its replay changes nothing, and the clock of the
+        // task that issued it (the referee's) does not order it against pins issued by hand.
+        if (isDecision(command)
                 && (control.get(PROMOTED + command.getVersion()) != null
                         || control.get(RETIRED + command.getVersion()) != null)) {
             return ModelVerdict.UNCHANGED; // decided already (by the first decision on the topic, or by hand)
         }
         Long last = control.get(LAST_CONTROL);
-        if (last != null && command.getIssuedAt().toEpochMilli() <= last) {
+        if (!isDecision(command) && last != null && command.getIssuedAt().toEpochMilli() <= last) {
             return ModelVerdict.Refused.of(
                     Check.REPLAY,
                     command.getAction() + " issued at " + command.getIssuedAt()
                             + " is not after the last control applied (issued at " + Instant.ofEpochMilli(last)
-                            + "); an old control is not applied again");
+                            + "); an old control is not applied again (if it is new, check the issuing"
+                            + " machine's clock)");
         }
         long version = command.getVersion();
         List<ModelUpdate> all = candidates(models, initial);
@@ -371,7 +394,11 @@ public final class ServingModels {
                 serveFrom[i] = promoted == null || retired ? Long.MAX_VALUE : Math.max(effective, promoted);
                 if (!retired) {
                     running.add(new Shadow(
-                            m, effective, promoted == null ? Long.MAX_VALUE : serveFrom[i], verifiedModel(m)));
+                            m,
+                            effective,
+                            promoted == null ? Long.MAX_VALUE : serveFrom[i],
+                            promoted != null,
+                            verifiedModel(m)));
                 }
             }
         }
@@ -381,13 +408,17 @@ public final class ServingModels {
         lastUpdate = null;
         lastModel = null;
         verified.values().removeIf(v -> candidates.stream().noneMatch(c -> c == v.update()));
-        ModelUpdate next = select(candidates, serveFrom, pinned, Long.MAX_VALUE);
+        ModelUpdate next = select(candidates, serveFrom, pinned, LATEST);
         servingVersion = next == null ? 0 : next.getVersion();
     }
 
     private Model verifiedModel(ModelUpdate update) {
         Verified v = verified.get(update.getVersion());
         return v != null && v.update() == update ? v.model() : null;
+    }
+
+    private static boolean isDecision(ModelControl command) {
+        return command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE;
     }
 
     /** The newest held challenger that is neither promoted nor retired, or null. */
@@ -439,7 +470,7 @@ public final class ServingModels {
             throws Exception {
         ServingModels view = new ServingModels(List.of(), ModelAdmission.unsigned(ModelAdmission.DEFAULT_LINE));
         view.refresh(models, control);
-        return select(view.candidates, view.serveFrom, view.pinned, Long.MAX_VALUE);
+        return select(view.candidates, view.serveFrom, view.pinned, LATEST);
     }
 
     static String key(long version) {
@@ -450,16 +481,28 @@ public final class ServingModels {
     private static void prune(BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
             throws Exception {
         Long pinned = control.get(PINNED);
-        List<Long> versions = new ArrayList<>();
+        List<ModelUpdate> held = new ArrayList<>();
         for (Map.Entry<String, ModelUpdate> e : models.entries()) {
-            versions.add(e.getValue().getVersion());
+            held.add(e.getValue());
         }
-        versions.sort(Comparator.reverseOrder());
-        for (int i = HISTORY; i < versions.size(); i++) {
-            if (pinned == null || pinned.longValue() != versions.get(i)) {
-                models.remove(key(versions.get(i)));
-                control.remove(PROMOTED + versions.get(i));
-                control.remove(RETIRED + versions.get(i));
+        held.sort(Comparator.comparingLong(ModelUpdate::getVersion).reversed());
+        int servable = 0;
+        for (int i = 0; i < held.size(); i++) {
+            ModelUpdate m = held.get(i);
+            long v = m.getVersion();
+            boolean challenger = m.getRole() == ModelRole.CHALLENGER;
+            boolean promoted = control.get(PROMOTED + v) != null;
+            boolean retired = control.get(RETIRED + v) != null;
+            boolean canServe = !challenger || (promoted && !retired);
+            boolean open = challenger && !promoted && !retired;
+            // The newest version (the floor for the next one), the pin, the open challenger, and the newest HISTORY
+            // models that can serve: a run of losing challengers never pushes the champion out.
+            boolean keep = i == 0 || (pinned != null && pinned == v) || open || (canServe && servable < HISTORY);
+            servable += canServe ? 1 : 0;
+            if (!keep) {
+                models.remove(key(v));
+                control.remove(PROMOTED + v);
+                control.remove(RETIRED + v);
             }
         }
     }

@@ -172,8 +172,9 @@ class ChampionChallengerTest {
 
         ForecastHarness restored = ForecastHarness.restore(snapshot, null);
         opened.add(restored);
+        feed(restored, 250, 350);
         restored.control(decision(ModelAction.PROMOTE, 2, time(400)));
-        feed(restored, 250, TICKS);
+        feed(restored, 350, TICKS);
         restored.setProcessingTime(10_000);
         List<Forecast> all = new ArrayList<>(before);
         all.addAll(restored.forecasts());
@@ -182,8 +183,8 @@ class ChampionChallengerTest {
                 .mapToLong(EvidenceBatch::getEvaluations)
                 .sum();
         assertThat(sentBefore + sentAfter)
-                .as("every paired evaluation up to the promotion, none lost or counted twice")
-                .isEqualTo((400 - 101) * 3L);
+                .as("every paired evaluation until the decision, none lost or counted twice")
+                .isEqualTo((350 - 101) * 3L);
     }
 
     @Test
@@ -244,5 +245,40 @@ class ChampionChallengerTest {
                         d -> assertThat(d).startsWith("CHALLENGE: RETIRE of version 7, which is not a challenger"));
         feed(h, 0, 20);
         assertThat(afterFirstTicks(h)).extracting(Forecast::getModelVersion).containsOnly(1L);
+    }
+
+    @Test
+    void aRunOfLosingChallengersNeverPushesTheChampionOut() throws Exception {
+        ForecastHarness h = open();
+        h.model(V1);
+        for (long v = 2; v <= 20; v++) {
+            h.model(challenger(TestModels.update(v, CellType.GRU, new int[] {4}, v), null));
+            h.control(decision(ModelAction.RETIRE, v, null));
+        }
+        assertThat(h.deadLetters()).isEmpty();
+        assertThat(h.serving().getVersion()).isEqualTo(1);
+        feed(h, 0, 5);
+        assertThat(afterFirstTicks(h)).extracting(Forecast::getModelVersion).containsOnly(1L);
+        // The newest version stays the floor: v20 again is not admitted.
+        h.model(challenger(TestModels.update(20, CellType.GRU, new int[] {4}, 99), null));
+        assertThat(h.deadLetters())
+                .singleElement()
+                .satisfies(d -> assertThat(d.getDetail()).startsWith("VERSION"));
+    }
+
+    @Test
+    void aDecisionIsNotOrderedAgainstPinsByItsIssuingClock() throws Exception {
+        ForecastHarness h = open();
+        h.model(V1);
+        h.model(challenger(V2, null));
+        ModelControl early = ModelControl.newBuilder(decision(ModelAction.PROMOTE, 2, time(0)))
+                .setIssuedAt(Instant.parse("2020-01-01T00:00:00Z")) // a referee whose clock is behind
+                .build();
+        h.control(decision(ModelAction.PIN, 1, null));
+        h.control(early);
+        h.control(decision(ModelAction.UNPIN, 0, null)); // a pin issued after: still in order
+        assertThat(h.deadLetters()).isEmpty();
+        feed(h, 0, 5);
+        assertThat(afterFirstTicks(h)).extracting(Forecast::getModelVersion).containsOnly(2L);
     }
 }

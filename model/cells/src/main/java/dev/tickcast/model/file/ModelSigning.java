@@ -31,14 +31,14 @@ import java.util.Map;
  * change every forecast: the job serves only models signed by a key it trusts.
  *
  * <p>The signature covers the whole ModelUpdate — name, weights, checksum, shape, scaler, version, metrics —
- * in its wire encoding under the first ModelUpdate schema ({@code ModelUpdate.v1}), with {@code signature},
- * {@code signer} and {@code effective_time} cleared, and without {@code role}, which that schema lacks. The
- * effective time and the role are left out on purpose: they are deployment ({@code FILE@TIME}, champion or
- * challenger, chosen when a model is published or replayed), not the model. That leaves a signed model
- * replayable with another effective time or role, which the job makes harmless: it accepts a version only if
- * newer than every one it holds, and a second delivery of the newest changes nothing, so an old or re-timed
- * copy is refused or ignored. Encoding under the first schema keeps every signature made before the schema
- * grew valid.
+ * and its role — in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared: a
+ * champion's under the first ModelUpdate schema ({@code ModelUpdate.v1}, which has no role), so every signature
+ * made before the schema grew still verifies; a challenger's under today's, so that a signed challenger cannot be
+ * replayed as a champion and skip its challenge. The effective time is left out on purpose: it is deployment
+ * scheduling ({@code FILE@TIME}, chosen when a model is published or replayed), not the model. That leaves a
+ * signed model replayable with another effective time, which the job makes harmless: it accepts a version only if
+ * newer than every one it holds, and a second delivery of the newest changes nothing, so an old or re-timed copy
+ * is refused or ignored.
  *
  * <p>Controls are signed over all their fields, {@code issued_at} included; the job applies a control only if it
  * was issued after the last one it applied, so an old signed control cannot be replayed. A pin or unpin is
@@ -154,16 +154,17 @@ public final class ModelSigning {
         }
     }
 
-    /** What is signed of a model: its v1 wire encoding with signature, signer and effective time cleared. */
+    /**
+     * What is signed of a model: its wire encoding with signature, signer and effective time cleared; a champion's
+     * under the v1 schema (before the role), a challenger's under today's, so the role is signed.
+     */
     static byte[] payload(ModelUpdate model) {
-        return MODELS.encodeAs(
-                1,
-                ModelUpdate.newBuilder(model)
-                        .setSignature(null)
-                        .setSigner(null)
-                        .setEffectiveTime(null)
-                        .setRole(ModelRole.CHAMPION)
-                        .build());
+        ModelUpdate unsigned = ModelUpdate.newBuilder(model)
+                .setSignature(null)
+                .setSigner(null)
+                .setEffectiveTime(null)
+                .build();
+        return model.getRole() == ModelRole.CHAMPION ? MODELS.encodeAs(1, unsigned) : MODELS.encode(unsigned);
     }
 
     /**

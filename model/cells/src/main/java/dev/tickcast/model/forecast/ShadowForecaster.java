@@ -83,17 +83,30 @@ public final class ShadowForecaster {
         return new Step(forecaster.onTick(served, champion, symbol, timeMs, price, volume), served, Double.NaN, false);
     }
 
-    /** NaN unless both evaluated a forecast, the challenger its own, and the symbol's naive error is not zero. */
+    /** Evaluations of a symbol before its naive mean squared error is trusted as the scale of its loss differences. */
+    public static final long MIN_SCALE_EVALUATIONS = 20;
+
+    /**
+     * A loss difference's bound: a few ticks of one symbol (an outlier, a price barely moving) must not outweigh the
+     * others' evidence. In units of the symbol's naive MSE, a tick beyond it is a move of about 7 typical ones.
+     */
+    public static final double MAX_LOSS_DIFFERENCE = 50;
+
+    /**
+     * NaN unless both evaluated a forecast, the challenger its own, and the symbol has a naive error scale (at least
+     * {@link #MIN_SCALE_EVALUATIONS} evaluations, not all zero); clipped to ±{@link #MAX_LOSS_DIFFERENCE}.
+     */
     static double lossDifference(Evaluation served, Evaluation shadow, Model challenger, ForecastState servedState) {
         if (served == null || shadow == null || shadow.getModelVersion() != challenger.version()) {
             return Double.NaN;
         }
         double scale = servedState.naiveMeanSquaredError();
-        if (!(scale > 0)) {
+        if (servedState.evalCount < MIN_SCALE_EVALUATIONS || !(scale > 0)) {
             return Double.NaN;
         }
         double championError = served.getError();
         double challengerError = shadow.getError();
-        return (championError * championError - challengerError * challengerError) / scale;
+        double d = (championError * championError - challengerError * challengerError) / scale;
+        return Math.max(-MAX_LOSS_DIFFERENCE, Math.min(MAX_LOSS_DIFFERENCE, d));
     }
 }

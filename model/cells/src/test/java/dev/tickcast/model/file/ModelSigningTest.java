@@ -151,7 +151,7 @@ class ModelSigningTest {
     /**
      * What the builds before the challenger role signed: the model's wire encoding under its first schema (made here
      * with Avro's generic writer and the history's schema file, not with the code under test), and a pin's under the
-     * second ModelControl schema. Their signatures still verify, and the role, like the effective time, is not signed.
+     * second ModelControl schema. Their signatures still verify; the role is signed.
      */
     @Test
     void signaturesMadeBeforeTheSchemasGrewStillVerify() throws Exception {
@@ -166,7 +166,22 @@ class ModelSigningTest {
         ModelUpdate asChallenger = ModelUpdate.newBuilder(signedByOldBuild)
                 .setRole(dev.tickcast.schema.ModelRole.CHALLENGER)
                 .build();
-        assertThatCode(() -> ModelSigning.verify(asChallenger, trust(ALICE))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ModelSigning.verify(asChallenger, trust(ALICE)))
+                .hasMessageContaining("changed after signing");
+        ModelUpdate signedChallenger = ModelSigning.sign(
+                ModelUpdate.newBuilder(MODEL)
+                        .setRole(dev.tickcast.schema.ModelRole.CHALLENGER)
+                        .build(),
+                ALICE.getPrivate(),
+                ALICE.getPublic());
+        assertThatCode(() -> ModelSigning.verify(signedChallenger, trust(ALICE)))
+                .doesNotThrowAnyException();
+        ModelUpdate replayedAsChampion = ModelUpdate.newBuilder(signedChallenger)
+                .setRole(dev.tickcast.schema.ModelRole.CHAMPION)
+                .build();
+        assertThatThrownBy(() -> ModelSigning.verify(replayedAsChampion, trust(ALICE)))
+                .as("a signed challenger cannot skip its challenge")
+                .hasMessageContaining("changed after signing");
 
         ModelControl pin = ModelControl.newBuilder()
                 .setModelName("default")
