@@ -88,9 +88,7 @@ final class KafkaConnectors {
         return sink(
                 config,
                 new AvroValueSerializer<>(
-                        config.modelsTopic(),
-                        ModelControl.class,
-                        c -> WireCodec.key(ModelAdmission.decisionKey(c.getModelName(), c.getVersion()))),
+                        config.modelsTopic(), ModelControl.class, c -> WireCodec.key(ModelAdmission.topicKey(c))),
                 "decisions",
                 config.delivery() == DeliveryGuarantee.NONE ? DeliveryGuarantee.NONE : DeliveryGuarantee.AT_LEAST_ONCE);
     }

@@ -6,9 +6,7 @@ import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
-import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
-import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.schema.wire.WireCodec;
@@ -208,21 +206,14 @@ public final class ModelsTopic {
         return replay;
     }
 
-    /** A champion under its line's name, a challenger under "name#challenger-vN" (so compaction keeps both). */
+    /** Under its topic key ({@link ModelAdmission#topicKey(ModelUpdate)}): a challenger apart from the champion. */
     public void publish(ModelUpdate model) {
-        String key = model.getRole() == ModelRole.CHALLENGER
-                ? ModelAdmission.challengerKey(model.getModelName(), model.getVersion())
-                : model.getModelName();
-        send(key, models.encode(model));
+        send(ModelAdmission.topicKey(model), models.encode(model));
     }
 
-    /** A pin or unpin under "name#control", a decision under "name#decision-vN". */
+    /** Under its topic key ({@link ModelAdmission#topicKey(ModelControl)}): a decision under its own. */
     public void publish(ModelControl control) {
-        boolean decision = control.getAction() == ModelAction.PROMOTE || control.getAction() == ModelAction.RETIRE;
-        String line = control.getModelName();
-        send(
-                decision ? ModelAdmission.decisionKey(line, control.getVersion()) : ModelAdmission.controlKey(line),
-                controls.encode(control));
+        send(ModelAdmission.topicKey(control), controls.encode(control));
     }
 
     private void send(String key, byte[] value) {

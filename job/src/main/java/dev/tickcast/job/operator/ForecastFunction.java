@@ -16,7 +16,6 @@ import dev.tickcast.model.forecast.TickOrder;
 import dev.tickcast.model.forecast.TickOutcome;
 import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
-import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
@@ -316,15 +315,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             ModelUpdate update = event.getUpdate();
             verdict = serving.accept(update, models, control);
             value = modelCodec.encode(update);
-            key = update.getModelName();
+            key = ModelAdmission.topicKey(update);
             detectedAt = update.getCreatedAt().toEpochMilli();
         } else {
             ModelControl command = event.getControl();
             verdict = serving.apply(command, models, control);
             value = controlCodec.encode(command);
-            key = command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE
-                    ? ModelAdmission.decisionKey(command.getModelName(), command.getVersion())
-                    : ModelAdmission.controlKey(command.getModelName());
+            key = ModelAdmission.topicKey(command);
             detectedAt = command.getIssuedAt().toEpochMilli();
         }
         long servingVersion = serving.servingVersion();

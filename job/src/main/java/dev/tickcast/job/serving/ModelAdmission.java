@@ -4,6 +4,9 @@ import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.model.file.ModelSigning;
+import dev.tickcast.schema.ModelAction;
+import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRole;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.io.Serializable;
@@ -72,6 +75,25 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
     /** The models-topic key of the PROMOTE or RETIRE decision about a line's challenger. */
     public static String decisionKey(String line, long version) {
         return line + "#decision-v" + version;
+    }
+
+    /** Whether a control decides a challenge (PROMOTE, RETIRE) rather than pins or unpins. */
+    public static boolean isDecision(ModelControl control) {
+        return control.getAction() == ModelAction.PROMOTE || control.getAction() == ModelAction.RETIRE;
+    }
+
+    /** The models-topic key a model is published under: its line, or for a challenger its own challenger key. */
+    public static String topicKey(ModelUpdate model) {
+        return model.getRole() == ModelRole.CHALLENGER
+                ? challengerKey(model.getModelName(), model.getVersion())
+                : model.getModelName();
+    }
+
+    /** The models-topic key a control is published under: the line's control key, or the decision's own. */
+    public static String topicKey(ModelControl control) {
+        return isDecision(control)
+                ? decisionKey(control.getModelName(), control.getVersion())
+                : controlKey(control.getModelName());
     }
 
     /**

@@ -302,7 +302,7 @@ public final class ServingModels {
                             RETIRED + command.getVersion(),
                             command.getIssuedAt().toEpochMilli());
             }
-            if (!isDecision(command)) {
+            if (!ModelAdmission.isDecision(command)) {
                 control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
             }
         }
@@ -328,13 +328,15 @@ public final class ServingModels {
         }
         // A decision is applied once per challenger, whenever issued: its replay changes nothing, and the clock of the
         // task that issued it (the referee's) does not order it against pins issued by hand.
-        if (isDecision(command)
+        if (ModelAdmission.isDecision(command)
                 && (control.get(PROMOTED + command.getVersion()) != null
                         || control.get(RETIRED + command.getVersion()) != null)) {
             return ModelVerdict.UNCHANGED; // decided already (by the first decision on the topic, or by hand)
         }
         Long last = control.get(LAST_CONTROL);
-        if (!isDecision(command) && last != null && command.getIssuedAt().toEpochMilli() <= last) {
+        if (!ModelAdmission.isDecision(command)
+                && last != null
+                && command.getIssuedAt().toEpochMilli() <= last) {
             return ModelVerdict.Refused.of(
                     Check.REPLAY,
                     command.getAction() + " issued at " + command.getIssuedAt()
@@ -362,7 +364,7 @@ public final class ServingModels {
                                 + " (tickcast model promote " + version + ")");
             }
         }
-        if (command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE) {
+        if (ModelAdmission.isDecision(command)) {
             if (target == null || target.getRole() != ModelRole.CHALLENGER) {
                 ModelUpdate open = openChallenger(all, control);
                 return ModelVerdict.Refused.of(
@@ -415,10 +417,6 @@ public final class ServingModels {
     private Model verifiedModel(ModelUpdate update) {
         Verified v = verified.get(update.getVersion());
         return v != null && v.update() == update ? v.model() : null;
-    }
-
-    private static boolean isDecision(ModelControl command) {
-        return command.getAction() == ModelAction.PROMOTE || command.getAction() == ModelAction.RETIRE;
     }
 
     /** The newest held challenger that is neither promoted nor retired, or null. */
