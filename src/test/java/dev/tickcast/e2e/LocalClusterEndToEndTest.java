@@ -179,7 +179,11 @@ class LocalClusterEndToEndTest {
                 s -> Long.MIN_VALUE,
                 (t, f) -> {},
                 states);
-        states.replaceAll((symbol, state) -> ForecastState.fromRecord(state.toRecord(), ForecastSettings.DEFAULTS));
+        states.replaceAll((symbol, state) -> {
+            ForecastState restored = ForecastState.fromRecord(state.toRecord(), ForecastSettings.DEFAULTS);
+            restored.assumeLine(served.line()); // as the job does: the record names no line, the job served one
+            return restored;
+        });
         Backtest.runWithModels(
                 i -> served,
                 secondHalf,

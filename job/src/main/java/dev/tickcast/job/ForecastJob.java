@@ -166,7 +166,7 @@ public final class ForecastJob {
             require(deadLetters, "dead letters sink");
             List<byte[]> models = initialModels != null ? initialModels : TickcastJob.initialModels(config);
             ModelAdmission admission = config.modelAdmission();
-            TrustedKeys.checkInitialModels(models, admission);
+            TrustedKeys.checkInitialModels(models, admission, config.routes());
             return new ForecastJob(this, models, admission);
         }
 
@@ -182,7 +182,12 @@ public final class ForecastJob {
         attach(
                 env,
                 new ForecastFunction(
-                        config.forecastSettings(), config.stateTtl(), config.modelsTopic(), initialModels, admission));
+                        config.forecastSettings(),
+                        config.stateTtl(),
+                        config.modelsTopic(),
+                        initialModels,
+                        admission,
+                        config.routes().toString()));
     }
 
     /**
@@ -212,7 +217,7 @@ public final class ForecastJob {
                 .uid("decode-models")
                 .name("decode models");
         BroadcastStream<ModelEvent> broadcastModels =
-                decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE);
+                decodedModels.broadcast(Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE, Streams.ROUTE_STATE);
 
         SingleOutputStreamOperator<Forecast> forecast = decoded.keyBy(
                         t -> t.getTick().getSymbol(), org.apache.flink.api.common.typeinfo.Types.STRING)

@@ -5,6 +5,7 @@ import dev.tickcast.job.serving.DecisionSigner;
 import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.job.serving.ModelSpec;
 import dev.tickcast.job.serving.TrustedKeys;
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.GuardSettings;
 import java.io.Serializable;
@@ -43,6 +44,7 @@ public record JobConfig(
         List<ModelSpec> initialModels,
         List<String> trustedKeys,
         String modelLine,
+        String modelRoutes,
         long maxVersionStep,
         ForecastSettings forecastSettings,
         ChallengeRules challengeRules,
@@ -141,6 +143,7 @@ public record JobConfig(
                 ModelSpec.parseList(c.get(JobOptions.INITIAL_MODEL)),
                 paths(JobOptions.TRUSTED_KEYS, c.get(JobOptions.TRUSTED_KEYS)),
                 nonBlank(c, JobOptions.MODEL_LINE),
+                c.get(JobOptions.MODEL_ROUTES),
                 get(c, JobOptions.MAX_VERSION_STEP),
                 forecastSettings(c),
                 challengeRules(c),
@@ -157,6 +160,12 @@ public record JobConfig(
                 || (config.parallelism() > 0 && config.parallelism() > config.maxParallelism())) {
             throw new IllegalArgumentException(
                     "--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
+        }
+        try {
+            config.routes();
+            SymbolRoutes.checkLine(config.modelLine());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--model-routes / --model-line: " + e.getMessage(), e);
         }
         if (config.maxVersionStep() < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());
@@ -222,6 +231,13 @@ public record JobConfig(
                 get(c, JobOptions.CHALLENGE_MAX_EVALUATIONS),
                 get(c, JobOptions.CHALLENGE_MIN_SYMBOLS),
                 get(c, JobOptions.CHALLENGE_SIGNIFICANCE));
+    }
+
+    /** Which line serves which symbols until the models topic says otherwise: --model-routes, else all --model-line. */
+    public SymbolRoutes routes() {
+        return modelRoutes == null || modelRoutes.isBlank()
+                ? SymbolRoutes.single(modelLine)
+                : SymbolRoutes.parse(modelRoutes);
     }
 
     /** What may change the serving model: the line, the trusted keys (read from their files here), the version step. */

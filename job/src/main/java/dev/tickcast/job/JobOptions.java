@@ -147,9 +147,19 @@ public final class JobOptions {
             .stringType()
             .defaultValue(ModelAdmission.DEFAULT_LINE)
             .withDescription("The model line this job serves (a ModelUpdate's model_name,"
-                    + " 'train --name'): models and controls of other lines on the models topic are"
-                    + " dead-lettered (MODEL_REJECTED, LINE),"
-                    + " and --model files must be of it.");
+                    + " 'train --name') when --model-routes is not set: models and controls of other lines on the"
+                    + " models topic are dead-lettered (MODEL_REJECTED, LINE). With routes, the line whose gauges"
+                    + " are the operator's top-level modelVersion and challengerVersion.");
+
+    public static final ConfigOption<String> MODEL_ROUTES = ConfigOptions.key("model-routes")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Which model line serves which symbols, as PATTERN=LINE,... in order, the first"
+                    + " match winning (* any run of characters, ? one), e.g. 'BITSTAMP:*=crypto,FX:*=fx,*=default';"
+                    + " a symbol no route matches gets the naive forecast. Each line has its own versions, pins and"
+                    + " challenger; models of lines not routed to are dead-lettered (MODEL_REJECTED, LINE). A routes"
+                    + " record on the models topic ('tickcast model routes') replaces these from its effective time."
+                    + " Default: every symbol to --model-line.");
 
     public static final ConfigOption<Long> MAX_VERSION_STEP = ConfigOptions.key("max-version-step")
             .longType()

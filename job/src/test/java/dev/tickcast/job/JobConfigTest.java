@@ -222,6 +222,7 @@ class JobConfigTest {
                         "model",
                         "trusted-keys",
                         "model-line",
+                        "model-routes",
                         "max-version-step",
                         "ring-steps",
                         "residual-window",

@@ -2,12 +2,14 @@ package dev.tickcast.cli.command;
 
 import dev.tickcast.cli.common.UserException;
 import dev.tickcast.cli.kafka.ModelsTopic;
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelRole;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Operates the models topic the running job follows: list what is published, publish a model file"
                 + " (as champion or challenger), pin an earlier version (rollback) or unpin, promote or retire the"
-                + " challenger.",
+                + " challenger, route symbols to model lines.",
         subcommands = {
             ModelCommand.ListModels.class,
             ModelCommand.Controls.class,
@@ -33,7 +35,8 @@ import picocli.CommandLine.Spec;
             ModelCommand.Pin.class,
             ModelCommand.Unpin.class,
             ModelCommand.Promote.class,
-            ModelCommand.Retire.class
+            ModelCommand.Retire.class,
+            ModelCommand.Routes.class
         })
 public final class ModelCommand implements Runnable {
 
@@ -289,6 +292,98 @@ public final class ModelCommand implements Runnable {
         @Override
         ModelAction action() {
             return ModelAction.RETIRE;
+        }
+    }
+
+    @Command(
+            name = "routes",
+            mixinStandardHelpOptions = true,
+            description = "Routes symbols to model lines: the job serves each symbol with the model line of the first"
+                    + " route whose pattern matches it, from --at (event time) on, replacing its --model-routes."
+                    + " Without ROUTES, lists the routes records on the topic.")
+    public static final class Routes implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(
+                names = "--models-topic",
+                description = "Models topic. Default: ${DEFAULT-VALUE}.",
+                defaultValue = "tickcast.models")
+        String topic;
+
+        @Parameters(
+                arity = "0..1",
+                paramLabel = "ROUTES",
+                description = "PATTERN=LINE,... in order (* any run of characters, ? one), e.g."
+                        + " 'BITSTAMP:*=crypto,FX:*=fx,*=default'; a symbol no route matches gets the naive forecast."
+                        + " Publish the routes before the first model of a new line: the job refuses models of lines"
+                        + " no route names.")
+        String routes;
+
+        @Option(
+                names = "--at",
+                paramLabel = "TIME",
+                description = "Event time (ISO-8601) from which the routes apply; ticks before it keep the routes"
+                        + " before, and a replay switches at the same tick. Default: from the record's arrival.")
+        Instant at;
+
+        @Option(names = "--reason", description = "Why, kept in the routes record.")
+        String reason;
+
+        @Mixin
+        Signing signing;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            ModelsTopic models = new ModelsTopic(kafka.connection(), topic);
+            if (routes == null) {
+                var held = models.routes();
+                if (held.isEmpty()) {
+                    out.printf("no routes on %s at %s: jobs route by their --model-routes%n", topic, kafka.bootstrap);
+                    return 0;
+                }
+                out.printf("%-8s %-25s %-25s %s%n", "offset", "issued", "from", "routes");
+                for (ModelsTopic.Routes r : held) {
+                    ModelRoutes record = r.routes();
+                    out.printf(
+                            "%-8d %-25s %-25s %s%s%s%n",
+                            r.offset(),
+                            record.getIssuedAt(),
+                            record.getEffectiveTime() == null ? "-" : record.getEffectiveTime(),
+                            describe(record),
+                            record.getReason() == null ? "" : "  " + record.getReason(),
+                            record.getSigner() == null ? "" : " (signed by " + record.getSigner() + ")");
+                }
+                return 0;
+            }
+            SymbolRoutes parsed;
+            try {
+                parsed = SymbolRoutes.parse(routes);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("ROUTES: " + e.getMessage());
+            }
+            models.publish(signing.apply(ModelRoutes.newBuilder()
+                    .setRoutes(parsed.toRecords())
+                    .setIssuedAt(Instant.now())
+                    .setEffectiveTime(at)
+                    .setReason(reason)
+                    .build()));
+            out.printf(
+                    "routes %s sent to %s; the job's dead letters say if it cannot (more than %d lines, not signed)%n",
+                    parsed, topic, dev.tickcast.job.serving.ModelRouting.MAX_LINES);
+            return 0;
+        }
+
+        private static String describe(ModelRoutes record) {
+            try {
+                return SymbolRoutes.of(record.getRoutes()).toString();
+            } catch (IllegalArgumentException e) {
+                return "(refused by the job: " + e.getMessage() + ")";
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tickcast.cli.command;
 import dev.tickcast.cli.common.UserException;
 import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,18 @@ public final class Signing {
         }
         try {
             return ModelSigning.sign(control, ModelSigning.readPrivateKey(key), publicKey());
+        } catch (IOException e) {
+            throw new UserException("--signing-key: " + e.getMessage());
+        }
+    }
+
+    /** The routes, signed if a key was given: a job with --trusted-keys applies only signed routes. */
+    public ModelRoutes apply(ModelRoutes routes) {
+        if (key == null) {
+            return routes;
+        }
+        try {
+            return ModelSigning.sign(routes, ModelSigning.readPrivateKey(key), publicKey());
         } catch (IOException e) {
             throw new UserException("--signing-key: " + e.getMessage());
         }

@@ -7,6 +7,7 @@ import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.ValidationMetrics;
 import dev.tickcast.schema.wire.WireCodec;
@@ -189,6 +190,28 @@ public final class ModelsTopic {
         return controls;
     }
 
+    /** A routes record as it sits on the topic. */
+    public record Routes(int partition, long offset, ModelRoutes routes) {}
+
+    /** Every readable routes record on the topic now, in topic order. */
+    public List<Routes> routes() {
+        List<Routes> routes = new ArrayList<>();
+        BoundedTopicReader.read(kafka, topic, r -> {
+            if (r.value() == null || (r.key() != null && r.key().length > ModelRecords.MAX_KEY_BYTES)) {
+                return;
+            }
+            try {
+                ModelRoutes record = records.decode(r.value()).getRoutes();
+                if (record != null) {
+                    routes.add(new Routes(r.partition(), r.offset(), record));
+                }
+            } catch (WireException e) {
+                // unreadable: not routes the job applies either
+            }
+        });
+        return routes;
+    }
+
     /**
      * The replay, with each refused record reported to {@code warnings}: that is how an attacker's record on the topic
      * shows up instead of being warm-started from and signed.
@@ -214,6 +237,11 @@ public final class ModelsTopic {
     /** Under its topic key ({@link ModelAdmission#topicKey(ModelControl)}): a decision under its own. */
     public void publish(ModelControl control) {
         send(ModelAdmission.topicKey(control), controls.encode(control));
+    }
+
+    /** Under {@link ModelAdmission#ROUTES_KEY}: compaction keeps the newest routes. */
+    public void publish(ModelRoutes routes) {
+        send(ModelAdmission.ROUTES_KEY, WireCodec.of(ModelRoutes.class).encode(routes));
     }
 
     private void send(String key, byte[] value) {

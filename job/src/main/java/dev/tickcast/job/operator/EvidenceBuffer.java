@@ -2,10 +2,12 @@ package dev.tickcast.job.operator;
 
 import dev.tickcast.schema.internal.EvidenceBatch;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One forecast subtask's evidence about the challenger, summed until it goes to the referee as an
+ * One forecast subtask's evidence about each line's challenger, summed until it goes to the referee as an
  * {@link EvidenceBatch}: every {@link #BATCH} evaluations, when the champion or challenger changes, and on the
  * operator's flush timer. What is not sent yet at a checkpoint is kept in operator state, so no evidence is lost or
  * counted twice across a restart.
@@ -14,13 +16,10 @@ final class EvidenceBuffer {
 
     static final int BATCH = 512;
 
-    private final String line;
-    private EvidenceBatch open;
-    private final List<EvidenceBatch> ready = new ArrayList<>();
+    /** Per line, the batch being summed. */
+    private final Map<String, EvidenceBatch> open = new LinkedHashMap<>();
 
-    EvidenceBuffer(String line) {
-        this.line = line;
-    }
+    private final List<EvidenceBatch> ready = new ArrayList<>();
 
     /**
      * Adds one tick's evidence.
@@ -28,16 +27,19 @@ final class EvidenceBuffer {
      * @param lossDifference NaN: no evaluation of both forecasts on this tick
      * @param joined whether the symbol started running the challenger on this tick
      */
-    void add(long champion, long challenger, double lossDifference, boolean joined, long eventTimeMs) {
+    void add(String line, long champion, long challenger, double lossDifference, boolean joined, long eventTimeMs) {
         boolean scored = !Double.isNaN(lossDifference);
         if (!scored && !joined) {
             return;
         }
+        EvidenceBatch open = this.open.get(line);
         if (open != null && (open.getChampionVersion() != champion || open.getChallengerVersion() != challenger)) {
-            close();
+            close(line);
+            open = null;
         }
         if (open == null) {
             open = new EvidenceBatch(line, challenger, champion, 0L, 0L, 0.0, 0.0, Long.MIN_VALUE);
+            this.open.put(line, open);
         }
         if (scored) {
             open.setEvaluations(open.getEvaluations() + 1);
@@ -49,7 +51,7 @@ final class EvidenceBuffer {
         }
         open.setLastEventTime(Math.max(open.getLastEventTime(), eventTimeMs));
         if (open.getEvaluations() >= BATCH) {
-            close();
+            close(line);
         }
     }
 
@@ -61,13 +63,14 @@ final class EvidenceBuffer {
     }
 
     boolean isEmpty() {
-        return open == null && ready.isEmpty();
+        return open.isEmpty() && ready.isEmpty();
     }
 
     /** The full batches, taken; with {@code all}, the open one too. */
     List<EvidenceBatch> take(boolean all) {
         if (all) {
-            close();
+            ready.addAll(open.values());
+            open.clear();
         }
         List<EvidenceBatch> out = new ArrayList<>(ready);
         ready.clear();
@@ -77,16 +80,16 @@ final class EvidenceBuffer {
     /** Everything not sent yet, for the checkpoint (the buffer keeps it: sending it is still to come). */
     List<EvidenceBatch> unsent() {
         List<EvidenceBatch> out = new ArrayList<>(ready);
-        if (open != null) {
-            out.add(EvidenceBatch.newBuilder(open).build());
+        for (EvidenceBatch batch : open.values()) {
+            out.add(EvidenceBatch.newBuilder(batch).build());
         }
         return out;
     }
 
-    private void close() {
-        if (open != null) {
-            ready.add(open);
-            open = null;
+    private void close(String line) {
+        EvidenceBatch batch = open.remove(line);
+        if (batch != null) {
+            ready.add(batch);
         }
     }
 }

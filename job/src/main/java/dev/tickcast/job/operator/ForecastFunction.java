@@ -3,9 +3,11 @@ package dev.tickcast.job.operator;
 import dev.tickcast.job.serving.ModelAdmission;
 import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.job.serving.ModelVerdict;
+import dev.tickcast.job.serving.ServedLines;
 import dev.tickcast.job.serving.ServingModels;
 import dev.tickcast.job.types.ForecastStateSerializer;
 import dev.tickcast.job.types.Streams;
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.data.TickRejection;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.forecast.ForecastSettings;
@@ -17,6 +19,7 @@ import dev.tickcast.model.forecast.TickOutcome;
 import dev.tickcast.schema.DeadLetterReason;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.internal.EvidenceBatch;
@@ -42,6 +45,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keyed forecast operator: per symbol, one recurrent step per tick.
@@ -73,12 +78,15 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
     private final ForecastSettings settings;
     private final Duration stateTtl;
     private final String modelsTopic;
     private final List<byte[]> initialModels;
     private final ModelAdmission admission;
+    /** {@code --model-routes} as {@link SymbolRoutes#parse} reads it. */
+    private final String routes;
 
     private final LegacyStates legacy;
 
@@ -97,7 +105,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient WireCodec<Tick> tickCodec;
     private transient WireCodec<ModelUpdate> modelCodec;
     private transient WireCodec<ModelControl> controlCodec;
-    private transient ServingModels serving;
+    private transient WireCodec<ModelRoutes> routesCodec;
+    private transient ServedLines lines;
 
     /**
      * One forecast in this many records its tick-to-forecast latency: the clock read and histogram update per tick cost
@@ -130,11 +139,23 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             String modelsTopic,
             List<byte[]> initialModels,
             ModelAdmission admission) {
+        this(settings, stateTtl, modelsTopic, initialModels, admission, "*=" + admission.line());
+    }
+
+    /** @param routes which line serves which symbols, {@code PATTERN=LINE,...} ({@code --model-routes}) */
+    public ForecastFunction(
+            ForecastSettings settings,
+            Duration stateTtl,
+            String modelsTopic,
+            List<byte[]> initialModels,
+            ModelAdmission admission,
+            String routes) {
         this.settings = settings;
         this.stateTtl = stateTtl;
         this.modelsTopic = modelsTopic;
         this.initialModels = List.copyOf(initialModels);
         this.admission = admission;
+        this.routes = SymbolRoutes.parse(routes).toString();
         this.legacy = new LegacyStates(settings, stateTtl);
     }
 
@@ -162,9 +183,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         legacy.initializeState(context);
+        // What a build before routes kept for its one line moves to that line's keys, the same on every subtask.
+        int moved = ServingModels.moveUnscopedKeys(
+                context.getOperatorStateStore().getBroadcastState(Streams.MODEL_STATE),
+                context.getOperatorStateStore().getBroadcastState(Streams.MODEL_CONTROL_STATE),
+                admission.line());
+        if (moved > 0) {
+            LOG.info("moved {} model entries of a savepoint taken before model routes to their line's keys", moved);
+        }
         unsentEvidence = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("unsent-evidence", Streams.EVIDENCE));
-        evidence = new EvidenceBuffer(admission.line());
+        evidence = new EvidenceBuffer();
         evidence.restore(unsentEvidence.get());
     }
 
@@ -183,19 +212,25 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         tickCodec = WireCodec.of(Tick.class);
         modelCodec = ModelRecords.modelCodec();
         controlCodec = WireCodec.of(ModelControl.class);
+        routesCodec = WireCodec.of(ModelRoutes.class);
         List<ModelUpdate> initial = new ArrayList<>();
         for (byte[] bytes : initialModels) {
             initial.add(modelCodec.decode(bytes));
         }
-        serving = new ServingModels(initial, admission);
-
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        lines = new ServedLines(initial, admission, SymbolRoutes.parse(routes), (line, serving) -> {
+            MetricGroup ofLine = metrics.addGroup("line", line);
+            ofLine.gauge("modelVersion", serving::servingVersion);
+            ofLine.gauge("challengerVersion", serving::challengerVersion);
+        });
+        ServingModels primary = lines.line(admission.line());
         forecastsOut = metrics.counter("forecastsOut");
         latencyMicros = metrics.histogram("tickToForecastMicros", new DescriptiveStatisticsHistogram(10_000));
         deadLetters = new DeadLetterCounters(metrics);
         modelsRejected = metrics.counter("modelsRejected");
-        metrics.gauge("modelVersion", serving::servingVersion);
-        metrics.gauge("challengerVersion", serving::challengerVersion);
+        // The --model-line's, as before routes; every line's are in the group "line" too.
+        metrics.gauge("modelVersion", primary::servingVersion);
+        metrics.gauge("challengerVersion", primary::challengerVersion);
         challengerEvaluations = metrics.counter("challengerEvaluations");
         // Served forecasts, the model's own (before each symbol's guard weighed them), and the naive last price.
         metrics.gauge("maeServed", () -> evaluations == 0 ? 0.0 : sumAbsError / evaluations);
@@ -210,6 +245,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         ForecastState state = symbolState.value(); // mutated in place below, then written back
         if (state == null) {
             state = stateOfNewOrRestoredSymbol();
+        } else if (state.modelLine() == null) {
+            state.assumeLine(admission.line()); // from a build before routes: of the one line it served
         }
 
         TickRejection rejection = TickOrder.check(state, timeMs, tick.getPrice(), tick.getVolume());
@@ -230,9 +267,14 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
 
-        Model model = serving.serving(
-                ctx.getBroadcastState(Streams.MODEL_STATE), ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE), timeMs);
-        Model challenger = serving.challenger(timeMs);
+        ServingModels serving = lines.of(tick.getSymbol(), timeMs, ctx.getBroadcastState(Streams.ROUTE_STATE));
+        Model model = serving == null
+                ? null
+                : serving.serving(
+                        ctx.getBroadcastState(Streams.MODEL_STATE),
+                        ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE),
+                        timeMs);
+        Model challenger = serving == null ? null : serving.challenger(timeMs);
         TickOutcome outcome;
         if (challenger == null && !state.hasShadow()) {
             outcome = forecaster.onTick(state, model, tick.getSymbol(), timeMs, tick.getPrice(), tick.getVolume());
@@ -275,6 +317,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             challengerEvaluations.inc();
         }
         evidence.add(
+                challenger.line(),
                 champion == null ? 0 : champion.version(),
                 challenger.version(),
                 step.lossDifference(),
@@ -307,24 +350,34 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     public void processBroadcastElement(ModelEvent event, Context ctx, Collector<Forecast> out) throws Exception {
         BroadcastState<String, ModelUpdate> models = ctx.getBroadcastState(Streams.MODEL_STATE);
         BroadcastState<String, Long> control = ctx.getBroadcastState(Streams.MODEL_CONTROL_STATE);
+        BroadcastState<String, ModelRoutes> routes = ctx.getBroadcastState(Streams.ROUTE_STATE);
         ModelVerdict verdict;
         byte[] value;
         String key;
         long detectedAt;
+        String keepsServing;
         if (event.getUpdate() != null) {
             ModelUpdate update = event.getUpdate();
-            verdict = serving.accept(update, models, control);
+            verdict = lines.accept(update, models, control, routes);
             value = modelCodec.encode(update);
             key = ModelAdmission.topicKey(update);
             detectedAt = update.getCreatedAt().toEpochMilli();
-        } else {
+            keepsServing = keepsServing(update.getModelName(), routes);
+        } else if (event.getControl() != null) {
             ModelControl command = event.getControl();
-            verdict = serving.apply(command, models, control);
+            verdict = lines.apply(command, models, control, routes);
             value = controlCodec.encode(command);
             key = ModelAdmission.topicKey(command);
             detectedAt = command.getIssuedAt().toEpochMilli();
+            keepsServing = keepsServing(command.getModelName(), routes);
+        } else {
+            ModelRoutes record = event.getRoutes();
+            verdict = lines.route(record, routes, control);
+            value = routesCodec.encode(record);
+            key = ModelAdmission.ROUTES_KEY;
+            detectedAt = record.getIssuedAt().toEpochMilli();
+            keepsServing = "the routes " + lines.currentRoutes(routes) + " keep routing";
         }
-        long servingVersion = serving.servingVersion();
         if (verdict instanceof ModelVerdict.Refused refused) {
             modelsRejected.inc();
             // Every parallel instance sees every model; one dead letter is enough.
@@ -334,7 +387,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                         Streams.DEAD_LETTER_TAG,
                         DeadLetters.of(
                                 DeadLetterReason.MODEL_REJECTED,
-                                refused.reason() + "; the serving model (version " + servingVersion + ") keeps serving",
+                                refused.reason() + "; " + keepsServing,
                                 event.getTopic(),
                                 event.getPartition(),
                                 event.getOffset(),
@@ -347,9 +400,21 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         legacy.sweepUntimed(ctx);
     }
 
+    private String keepsServing(String line, BroadcastState<String, ModelRoutes> routes) throws Exception {
+        if (lines.isRouted(line, routes)) {
+            return "the serving model of line " + line + " (version "
+                    + lines.line(line).servingVersion() + ") keeps serving";
+        }
+        return "what serves is unchanged";
+    }
+
     /** A symbol's first state: new, or converted from the Avro record an older build's savepoint holds. */
     private ForecastState stateOfNewOrRestoredSymbol() throws java.io.IOException {
         ForecastState restored = legacy.takeLegacy();
-        return restored != null ? restored : forecaster.newState();
+        if (restored == null) {
+            return forecaster.newState();
+        }
+        restored.assumeLine(admission.line()); // the record names no line: the build that wrote it served one
+        return restored;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tickcast.job.serving;
 
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelRejectedException.Check;
@@ -18,7 +19,8 @@ import java.util.Map;
  * Which records of the models topic may change what serves: the job's rule, and the trainer's when it picks the model
  * to warm-start from and the version after it.
  *
- * @param line the one model line the job serves ({@code --model-line}); models and controls of other lines are refused
+ * @param line the model line whose models and controls these rules admit (the job keeps one per line it routes to,
+ *     {@link ServedLines}; {@code --model-line} is the line of a job without {@code --model-routes})
  * @param trustedKeys X.509-encoded Ed25519 public keys ({@code --trusted-keys}); when not empty, models and controls
  *     must be signed by one of them
  * @param maxVersionStep how far past the newest held version a model's version may jump ({@code --max-version-step}):
@@ -37,9 +39,7 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
 
     public ModelAdmission {
         trustedKeys = List.copyOf(trustedKeys);
-        if (line == null || line.isBlank()) {
-            throw new IllegalArgumentException("the model line must not be empty (--model-line)");
-        }
+        SymbolRoutes.checkLine(line);
         if (maxVersionStep < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + maxVersionStep);
         }
@@ -50,6 +50,11 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return new ModelAdmission(line, List.of(), DEFAULT_MAX_VERSION_STEP);
     }
 
+    /** The same rules for another line. */
+    public ModelAdmission forLine(String other) {
+        return new ModelAdmission(other, trustedKeys, maxVersionStep);
+    }
+
     public boolean signaturesRequired() {
         return !trustedKeys.isEmpty();
     }
@@ -58,6 +63,9 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
     public Map<String, PublicKey> keysById() throws IOException {
         return ModelSigning.trusted(trustedKeys);
     }
+
+    /** The models-topic key of the routes records ({@code tickcast model routes}); no line's name starts with '#'. */
+    public static final String ROUTES_KEY = "#routes";
 
     /** The models-topic key of a line's pin and unpin records (its models are keyed by the line's name). */
     public static String controlKey(String line) {

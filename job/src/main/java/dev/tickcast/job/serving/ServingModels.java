@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * (checkpointed) broadcast state, so that after a restart the job serves the same version at once; this object keeps
  * what is derived from it: the candidates in version order, the pin, and each candidate's verified runtime model.
  *
- * <p>The candidates are the job's initial models (from {@code --model}) and the last {@link #HISTORY} models accepted
- * from the models topic (under "v&lt;version&gt;"), all of the one model line the job serves ({@link ModelAdmission}).
+ * <p>One instance per model line the job serves ({@link ServedLines} routes each symbol to one). The candidates are the
+ * line's initial models (from {@code --model}) and the last {@link #HISTORY} of its models accepted from the models
+ * topic (under "&lt;line&gt;#v&lt;version&gt;"); its control entries are under "&lt;line&gt;#..." too, so the lines
+ * share the two broadcast states.
  * A tick is served by the pinned version if a rollback pinned one ({@link #PINNED}); otherwise by the highest version
  * whose {@code effective_time} is unset or not after the tick's event time. Before any, forecasts are naive.
  *
@@ -51,7 +53,7 @@ public final class ServingModels {
     private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
 
     static final int HISTORY = 8;
-    public static final String PINNED = "pinned";
+    static final String PINNED = "pinned";
     /** Control state: issued_at (epoch ms) of the last control applied. */
     static final String LAST_CONTROL = "last-control-issued-at";
     /** The latest event time: what serves "from now on". A challenger not promoted serves from Long.MAX_VALUE, never. */
@@ -64,6 +66,9 @@ public final class ServingModels {
 
     private final List<ModelUpdate> initial;
     private final ModelAdmission admission;
+    /** Keys of this line's entries in the shared broadcast states start with it (a line's name has no '#'). */
+    private final String prefix;
+
     private final Map<String, PublicKey> trusted;
     /** Runtime models of the candidates, by version; the entry's update tells whether it is still the one held. */
     private final Map<Long, Verified> verified = new HashMap<>();
@@ -114,9 +119,12 @@ public final class ServingModels {
 
     /** @param initial the {@code --model} files' models, served from their effective times */
     public ServingModels(List<ModelUpdate> initial, ModelAdmission admission) throws IOException {
-        this.initial = List.copyOf(initial);
+        this.initial = initial.stream()
+                .filter(m -> m.getModelName().equals(admission.line()))
+                .toList();
         this.admission = admission;
         this.trusted = admission.keysById();
+        this.prefix = admission.line() + "#";
     }
 
     /**
@@ -245,7 +253,7 @@ public final class ServingModels {
     private ModelVerdict admit(
             ModelUpdate update, BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
             throws Exception {
-        List<ModelUpdate> held = candidates(models, initial);
+        List<ModelUpdate> held = candidates(models);
         if (!held.isEmpty() && ModelAdmission.isResent(update, held.get(0))) {
             return ModelVerdict.UNCHANGED;
         }
@@ -269,7 +277,7 @@ public final class ServingModels {
                     update.getVersion(),
                     update.getModelName(),
                     open.getVersion());
-            control.put(RETIRED + open.getVersion(), update.getCreatedAt().toEpochMilli());
+            control.put(k(RETIRED + open.getVersion()), update.getCreatedAt().toEpochMilli());
         }
         models.put(key(update.getVersion()), update);
         verified.put(update.getVersion(), new Verified(update, model));
@@ -289,21 +297,21 @@ public final class ServingModels {
         ModelVerdict verdict = check(command, models, control);
         if (verdict == ModelVerdict.APPLIED) {
             switch (command.getAction()) {
-                case PIN -> control.put(PINNED, command.getVersion());
-                case UNPIN -> control.remove(PINNED);
+                case PIN -> control.put(k(PINNED), command.getVersion());
+                case UNPIN -> control.remove(k(PINNED));
                 case PROMOTE ->
                     control.put(
-                            PROMOTED + command.getVersion(),
+                            k(PROMOTED + command.getVersion()),
                             command.getEffectiveTime() == null
                                     ? Long.MIN_VALUE
                                     : command.getEffectiveTime().toEpochMilli());
                 case RETIRE ->
                     control.put(
-                            RETIRED + command.getVersion(),
+                            k(RETIRED + command.getVersion()),
                             command.getIssuedAt().toEpochMilli());
             }
             if (!ModelAdmission.isDecision(command)) {
-                control.put(LAST_CONTROL, command.getIssuedAt().toEpochMilli());
+                control.put(k(LAST_CONTROL), command.getIssuedAt().toEpochMilli());
             }
         }
         refresh(models, control);
@@ -329,11 +337,11 @@ public final class ServingModels {
         // A decision is applied once per challenger, whenever issued: its replay changes nothing, and the clock of the
         // task that issued it (the referee's) does not order it against pins issued by hand.
         if (ModelAdmission.isDecision(command)
-                && (control.get(PROMOTED + command.getVersion()) != null
-                        || control.get(RETIRED + command.getVersion()) != null)) {
+                && (control.get(k(PROMOTED + command.getVersion())) != null
+                        || control.get(k(RETIRED + command.getVersion())) != null)) {
             return ModelVerdict.UNCHANGED; // decided already (by the first decision on the topic, or by hand)
         }
-        Long last = control.get(LAST_CONTROL);
+        Long last = control.get(k(LAST_CONTROL));
         if (!ModelAdmission.isDecision(command)
                 && last != null
                 && command.getIssuedAt().toEpochMilli() <= last) {
@@ -345,7 +353,7 @@ public final class ServingModels {
                             + " machine's clock)");
         }
         long version = command.getVersion();
-        List<ModelUpdate> all = candidates(models, initial);
+        List<ModelUpdate> all = candidates(models);
         ModelUpdate target =
                 all.stream().filter(m -> m.getVersion() == version).findFirst().orElse(null);
         if (command.getAction() == ModelAction.PIN) {
@@ -357,7 +365,7 @@ public final class ServingModels {
                         "version " + version + " is not held by the job (it holds " + (held.isEmpty() ? "none" : held)
                                 + "); publish that model again to pin it");
             }
-            if (target.getRole() == ModelRole.CHALLENGER && control.get(PROMOTED + version) == null) {
+            if (target.getRole() == ModelRole.CHALLENGER && control.get(k(PROMOTED + version)) == null) {
                 return ModelVerdict.Refused.of(
                         Check.PIN,
                         "version " + version + " is a challenger that has not been promoted; promote it instead"
@@ -380,7 +388,7 @@ public final class ServingModels {
     private void refresh(
             ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
             throws Exception {
-        candidates = candidates(models, initial);
+        candidates = candidates(models);
         candidates.removeIf(m -> unservable.contains(m.getVersion()));
         serveFrom = new long[candidates.size()];
         List<Shadow> running = new ArrayList<>();
@@ -391,8 +399,8 @@ public final class ServingModels {
                     : m.getEffectiveTime().toEpochMilli();
             serveFrom[i] = effective;
             if (m.getRole() == ModelRole.CHALLENGER) {
-                Long promoted = control.get(PROMOTED + m.getVersion());
-                boolean retired = control.get(RETIRED + m.getVersion()) != null;
+                Long promoted = control.get(k(PROMOTED + m.getVersion()));
+                boolean retired = control.get(k(RETIRED + m.getVersion())) != null;
                 serveFrom[i] = promoted == null || retired ? Long.MAX_VALUE : Math.max(effective, promoted);
                 if (!retired) {
                     running.add(new Shadow(
@@ -406,7 +414,7 @@ public final class ServingModels {
         }
         shadows = List.copyOf(running);
         challengerVersion = shadows.isEmpty() ? 0 : shadows.get(0).update.getVersion();
-        pinned = control.get(PINNED);
+        pinned = control.get(k(PINNED));
         lastUpdate = null;
         lastModel = null;
         verified.values().removeIf(v -> candidates.stream().noneMatch(c -> c == v.update()));
@@ -420,24 +428,25 @@ public final class ServingModels {
     }
 
     /** The newest held challenger that is neither promoted nor retired, or null. */
-    private static ModelUpdate openChallenger(List<ModelUpdate> held, ReadOnlyBroadcastState<String, Long> control)
+    private ModelUpdate openChallenger(List<ModelUpdate> held, ReadOnlyBroadcastState<String, Long> control)
             throws Exception {
         for (ModelUpdate m : held) {
             if (m.getRole() == ModelRole.CHALLENGER
-                    && control.get(PROMOTED + m.getVersion()) == null
-                    && control.get(RETIRED + m.getVersion()) == null) {
+                    && control.get(k(PROMOTED + m.getVersion())) == null
+                    && control.get(k(RETIRED + m.getVersion())) == null) {
                 return m;
             }
         }
         return null;
     }
 
-    /** Initial models and accepted ones, highest version first. */
-    public static List<ModelUpdate> candidates(
-            ReadOnlyBroadcastState<String, ModelUpdate> models, List<ModelUpdate> initial) throws Exception {
+    /** This line's initial models and accepted ones, highest version first. */
+    private List<ModelUpdate> candidates(ReadOnlyBroadcastState<String, ModelUpdate> models) throws Exception {
         List<ModelUpdate> all = new ArrayList<>(initial);
         for (Map.Entry<String, ModelUpdate> e : models.immutableEntries()) {
-            all.add(e.getValue());
+            if (e.getKey().startsWith(prefix)) {
+                all.add(e.getValue());
+            }
         }
         all.sort(Comparator.comparingLong(ModelUpdate::getVersion).reversed());
         return all;
@@ -462,26 +471,79 @@ public final class ServingModels {
         return null;
     }
 
-    /** The model that serves from now on given what the broadcast state holds (initial models not counted), or null. */
+    /**
+     * The model of {@code line} that serves from now on given what the broadcast state holds (initial models not
+     * counted), or null.
+     */
     public static ModelUpdate servingNow(
-            ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
+            String line,
+            ReadOnlyBroadcastState<String, ModelUpdate> models,
+            ReadOnlyBroadcastState<String, Long> control)
             throws Exception {
-        ServingModels view = new ServingModels(List.of(), ModelAdmission.unsigned(ModelAdmission.DEFAULT_LINE));
+        ServingModels view = new ServingModels(List.of(), ModelAdmission.unsigned(line));
         view.refresh(models, control);
         return select(view.candidates, view.serveFrom, view.pinned, LATEST);
     }
 
-    static String key(long version) {
-        return "v" + version;
+    /** The models state's key of this line's version. */
+    private String key(long version) {
+        return prefix + "v" + version;
     }
 
-    /** Keeps the newest HISTORY accepted models, and the pinned one whatever its age. */
-    private static void prune(BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
+    /** The control state's key of this line's entry {@code name}. */
+    private String k(String name) {
+        return prefix + name;
+    }
+
+    /**
+     * Moves what a build before routes kept, unscoped ("v3", "pinned", ...: of the one line it served), to its line's
+     * keys. The line is the held models' model_name, else {@code line} (the job's --model-line). Every parallel instance
+     * restores the same broadcast state and moves it the same way.
+     *
+     * @return how many entries moved
+     */
+    public static int moveUnscopedKeys(
+            BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control, String line)
             throws Exception {
-        Long pinned = control.get(PINNED);
+        String owner = line;
+        List<String> unscoped = new ArrayList<>();
+        for (Map.Entry<String, ModelUpdate> e : models.entries()) {
+            if (e.getKey().indexOf('#') < 0) {
+                unscoped.add(e.getKey());
+                owner = e.getValue().getModelName();
+            }
+        }
+        int moved = 0;
+        for (String key : unscoped) {
+            ModelUpdate m = models.get(key);
+            models.remove(key);
+            models.put(m.getModelName() + "#" + key, m);
+            moved++;
+        }
+        List<String> unscopedControls = new ArrayList<>();
+        for (Map.Entry<String, Long> e : control.entries()) {
+            if (e.getKey().indexOf('#') < 0) {
+                unscopedControls.add(e.getKey());
+            }
+        }
+        for (String key : unscopedControls) {
+            Long value = control.get(key);
+            control.remove(key);
+            control.put(owner + "#" + key, value);
+            moved++;
+        }
+        return moved;
+    }
+
+    /** Keeps this line's newest HISTORY accepted models, and the pinned one whatever its age. */
+    private void prune(BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control)
+            throws Exception {
+        Long pinned = control.get(k(PINNED));
         List<ModelUpdate> held = new ArrayList<>();
         for (Map.Entry<String, ModelUpdate> e : models.entries()) {
-            held.add(e.getValue());
+            if (e.getKey().startsWith(prefix)) {
+                held.add(e.getValue());
+            }
         }
         held.sort(Comparator.comparingLong(ModelUpdate::getVersion).reversed());
         int servable = 0;
@@ -489,8 +551,8 @@ public final class ServingModels {
             ModelUpdate m = held.get(i);
             long v = m.getVersion();
             boolean challenger = m.getRole() == ModelRole.CHALLENGER;
-            boolean promoted = control.get(PROMOTED + v) != null;
-            boolean retired = control.get(RETIRED + v) != null;
+            boolean promoted = control.get(k(PROMOTED + v)) != null;
+            boolean retired = control.get(k(RETIRED + v)) != null;
             boolean canServe = !challenger || (promoted && !retired);
             boolean open = challenger && !promoted && !retired;
             // The newest version (the floor for the next one), the pin, the open challenger, and the newest HISTORY
@@ -499,8 +561,8 @@ public final class ServingModels {
             servable += canServe ? 1 : 0;
             if (!keep) {
                 models.remove(key(v));
-                control.remove(PROMOTED + v);
-                control.remove(RETIRED + v);
+                control.remove(k(PROMOTED + v));
+                control.remove(k(RETIRED + v));
             }
         }
     }

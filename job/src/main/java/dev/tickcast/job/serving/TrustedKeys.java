@@ -1,5 +1,6 @@
 package dev.tickcast.job.serving;
 
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.schema.ModelUpdate;
@@ -35,11 +36,20 @@ public final class TrustedKeys {
      * verify,
      * or (when keys are configured) is not signed by a trusted key.
      */
-    public static void checkInitialModels(List<byte[]> models, ModelAdmission admission) {
+    public static void checkInitialModels(List<byte[]> models, ModelAdmission admission, SymbolRoutes routes) {
         WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
         for (byte[] bytes : models) {
             try {
-                admission.admit(codec.decode(bytes), 0, admission.keysById());
+                ModelUpdate model = codec.decode(bytes);
+                String line = model.getModelName();
+                if (!routes.lines().contains(line)) {
+                    throw new IllegalArgumentException(
+                            "--model refused: LINE: model line '" + line + "' is not one the job"
+                                    + " routes symbols to (routes: " + routes + "; set --model-routes, or --model-line "
+                                    + line + ")");
+                }
+                ModelAdmission ofLine = admission.forLine(line);
+                ofLine.admit(model, 0, ofLine.keysById());
             } catch (ModelRejectedException | IOException | WireException e) {
                 throw new IllegalArgumentException("--model refused: " + e.getMessage(), e);
             }

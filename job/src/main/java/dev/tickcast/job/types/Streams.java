@@ -1,10 +1,12 @@
 package dev.tickcast.job.types;
 
+import dev.tickcast.job.serving.ModelRouting;
 import dev.tickcast.job.serving.ServingModels;
 import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.internal.EvidenceBatch;
 import dev.tickcast.schema.internal.ModelEvent;
@@ -50,7 +52,7 @@ public final class Streams {
     /** Side output of the forecast operator: its evidence about the challenger, to the referee. */
     public static final OutputTag<EvidenceBatch> EVIDENCE_TAG = new OutputTag<>("challenge-evidence", EVIDENCE);
 
-    /** Broadcast state: the accepted models, keyed "v&lt;version&gt;" (see {@link ServingModels}). */
+    /** Broadcast state: the accepted models, keyed "&lt;line&gt;#v&lt;version&gt;" (see {@link ServingModels}). */
     public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
             new MapStateDescriptor<>("models", Types.STRING, MODELS);
 
@@ -58,6 +60,13 @@ public final class Streams {
     public static final MapStateDescriptor<String, Long> MODEL_CONTROL_STATE =
             new MapStateDescriptor<>("model-control", Types.STRING, Types.LONG);
 
-    /** Both broadcast states, in the order the broadcast stream declares them. */
-    public static final List<MapStateDescriptor<?, ?>> BROADCAST_STATES = List.of(MODEL_STATE, MODEL_CONTROL_STATE);
+    public static final AvroTypeInfo<ModelRoutes> ROUTES = new AvroTypeInfo<>(ModelRoutes.class);
+
+    /** Broadcast state: the routes records applied, the newest few (see {@link ModelRouting}). */
+    public static final MapStateDescriptor<String, ModelRoutes> ROUTE_STATE =
+            new MapStateDescriptor<>("model-routes", Types.STRING, ROUTES);
+
+    /** The broadcast states, in the order the broadcast stream declares them. */
+    public static final List<MapStateDescriptor<?, ?>> BROADCAST_STATES =
+            List.of(MODEL_STATE, MODEL_CONTROL_STATE, ROUTE_STATE);
 }

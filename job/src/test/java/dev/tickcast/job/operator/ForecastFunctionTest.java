@@ -431,7 +431,9 @@ public class ForecastFunctionTest {
         assertThat(h.deadLetters()).hasSize(1);
         DeadLetter dl = h.deadLetters().get(0);
         assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
-        assertThat(dl.getDetail()).startsWith(check + ":").contains("serving model (version 2) keeps serving");
+        assertThat(dl.getDetail())
+                .startsWith(check + ":")
+                .contains("serving model of line test (version 2) keeps serving");
         assertThat(dl.getSourceTopic()).isEqualTo(MODELS_TOPIC);
         assertThat(dl.getSourcePartition()).isZero();
         assertThat(dl.getSourceOffset()).isEqualTo(1L); // V2 came at offset 0 of the models topic, the refused one at 1
@@ -548,8 +550,9 @@ public class ForecastFunctionTest {
         h.model(TestModels.update(1, CellType.LSTM, LSTM_8, 3));
         assertThat(h.deadLetters())
                 .singleElement()
-                .satisfies(
-                        dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 2)"));
+                .satisfies(dl -> assertThat(dl.getDetail())
+                        .startsWith("VERSION:")
+                        .contains("serving model of line test (version 2)"));
 
         h.model(V3)
                 .tick(tick("ACME", t(0)).price(100.0))
@@ -781,8 +784,9 @@ public class ForecastFunctionTest {
 
         assertThat(restored.deadLetters())
                 .singleElement()
-                .satisfies(
-                        dl -> assertThat(dl.getDetail()).startsWith("VERSION:").contains("serving model (version 3)"));
+                .satisfies(dl -> assertThat(dl.getDetail())
+                        .startsWith("VERSION:")
+                        .contains("serving model of line test (version 3)"));
         assertThat(restored.lastForecast().getModelVersion()).isEqualTo(3L);
     }
 

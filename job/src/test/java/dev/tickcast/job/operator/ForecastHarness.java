@@ -11,6 +11,7 @@ import dev.tickcast.schema.DeadLetter;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelControl;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.SymbolState;
 import dev.tickcast.schema.Tick;
@@ -61,7 +62,12 @@ public final class ForecastHarness implements AutoCloseable {
     /** Through {@link ProcessFunctionTestHarnesses}: max parallelism 1, one subtask, opened with empty state. */
     public static ForecastHarness open(byte[] initialModel) throws Exception {
         return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                function(initialModel), BY_SYMBOL, Types.STRING, Streams.MODEL_STATE, Streams.MODEL_CONTROL_STATE));
+                function(initialModel),
+                BY_SYMBOL,
+                Types.STRING,
+                Streams.MODEL_STATE,
+                Streams.MODEL_CONTROL_STATE,
+                Streams.ROUTE_STATE));
     }
 
     /** A function that accepts only models signed by one of {@code trustedKeys} (X.509 encodings). */
@@ -71,12 +77,18 @@ public final class ForecastHarness implements AutoCloseable {
 
     /** A function that admits models and controls as {@code admission} says. */
     public static ForecastHarness open(ModelAdmission admission) throws Exception {
+        return open(admission, "*=" + admission.line());
+    }
+
+    /** A function that admits models and controls as {@code admission} says, and routes symbols by {@code routes}. */
+    public static ForecastHarness open(ModelAdmission admission, String routes) throws Exception {
         return new ForecastHarness(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), admission),
+                new ForecastFunction(SETTINGS, TTL, MODELS_TOPIC, List.of(), admission, routes),
                 BY_SYMBOL,
                 Types.STRING,
                 Streams.MODEL_STATE,
-                Streams.MODEL_CONTROL_STATE));
+                Streams.MODEL_CONTROL_STATE,
+                Streams.ROUTE_STATE));
     }
 
     /** A fresh function (nothing carried over in memory) restored from a snapshot. */
@@ -137,6 +149,18 @@ public final class ForecastHarness implements AutoCloseable {
                         .setOffset(nextModelOffset++)
                         .build(),
                 update.getCreatedAt().toEpochMilli());
+        return this;
+    }
+
+    public ForecastHarness routes(ModelRoutes routes) throws Exception {
+        harness.processBroadcastElement(
+                ModelEvent.newBuilder()
+                        .setRoutes(routes)
+                        .setTopic(MODELS_TOPIC)
+                        .setPartition(0)
+                        .setOffset(nextModelOffset++)
+                        .build(),
+                routes.getIssuedAt().toEpochMilli());
         return this;
     }
 
@@ -254,8 +278,15 @@ public final class ForecastHarness implements AutoCloseable {
 
     /** The model the broadcast state says serves now (initial models not counted: null before any broadcast). */
     public ModelUpdate serving() throws Exception {
+        return serving(TestModels.LINE);
+    }
+
+    /** The model of {@code line} the broadcast state says serves now (initial models not counted). */
+    public ModelUpdate serving(String line) throws Exception {
         return ServingModels.servingNow(
-                harness.getBroadcastState(Streams.MODEL_STATE), harness.getBroadcastState(Streams.MODEL_CONTROL_STATE));
+                line,
+                harness.getBroadcastState(Streams.MODEL_STATE),
+                harness.getBroadcastState(Streams.MODEL_CONTROL_STATE));
     }
 
     /** Advances processing time, firing the expiry timers due by then. */

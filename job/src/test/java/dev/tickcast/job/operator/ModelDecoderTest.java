@@ -113,7 +113,8 @@ class ModelDecoderTest {
         assertThat(dls.get(0).getValue()).isNull();
         assertThat(dls.get(1).getDetail()).startsWith("NOT_AVRO: ");
         assertThat(TickDecoderTest.bytes(dls.get(1).getValue())).isEqualTo(garbage);
-        assertThat(dls.get(2).getDetail()).startsWith("WRONG_SCHEMA: neither a ModelUpdate nor a ModelControl");
+        assertThat(dls.get(2).getDetail())
+                .startsWith("WRONG_SCHEMA: neither a ModelUpdate, a ModelControl nor ModelRoutes");
         assertThat(TickDecoderTest.bytes(dls.get(2).getValue())).isEqualTo(tickBytes);
     }
 

@@ -159,7 +159,7 @@ class ModelSwapTest {
             assertThat(dl.getReason()).isEqualTo(DeadLetterReason.MODEL_REJECTED.name());
             assertThat(dl.getDetail())
                     .startsWith("PIN: version 7 is not held by the job (it holds [2])")
-                    .contains("serving model (version 2) keeps serving");
+                    .contains("serving model of line test (version 2) keeps serving");
         });
         assertThat(h.lastForecast().getModelVersion()).isEqualTo(2L);
     }

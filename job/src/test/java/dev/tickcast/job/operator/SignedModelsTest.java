@@ -74,7 +74,8 @@ class SignedModelsTest {
                                 .startsWith("SIGNATURE: model v5 is signed by key "
                                         + ModelSigning.keyId(STRANGER.getPublic())));
         assertThat(h.deadLetters())
-                .allSatisfy(d -> assertThat(d.getDetail()).contains("serving model (version 1) keeps serving"));
+                .allSatisfy(d ->
+                        assertThat(d.getDetail()).contains("serving model of line test (version 1) keeps serving"));
     }
 
     @Test

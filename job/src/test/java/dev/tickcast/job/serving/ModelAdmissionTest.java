@@ -80,8 +80,11 @@ class ModelAdmissionTest {
         assertThat(refusals())
                 .satisfiesExactly(
                         d -> assertThat(d)
-                                .startsWith("LINE: model line 'canary' is not served by this job (it serves 'test'"),
-                        d -> assertThat(d).startsWith("LINE: control of model line 'canary' is not for this job"));
+                                .startsWith(
+                                        "LINE: model of model line 'canary', which this job routes no symbols to (it serves [test]"),
+                        d -> assertThat(d)
+                                .startsWith(
+                                        "LINE: control of model line 'canary', which this job routes no symbols to"));
     }
 
     @Test

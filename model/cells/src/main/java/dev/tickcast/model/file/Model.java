@@ -136,6 +136,11 @@ public final class Model {
         return update.getVersion();
     }
 
+    /** The model line (model_name) the model is a version of. */
+    public String line() {
+        return update.getModelName();
+    }
+
     public CellType cellType() {
         return update.getCellType();
     }

@@ -21,7 +21,9 @@ public final class ModelRejectedException extends Exception {
         /** A pin of a version the job does not hold, or of a challenger not promoted. */
         PIN,
         /** A second challenger while one is open, or a decision about a version that is not a challenger. */
-        CHALLENGE
+        CHALLENGE,
+        /** Routes that cannot be read, or that would route to more model lines than a job serves. */
+        ROUTES
     }
 
     private final Check check;

@@ -3,6 +3,7 @@ package dev.tickcast.model.file;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelRole;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class ModelSigning {
     private static final String ALGORITHM = "Ed25519";
     private static final WireCodec<ModelUpdate> MODELS = WireCodec.of(ModelUpdate.class, Integer.MAX_VALUE);
     private static final WireCodec<ModelControl> CONTROLS = WireCodec.of(ModelControl.class);
+    private static final WireCodec<ModelRoutes> ROUTES = WireCodec.of(ModelRoutes.class);
 
     private ModelSigning() {}
 
@@ -89,6 +91,14 @@ public final class ModelSigning {
                 .build();
     }
 
+    /** Routes, signed the same way (over their wire encoding with signature and signer cleared). */
+    public static ModelRoutes sign(ModelRoutes routes, PrivateKey privateKey, PublicKey publicKey) {
+        return ModelRoutes.newBuilder(routes)
+                .setSigner(keyId(publicKey))
+                .setSignature(signature(payload(routes), privateKey))
+                .build();
+    }
+
     /**
      * Checks that a model is signed by one of the trusted keys.
      *
@@ -107,6 +117,11 @@ public final class ModelSigning {
                 control.getSigner(),
                 payload(control),
                 trusted);
+    }
+
+    /** Checks that routes are signed by one of the trusted keys. */
+    public static void verify(ModelRoutes routes, Map<String, PublicKey> trusted) throws ModelRejectedException {
+        verify("routes", routes.getSignature(), routes.getSigner(), payload(routes), trusted);
     }
 
     private static void verify(
@@ -181,6 +196,14 @@ public final class ModelSigning {
             return CONTROLS.encodeAs(2, unsigned);
         }
         return CONTROLS.encode(unsigned);
+    }
+
+    /** What is signed of routes: all of them, signature and signer cleared. */
+    static byte[] payload(ModelRoutes routes) {
+        return ROUTES.encode(ModelRoutes.newBuilder(routes)
+                .setSignature(null)
+                .setSigner(null)
+                .build());
     }
 
     // ---- keys as PEM files ----

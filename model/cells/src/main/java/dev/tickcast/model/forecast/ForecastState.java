@@ -12,6 +12,12 @@ import java.util.List;
 public final class ForecastState {
 
     long modelVersion;
+    /**
+     * The line of the model the hidden state was built with (with {@link #modelVersion}, which model it was), or null
+     * in a state written before lines were routed ({@link #assumeLine}).
+     */
+    String modelLine;
+
     float[] hidden = new float[0];
     double lastPrice;
     long lastTimeMs;
@@ -105,6 +111,28 @@ public final class ForecastState {
 
     public long modelVersion() {
         return modelVersion;
+    }
+
+    public String modelLine() {
+        return modelLine;
+    }
+
+    /** Whether the hidden state was built with {@code model} (its line and version). */
+    boolean builtWith(dev.tickcast.model.file.Model model) {
+        return modelVersion == model.version() && model.line().equals(modelLine);
+    }
+
+    /**
+     * For a state written before lines were routed (no line recorded): its model was of {@code line}, the one line the
+     * job served then, so that an upgrade re-warms no state whose model still serves it.
+     */
+    public void assumeLine(String line) {
+        if (modelLine == null && modelVersion != 0) { // version 0: no model has built it
+            modelLine = line;
+        }
+        if (shadow != null) {
+            shadow.assumeLine(line);
+        }
     }
 
     public long ticks() {
@@ -222,6 +250,7 @@ public final class ForecastState {
     public ForecastState copy() {
         ForecastState c = new ForecastState(ring.length / Feature.COUNT, residuals.length);
         c.modelVersion = modelVersion;
+        c.modelLine = modelLine;
         c.hidden = hidden.clone();
         c.lastPrice = lastPrice;
         c.lastTimeMs = lastTimeMs;

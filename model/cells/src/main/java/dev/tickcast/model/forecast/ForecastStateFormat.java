@@ -5,12 +5,13 @@ import dev.tickcast.model.feature.Feature;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
  * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
  * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and more (version 3's
- * expiry timer, version 4's guard, version 5's challenger state).
+ * expiry timer, version 4's guard, version 5's challenger state, version 6's model line).
  *
  * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
  * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write
@@ -33,8 +34,10 @@ import java.io.IOException;
  *   | f64 pending_model_log_return | f64 guard_sxx | f64 guard_sxy | f64 guard_syy | f64 guard_count
  *                       (read from versions 1-3 as pending_log_return, and evidence unknown: rebuilt from the ring)
  * version 5 (champion and challenger): version 4's fields, then
- *   | u8 has_shadow, [the challenger's state of the symbol: a whole version-5 value, whose has_shadow is 0]
+ *   | u8 has_shadow, [the challenger's state of the symbol: a whole value of the same version, whose has_shadow is 0]
  *                                                           (read from versions 1-4 as none)
+ * version 6 (model lines routed by symbol): version 5's fields, with before has_shadow
+ *   | varint n, n bytes UTF-8 model_line (n = 0: none)      (read from versions 1-5 as none: the job's one line then)
  * </pre>
  * {@code expiry_timer_ms} (the job's bookkeeping of its expiry timer) and the guard's fields are not in {@code
  * SymbolState}.
@@ -43,7 +46,10 @@ import java.io.IOException;
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
+
+    /** A model line's name in state: {@code SymbolRoutes.MAX_LINE_CHARS} characters of up to 3 bytes each. */
+    private static final int MAX_LINE_BYTES = 3 * dev.tickcast.model.data.SymbolRoutes.MAX_LINE_CHARS;
 
     private ForecastStateFormat() {}
 
@@ -90,6 +96,9 @@ public final class ForecastStateFormat {
         out.writeDouble(s.guardSxy);
         out.writeDouble(s.guardSyy);
         out.writeDouble(s.guardCount);
+        byte[] line = s.modelLine == null ? new byte[0] : s.modelLine.getBytes(StandardCharsets.UTF_8);
+        Varints.write(out, line.length);
+        out.write(line);
         if (s.shadow == null) {
             out.writeByte(0);
         } else {
@@ -163,6 +172,17 @@ public final class ForecastStateFormat {
         } else {
             s.pendingModelLogReturn = s.pendingLogReturn; // those builds served the model's prediction as it was
             ModelGuard.markUnknown(s);
+        }
+        if (version >= 6) {
+            long n = Varints.read(in, "symbol state");
+            if (n < 0 || n > MAX_LINE_BYTES) {
+                throw new IOException("corrupt symbol state: model line length " + n);
+            }
+            if (n > 0) {
+                byte[] line = new byte[(int) n];
+                in.readFully(line);
+                s.modelLine = new String(line, StandardCharsets.UTF_8);
+            }
         }
         if (version >= 5 && in.readUnsignedByte() != 0) {
             if (!mayHaveShadow) {

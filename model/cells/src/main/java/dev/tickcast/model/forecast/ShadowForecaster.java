@@ -56,8 +56,8 @@ public final class ShadowForecaster {
         if (challenger != null) {
             // A shadow of another challenger, or one that has not stepped yet (the symbol's first tick), starts
             // again as a copy taken before the tick, so the challenger starts from the symbol's history.
-            boolean joined = shadow == null || shadow.modelVersion != challenger.version() && shadow.ticks > 1;
-            if (shadow == null || shadow.modelVersion != challenger.version()) {
+            boolean joined = shadow == null || !shadow.builtWith(challenger) && shadow.ticks > 1;
+            if (shadow == null || !shadow.builtWith(challenger)) {
                 served.shadow = null;
                 shadow = served.copy();
                 served.shadow = shadow;
@@ -68,10 +68,7 @@ public final class ShadowForecaster {
             return new Step(outcome, served, d, joined);
         }
         served.shadow = null;
-        if (shadow != null
-                && champion != null
-                && shadow.modelVersion == champion.version()
-                && served.modelVersion != champion.version()) {
+        if (shadow != null && champion != null && shadow.builtWith(champion) && !served.builtWith(champion)) {
             // The promotion's first tick for this symbol: evaluate what was served, then serve the shadow.
             Evaluation evaluation = forecaster
                     .onTick(served, null, symbol, timeMs, price, volume)

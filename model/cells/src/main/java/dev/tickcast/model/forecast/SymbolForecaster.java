@@ -63,7 +63,7 @@ public final class SymbolForecaster {
         double modelLogReturn = 0.0;
         double weight = 0.0;
         if (model != null) {
-            if (state.modelVersion != model.version()
+            if (!state.builtWith(model)
                     || state.hidden.length != model.network().stateSize()) {
                 rewarm(state, model);
             } else if (ModelGuard.isUnknown(state)) {
@@ -83,6 +83,7 @@ public final class SymbolForecaster {
         state.hidden = model.network().newState();
         replayRing(state, model, state.hidden);
         state.modelVersion = model.version();
+        state.modelLine = model.line();
     }
 
     /**
@@ -154,6 +155,7 @@ public final class SymbolForecaster {
         f.setIntervalHigh(high);
         f.setModelVersion(version);
         f.setCellType(model == null ? null : model.cellType());
+        f.setModelName(model == null ? null : model.line());
         f.setModelLogReturn(modelLogReturn);
         f.setGuardWeight(weight);
         return f;

@@ -236,23 +236,62 @@ class ForecastStateFormatTest {
      */
     @Test
     void version4StatesFromTheOlderBuildRestoreAsThisBuildComputesThem() throws IOException {
+        restoresAsThisBuildComputes(4);
+    }
+
+    /**
+     * A state written by the build before format 6 (committed fixtures, written by commit 57eabcf) restores with no model
+     * line; given the line the job served then, it is what this build computes, bit for bit.
+     */
+    @Test
+    void version5StatesFromTheOlderBuildRestoreAsThisBuildComputesThem() throws IOException {
+        restoresAsThisBuildComputes(5);
+    }
+
+    private void restoresAsThisBuildComputes(int version) throws IOException {
         ForecastState live = forecaster.newState();
         int ticks = 0;
         for (int n : FIXTURE_TICKS) {
             for (; ticks < n; ticks++) {
                 on(live, tickAt(ticks));
             }
-            byte[] old = Files.readAllBytes(fixture(4, n));
+            byte[] old = Files.readAllBytes(fixture(version, n));
             ForecastState restored = read(old, SETTINGS);
             assertThat(restored.hasShadow()).isFalse();
-            byte[] now = bytes(live);
-            assertThat(now[0]).isEqualTo((byte) 5);
-            // Format 5 is format 4 with a version byte of 5 and a trailing "no shadow" byte.
-            assertThat(java.util.Arrays.copyOfRange(now, 1, now.length - 1))
-                    .as("state after %d ticks", n)
-                    .isEqualTo(java.util.Arrays.copyOfRange(old, 1, old.length));
-            assertThat(bytes(restored)).isEqualTo(now);
+            assertThat(restored.modelLine()).isNull();
+            restored.assumeLine(lstm.line());
+            assertThat(restored.modelLine()).isEqualTo(live.modelLine());
+            if (n == 0) {
+                continue;
+            }
+            assertThat(bytes(restored)).as("state after %d ticks", n).isEqualTo(bytes(live));
+            assertThat(on(restored, tickAt(n))).isEqualTo(on(live.copy(), tickAt(n)));
         }
+    }
+
+    @Test
+    void theModelLineRoundTripsAndARouteToAnotherLineRewarms() throws Exception {
+        ForecastState state = forecaster.newState();
+        for (int i = 0; i < 10; i++) {
+            on(state, tickAt(i));
+        }
+        assertThat(state.modelLine()).isEqualTo(lstm.line());
+        assertThat(read(bytes(state), SETTINGS).modelLine()).isEqualTo(lstm.line());
+        // The same weights and version under another line: not the model the hidden state was built with, so it is
+        // rebuilt from the ring (which holds fewer steps than the symbol has seen: the hidden state differs).
+        Model other = Model.verify(dev.tickcast.schema.ModelUpdate.newBuilder(lstm.update())
+                .setModelName("crypto")
+                .build());
+        long time = tickAt(10).getEventTime().toEpochMilli();
+        ForecastState kept = state.copy();
+        forecaster.onTick(kept, lstm, "ACME", time, 101.0, null);
+        ForecastState rewarmed = state.copy();
+        forecaster.onTick(state, other, "ACME", time, 101.0, null);
+        rewarmed.modelVersion = 0; // any other model: the forecaster rebuilds it
+        forecaster.onTick(rewarmed, other, "ACME", time, 101.0, null);
+        assertThat(state.modelLine()).isEqualTo("crypto");
+        assertThat(state.hidden()).isNotEqualTo(kept.hidden()).isEqualTo(rewarmed.hidden());
+        assertThat(read(bytes(state), SETTINGS).modelLine()).isEqualTo("crypto");
     }
 
     @Test

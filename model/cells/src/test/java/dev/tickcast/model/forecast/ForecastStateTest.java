@@ -99,6 +99,7 @@ class ForecastStateTest {
         ForecastState restored = ForecastState.fromRecord(viaAvroBytes(original.toRecord()), SETTINGS);
         assertThat(restored.toRecord()).isEqualTo(original.toRecord());
         assertThat(restored.guardWeight(SETTINGS.guard())).isZero();
+        restored.assumeLine(v1.line()); // the record has no line: the job gives it the line it served then
 
         Forecast next = on(restored, v1, tickAt(20)).forecast();
         Forecast uninterrupted = on(original, v1, tickAt(20)).forecast();
