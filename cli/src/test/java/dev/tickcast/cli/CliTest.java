@@ -207,6 +207,53 @@ class CliTest {
                 .containsExactlyElementsOf(expected)
                 .hasSize(800);
         assertThat(rows.get(3)).endsWith(",3"); // AAA's second tick: the model's forecast
+
+        // Two lines routed by symbol: AAA served by the trained line, BBB by another line's model (the same
+        // weights as v7 of "other"), each re-warmed from its own history; the numbers are the library's.
+        Path other = dir.resolve("other.avro");
+        ModelFile.write(
+                dev.tickcast.schema.ModelUpdate.newBuilder(ModelFile.read(model))
+                        .setModelName("other")
+                        .setVersion(7)
+                        .build(),
+                other);
+        Path routed = dir.resolve("routed.csv");
+        CliRun withRoutes = run(
+                "backtest",
+                "--model",
+                model.toString(),
+                "--model",
+                other.toString(),
+                "--model-routes",
+                "B*=other,*=default",
+                "--data",
+                csv.toString(),
+                "--out",
+                routed.toString(),
+                "--holdout",
+                "0.5");
+        assertThat(withRoutes.exitCode()).as(withRoutes.err()).isZero();
+        assertThat(withRoutes.out()).contains("(routes B*=other,*=default)", "latest 50%");
+        List<dev.tickcast.schema.Tick> ticks = TickCsv.read(csv).ticks();
+        Model trained = ModelFile.load(model);
+        Model otherLine = ModelFile.load(other);
+        List<String> expectedRouted = new ArrayList<>();
+        Backtest.runWithModels(
+                i -> ticks.get(i).getSymbol().startsWith("B") ? otherLine : trained,
+                ticks,
+                ForecastSettings.DEFAULTS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> expectedRouted.add(f.getSymbol() + "," + f.getEventTime() + "," + f.getLastPrice() + ","
+                        + f.getForecastPrice() + "," + f.getModelVersion()));
+        List<String> routedRows = Files.readAllLines(routed);
+        assertThat(routedRows.subList(1, routedRows.size())).containsExactlyElementsOf(expectedRouted);
+        assertThat(routedRows).anyMatch(r -> r.startsWith("BBB,") && r.endsWith(",7"));
+        assertThat(routedRows).anyMatch(r -> r.startsWith("AAA,") && r.endsWith(",3"));
+        // Scored on the later half only: each symbol's forecasts counted are about half of its 400.
+        assertThat(withRoutes.out()).containsPattern("AAA +(19\\d|20\\d) ");
+        assertThat(run("backtest", "--model", model.toString(), "--model-routes", "B*", "--data", csv.toString())
+                        .err())
+                .contains("--model-routes: route 'B*' is not PATTERN=LINE");
     }
 
     @Test

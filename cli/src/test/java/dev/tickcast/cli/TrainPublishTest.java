@@ -486,4 +486,58 @@ class TrainPublishTest {
         assertThat(run("train", "--data", data.toString(), "--challenger").err())
                 .contains("--challenger only means something with --publish");
     }
+
+    @Test
+    void routesArePublishedSignedAndListedAndBadRoutesAreRefusedBeforeTheTopic() throws Exception {
+        String topic = newTopic();
+        Path keys = dir.resolve("route-keys");
+        assertThat(run("keygen", "--out", keys.toString()).exitCode()).isZero();
+        CliRun none = run("model", "routes", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        assertThat(none.out()).as(none.err()).contains("no routes on " + topic);
+
+        CliRun sent = run(
+                "model",
+                "routes",
+                "BITSTAMP:*=crypto, *=default",
+                "--at",
+                "2026-12-07T16:00:00Z",
+                "--reason",
+                "crypto has its own line",
+                "--signing-key",
+                keys.resolve("tickcast-signing.key").toString(),
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--models-topic",
+                topic);
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).startsWith("routes BITSTAMP:*=crypto,*=default sent to " + topic);
+
+        CliRun bad =
+                run("model", "routes", "BITSTAMP:*", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("ROUTES: route 'BITSTAMP:*' is not PATTERN=LINE");
+
+        List<String> keysOnTopic = new ArrayList<>();
+        List<dev.tickcast.schema.ModelRoutes> records = new ArrayList<>();
+        BoundedTopicReader.read(KafkaConnection.plain(kafka.bootstrapServers()), topic, r -> {
+            keysOnTopic.add(new String(r.key(), StandardCharsets.UTF_8));
+            try {
+                records.add(WireCodec.of(dev.tickcast.schema.ModelRoutes.class).decode(r.value()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(keysOnTopic).containsExactly("#routes");
+        dev.tickcast.model.file.ModelSigning.verify(
+                records.get(0),
+                dev.tickcast.model.file.ModelSigning.trusted(
+                        List.of(dev.tickcast.model.file.ModelSigning.readPublicKey(keys.resolve("tickcast-signing.pub"))
+                                .getEncoded())));
+        assertThat(records.get(0).getEffectiveTime()).isEqualTo(java.time.Instant.parse("2026-12-07T16:00:00Z"));
+
+        CliRun list = run("model", "routes", "--bootstrap", kafka.bootstrapServers(), "--models-topic", topic);
+        assertThat(list.out())
+                .containsPattern("0 +20\\S+ +2026-12-07T16:00:00Z +BITSTAMP:\\*=crypto,\\*=default  crypto has its own"
+                        + " line \\(signed by [0-9a-f]{16}\\)");
+    }
 }

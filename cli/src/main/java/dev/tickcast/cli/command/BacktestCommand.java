@@ -2,6 +2,7 @@ package dev.tickcast.cli.command;
 
 import dev.tickcast.cli.common.TickFiles;
 import dev.tickcast.cli.common.UserException;
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.model.data.TickCsv;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.model.file.ModelFile;
@@ -9,12 +10,18 @@ import dev.tickcast.model.file.ModelRejectedException;
 import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.model.forecast.GuardSettings;
+import dev.tickcast.schema.Tick;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +31,36 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "backtest",
         mixinStandardHelpOptions = true,
-        description = "Runs a model over a tick CSV, per symbol in file order, through the same code path as the Flink"
-                + " job (out-of-order and duplicate ticks are refused as the job refuses them), writes one forecast row"
-                + " per accepted tick and prints MAE / RMSE / skill against the naive last-price forecast.")
+        description =
+                "Runs a model (or several model lines, routed by symbol) over a tick CSV, per symbol in file order, through the same code path as the Flink"
+                        + " job (out-of-order and duplicate ticks are refused as the job refuses them), writes one forecast row"
+                        + " per accepted tick and prints MAE / RMSE / skill against the naive last-price forecast.")
 public final class BacktestCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model file written by 'tickcast train'.")
-    public Path modelFile;
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "FILE",
+            description = "Model file written by 'tickcast train'. Repeat it for several model lines (with"
+                    + " --model-routes); of one line, the highest version serves.")
+    public List<Path> modelFiles;
+
+    @Option(
+            names = "--model-routes",
+            paramLabel = "PATTERN=LINE,...",
+            description = "Which model line serves which symbols, as the job's --model-routes (first match wins; a"
+                    + " symbol no route matches gets the naive forecast). Default: every symbol to the line of the"
+                    + " first --model.")
+    public String routes;
+
+    @Option(
+            names = "--holdout",
+            paramLabel = "FRACTION",
+            description = "Count only the evaluations in each symbol's latest FRACTION of ticks (the earlier ones"
+                    + " still step the model, as in a job that has run on them): with a model trained on the"
+                    + " earlier part, an out-of-sample score. 0 counts all. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    public double holdout;
 
     @Option(names = "--data", description = "Tick CSV. Default: ${DEFAULT-VALUE}.", defaultValue = "data/ticks.csv")
     public Path data;
@@ -84,11 +114,31 @@ public final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Model model;
+        Map<String, Model> byLine = new LinkedHashMap<>();
+        for (Path file : modelFiles) {
+            Model m;
+            try {
+                m = ModelFile.load(file);
+            } catch (ModelRejectedException e) {
+                throw new UserException("model refused: " + e.getMessage() + " (" + file + ")");
+            }
+            byLine.merge(m.line(), m, (a, b) -> a.version() >= b.version() ? a : b);
+        }
+        SymbolRoutes symbolRoutes;
         try {
-            model = ModelFile.load(modelFile);
-        } catch (ModelRejectedException e) {
-            throw new UserException("model refused: " + e.getMessage());
+            symbolRoutes = routes == null
+                    ? SymbolRoutes.single(byLine.keySet().iterator().next())
+                    : SymbolRoutes.parse(routes);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--model-routes: " + e.getMessage());
+        }
+        for (String line : symbolRoutes.lines()) {
+            if (!byLine.containsKey(line)) {
+                err().printf("no --model of line '%s': its symbols get the naive forecast%n", line);
+            }
+        }
+        if (!(holdout >= 0 && holdout < 1)) {
+            throw new UserException("--holdout must be in [0, 1), got " + holdout);
         }
         GuardSettings guardSettings;
         try {
@@ -98,14 +148,19 @@ public final class BacktestCommand implements Callable<Integer> {
                     + " >= 0, got " + guardMemory + ", " + guardPrior + " and " + guardEvidence);
         }
         TickCsv.Result csv = TickFiles.read(data, err());
+        List<Tick> ticks = csv.ticks();
+        Map<String, Long> evaluateFrom = holdoutStarts(ticks, holdout);
         Backtest.Summary summary;
         try (BufferedWriter w = Files.newBufferedWriter(out)) {
             w.write("symbol,timestamp,price,forecast,model_version\n");
-            summary = Backtest.run(
-                    model,
-                    csv.ticks(),
+            summary = Backtest.runWithModels(
+                    i -> {
+                        String line = symbolRoutes.lineOf(ticks.get(i).getSymbol());
+                        return line == null ? null : byLine.get(line);
+                    },
+                    ticks,
                     ForecastSettings.DEFAULTS.withGuard(guardSettings),
-                    s -> Long.MIN_VALUE,
+                    s -> evaluateFrom.getOrDefault(s, Long.MIN_VALUE),
                     (tick, f) -> {
                         try {
                             // Double.toString round-trips exactly, so the file can be compared bit for bit.
@@ -116,13 +171,43 @@ public final class BacktestCommand implements Callable<Integer> {
                         }
                     });
         }
+        String models = byLine.values().stream()
+                .map(m -> m.line() + " " + m.describe())
+                .collect(java.util.stream.Collectors.joining(", "));
         out().printf(
-                        "Model %s over %,d ticks of %s: %,d forecasts written to %s%n",
-                        model.describe(), csv.ticks().size(), data, summary.forecasts(), out);
+                        "Model%s %s over %,d ticks of %s%s: %,d forecasts written to %s%n",
+                        byLine.size() > 1 ? "s" : "",
+                        byLine.size() > 1
+                                ? models + " (routes " + symbolRoutes + ")"
+                                : byLine.values().iterator().next().describe(),
+                        ticks.size(),
+                        data,
+                        holdout > 0 ? String.format(" (scored on each symbol's latest %.0f%%)", 100 * holdout) : "",
+                        summary.forecasts(),
+                        out);
         if (!summary.rejected().isEmpty()) {
             out().println("Refused as the job would dead-letter them: " + summary.rejected());
         }
         ErrorTable.print(out(), summary.perSymbol(), summary.overall());
+        ErrorTable.printBySource(out(), summary.perSymbol());
         return 0;
+    }
+
+    /** Per symbol, the event time of the first tick in its latest {@code fraction} of ticks (none for 0). */
+    static Map<String, Long> holdoutStarts(List<Tick> ticks, double fraction) {
+        Map<String, Long> starts = new HashMap<>();
+        if (fraction <= 0) {
+            return starts;
+        }
+        Map<String, List<Long>> times = new HashMap<>();
+        for (Tick t : ticks) {
+            times.computeIfAbsent(t.getSymbol(), s -> new ArrayList<>())
+                    .add(t.getEventTime().toEpochMilli());
+        }
+        times.forEach((symbol, list) -> {
+            int first = (int) Math.floor(list.size() * (1 - fraction));
+            starts.put(symbol, list.get(Math.min(first, list.size() - 1)));
+        });
+        return starts;
     }
 }

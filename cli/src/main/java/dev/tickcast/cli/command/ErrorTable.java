@@ -2,7 +2,10 @@ package dev.tickcast.cli.command;
 
 import dev.tickcast.model.forecast.ErrorStats;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Prints per-symbol and overall forecast errors next to the naive forecast's. */
 public final class ErrorTable {
@@ -16,6 +19,58 @@ public final class ErrorTable {
         line(out, row, "ALL", overall);
         out.println("skill = 1 - MSE/MSE_naive: above 0 beats the naive last-price forecast. model skill: the model's"
                 + " own forecasts, before each symbol's guard weighed them.");
+    }
+
+    /**
+     * Per source (the symbol up to its first ':', e.g. BITSTAMP of BITSTAMP:BTCUSD): the mean of its symbols' skills,
+     * served and the model's own, and how many symbols are below naive. A mean of per-symbol skills, not a pooled
+     * MSE: symbols of a source trade at very different price levels.
+     */
+    public static void printBySource(PrintWriter out, Map<String, ErrorStats> perSymbol) {
+        Map<String, List<ErrorStats>> bySource = new TreeMap<>();
+        perSymbol.forEach((symbol, s) -> {
+            if (s.count() > 0) {
+                int colon = symbol.indexOf(':');
+                bySource.computeIfAbsent(colon > 0 ? symbol.substring(0, colon) : symbol, k -> new ArrayList<>())
+                        .add(s);
+            }
+        });
+        if (bySource.size() < 2) {
+            return;
+        }
+        String row = "%-20s %8s %11s %11s %12s %14s%n";
+        out.println();
+        out.printf(row, "source", "symbols", "mean skill", "model skill", "below naive", "below -0.01");
+        int symbols = 0;
+        int below = 0;
+        int farBelow = 0;
+        for (Map.Entry<String, List<ErrorStats>> e : bySource.entrySet()) {
+            List<ErrorStats> list = e.getValue();
+            long under = list.stream().filter(s -> s.skill() < 0).count();
+            long farUnder = list.stream().filter(s -> s.skill() < -0.01).count();
+            out.printf(
+                    row,
+                    e.getKey(),
+                    list.size(),
+                    String.format(
+                            "%+.5f",
+                            list.stream()
+                                    .mapToDouble(ErrorStats::skill)
+                                    .average()
+                                    .orElse(0)),
+                    String.format(
+                            "%+.5f",
+                            list.stream()
+                                    .mapToDouble(ErrorStats::modelSkill)
+                                    .average()
+                                    .orElse(0)),
+                    under,
+                    farUnder);
+            symbols += list.size();
+            below += (int) under;
+            farBelow += (int) farUnder;
+        }
+        out.printf(row, "ALL", symbols, "", "", below, farBelow);
     }
 
     private static void line(PrintWriter out, String row, String name, ErrorStats s) {
