@@ -202,7 +202,7 @@ class PoisonAndTrustEndToEndTest {
                 addModelCase(
                         modelCases,
                         modelRecords,
-                        "LINE: model line 'canary'",
+                        "LINE: model of model line 'canary', which this job routes no symbols to",
                         model(
                                 config,
                                 "canary",

@@ -205,8 +205,11 @@ public final class ForecastJob {
                 .name("decode and check ticks");
 
         // A bounded feed (backfill) has no models topic: its models come from --model, with effective times.
+        // One reader of the models topic, whatever its partitions: every forecast subtask then gets its records in the
+        // same order (a model of a new line after the routes that name it), so their broadcast states agree.
         DataStream<RawRecord> modelRecords = models != null
                 ? env.fromSource(models, WatermarkStrategy.noWatermarks(), "models")
+                        .setParallelism(1)
                         .uid("source-models")
                 : rawTicks.filter(r -> false)
                         .returns(Streams.RAW)
@@ -214,6 +217,7 @@ public final class ForecastJob {
                         .name("no models topic");
         SingleOutputStreamOperator<ModelEvent> decodedModels = modelRecords
                 .process(new ModelDecoder(), Streams.MODEL_EVENTS)
+                .setParallelism(1)
                 .uid("decode-models")
                 .name("decode models");
         BroadcastStream<ModelEvent> broadcastModels =

@@ -161,11 +161,19 @@ public record JobConfig(
             throw new IllegalArgumentException(
                     "--max-parallelism must be 1..32768 and >= --parallelism, got " + config.maxParallelism());
         }
+        SymbolRoutes routes;
         try {
-            config.routes();
             SymbolRoutes.checkLine(config.modelLine());
+            routes = config.routes();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--model-routes / --model-line: " + e.getMessage(), e);
+        }
+        if (!routes.lines().contains(config.modelLine())) {
+            // A savepoint of a build before routes holds one line's state unnamed: it is taken to be --model-line's.
+            throw new IllegalArgumentException("--model-line " + config.modelLine()
+                    + " is not one --model-routes routes"
+                    + " to (" + routes.lines() + "): set --model-line to one of them (the line a savepoint of a build"
+                    + " before routes served, when restoring one)");
         }
         if (config.maxVersionStep() < 1) {
             throw new IllegalArgumentException("--max-version-step must be >= 1, got " + config.maxVersionStep());

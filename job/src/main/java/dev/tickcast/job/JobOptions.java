@@ -148,8 +148,9 @@ public final class JobOptions {
             .defaultValue(ModelAdmission.DEFAULT_LINE)
             .withDescription("The model line this job serves (a ModelUpdate's model_name,"
                     + " 'train --name') when --model-routes is not set: models and controls of other lines on the"
-                    + " models topic are dead-lettered (MODEL_REJECTED, LINE). With routes, the line whose gauges"
-                    + " are the operator's top-level modelVersion and challengerVersion.");
+                    + " models topic are dead-lettered (MODEL_REJECTED, LINE). With routes, one of their lines: the"
+                    + " one whose gauges are the operator's top-level modelVersion and challengerVersion, and the"
+                    + " line of the state in a savepoint of a build before routes.");
 
     public static final ConfigOption<String> MODEL_ROUTES = ConfigOptions.key("model-routes")
             .stringType()

@@ -274,4 +274,18 @@ class JobConfigTest {
                 .contains("A symbol's state expires after this long without a tick")
                 .contains("(default: 10 s)");
     }
+
+    @Test
+    void modelRoutesParseAndTheModelLineMustBeOneOfTheirs() {
+        JobConfig c = JobConfig.fromArgs("--model-routes", "BITSTAMP:*=crypto,*=default");
+        assertThat(c.routes().lineOf("BITSTAMP:BTCUSD")).isEqualTo("crypto");
+        assertThat(JobConfig.defaults().routes()).hasToString("*=default");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--model-routes", "BITSTAMP:*=crypto"))
+                .hasMessageContaining("--model-line default is not one --model-routes routes to ([crypto])");
+        assertThat(JobConfig.fromArgs("--model-routes", "BITSTAMP:*=crypto", "--model-line", "crypto")
+                        .modelLine())
+                .isEqualTo("crypto");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--model-routes", "BITSTAMP:*"))
+                .hasMessageContaining("--model-routes / --model-line: route 'BITSTAMP:*' is not PATTERN=LINE");
+    }
 }

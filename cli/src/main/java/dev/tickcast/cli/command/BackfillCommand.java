@@ -7,6 +7,7 @@ import dev.tickcast.job.JobConfig;
 import dev.tickcast.job.TickcastJob;
 import dev.tickcast.job.serving.ModelRecords;
 import dev.tickcast.job.serving.ModelSpec;
+import dev.tickcast.model.data.SymbolRoutes;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.wire.WireCodec;
@@ -49,6 +50,13 @@ public final class BackfillCommand implements Callable<Integer> {
                     + " from that event time on, so a backfill can swap models at a fixed point of the"
                     + " feed. Without any, forecasts are naive.")
     public List<String> models = new ArrayList<>();
+
+    @Option(
+            names = "--model-routes",
+            paramLabel = "PATTERN=LINE,...",
+            description = "Which model line serves which symbols, as the job's --model-routes. Default: every symbol"
+                    + " to the line of the first --model.")
+    public String routes;
 
     @Option(
             names = "--out",
@@ -106,11 +114,22 @@ public final class BackfillCommand implements Callable<Integer> {
                     "--trusted-keys",
                     trustedKeys == null ? "" : trustedKeys));
             args.addAll(kafka.asJobOptions());
-            config = JobConfig.fromArgs(args.toArray(new String[0]));
             WireCodec<ModelUpdate> codec = ModelRecords.modelCodec();
+            String firstLine = null;
             for (String model : models) {
-                served.add(codec.encode(TickcastJob.load(ModelSpec.parse(model.trim()))));
+                ModelUpdate update = TickcastJob.load(ModelSpec.parse(model.trim()));
+                firstLine = firstLine == null ? update.getModelName() : firstLine;
+                served.add(codec.encode(update));
             }
+            if (routes != null) {
+                args.addAll(List.of("--model-routes", routes));
+                args.addAll(List.of(
+                        "--model-line",
+                        SymbolRoutes.parse(routes).lines().iterator().next()));
+            } else if (firstLine != null) {
+                args.addAll(List.of("--model-line", firstLine));
+            }
+            config = JobConfig.fromArgs(args.toArray(new String[0]));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

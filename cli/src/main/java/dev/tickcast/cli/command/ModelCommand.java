@@ -323,8 +323,10 @@ public final class ModelCommand implements Runnable {
         @Option(
                 names = "--at",
                 paramLabel = "TIME",
-                description = "Event time (ISO-8601) from which the routes apply; ticks before it keep the routes"
-                        + " before, and a replay switches at the same tick. Default: from the record's arrival.")
+                description = "Event time (ISO-8601, e.g. 2026-12-08T00:00:00Z) from which the routes apply; ticks"
+                        + " before it keep the routes before, and a replay switches at the same tick. It may not be"
+                        + " before the time the routes on the topic apply from. Default: now (for a live feed; give"
+                        + " the time when the feed's event times are not the wall clock's).")
         Instant at;
 
         @Option(names = "--reason", description = "Why, kept in the routes record.")
@@ -366,10 +368,11 @@ public final class ModelCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserException("ROUTES: " + e.getMessage());
             }
+            Instant now = Instant.now();
             models.publish(signing.apply(ModelRoutes.newBuilder()
                     .setRoutes(parsed.toRecords())
-                    .setIssuedAt(Instant.now())
-                    .setEffectiveTime(at)
+                    .setIssuedAt(now)
+                    .setEffectiveTime(at != null ? at : now)
                     .setReason(reason)
                     .build()));
             out.printf(

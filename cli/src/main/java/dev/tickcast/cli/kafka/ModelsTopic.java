@@ -239,9 +239,9 @@ public final class ModelsTopic {
         send(ModelAdmission.topicKey(control), controls.encode(control));
     }
 
-    /** Under {@link ModelAdmission#ROUTES_KEY}: compaction keeps the newest routes. */
+    /** Under its own key ({@link ModelAdmission#routesKey}): compaction keeps every routes record. */
     public void publish(ModelRoutes routes) {
-        send(ModelAdmission.ROUTES_KEY, WireCodec.of(ModelRoutes.class).encode(routes));
+        send(ModelAdmission.routesKey(routes), WireCodec.of(ModelRoutes.class).encode(routes));
     }
 
     private void send(String key, byte[] value) {

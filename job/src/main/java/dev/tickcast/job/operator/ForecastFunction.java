@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * per-tick math is {@link SymbolForecaster}, the same code the offline backtest runs, so the job's
  * forecasts equal the backtest's bit for bit.
  *
+ * <p>Each symbol is served by one model line, picked by the routes ({@link ServedLines}: {@code --model-routes}, and
+ * routes records on the models topic from their effective time); each line has its own models, pin and challenger.
+ * The state records the line and version its hidden state was built with, so a symbol routed to another line
+ * re-warms like a swap.
+ *
  * <p>Models and controls arrive on the broadcast side ({@link ServingModels}). A model is verified
  * (shape, finite weights, checksum, feature spec) and must be newer than every accepted one; a control
  * pins an accepted version (rollback) or unpins. A refused record becomes a dead letter (emitted once,
@@ -372,9 +377,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             keepsServing = keepsServing(command.getModelName(), routes);
         } else {
             ModelRoutes record = event.getRoutes();
-            verdict = lines.route(record, routes, control);
+            verdict = lines.route(record, models, control, routes);
             value = routesCodec.encode(record);
-            key = ModelAdmission.ROUTES_KEY;
+            key = ModelAdmission.routesKey(record);
             detectedAt = record.getIssuedAt().toEpochMilli();
             keepsServing = "the routes " + lines.currentRoutes(routes) + " keep routing";
         }

@@ -8,6 +8,7 @@ import dev.tickcast.model.file.ModelSigning;
 import dev.tickcast.schema.ModelAction;
 import dev.tickcast.schema.ModelControl;
 import dev.tickcast.schema.ModelRole;
+import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.io.Serializable;
@@ -64,8 +65,14 @@ public record ModelAdmission(String line, List<byte[]> trustedKeys, long maxVers
         return ModelSigning.trusted(trustedKeys);
     }
 
-    /** The models-topic key of the routes records ({@code tickcast model routes}); no line's name starts with '#'. */
-    public static final String ROUTES_KEY = "#routes";
+    /**
+     * The models-topic key of a routes record ({@code tickcast model routes}): one per record, so that compaction keeps
+     * every one and a job started from the topic alone routes past ticks as the job that saw them did. No line's name
+     * starts with '#'.
+     */
+    public static String routesKey(ModelRoutes routes) {
+        return "#routes@" + routes.getIssuedAt().toEpochMilli();
+    }
 
     /** The models-topic key of a line's pin and unpin records (its models are keyed by the line's name). */
     public static String controlKey(String line) {

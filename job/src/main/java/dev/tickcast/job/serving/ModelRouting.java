@@ -15,20 +15,26 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which model line serves a symbol's tick: the job's routes ({@code --model-routes}) until a routes record from the
- * models topic replaces them from its effective time on. The records applied are kept in (checkpointed) broadcast
- * state, the newest {@link #HISTORY}, so a restored job routes as before and a tick is routed by the newest-issued
- * routes effective at its event time, as in a replay of the same feed.
+ * models topic replaces them from its effective time on (its issue time if it has none). The records applied are kept
+ * in (checkpointed) broadcast state, the newest {@link #HISTORY} and, once older ones are dropped, the newest dropped
+ * one as the routes of every earlier tick; a tick is routed by the newest routes effective at its event time, so a
+ * restored job routes as before, and a replay of the same feed as the live job did.
  *
  * <p>Admission of a routes record: readable ({@link SymbolRoutes#of}), signed when keys are trusted, issued after the
- * last routes applied (an old record is not applied again), and not routing to more than {@link #MAX_LINES} lines in
- * all.
+ * last routes applied (an old record is not applied again), effective no earlier than the routes before it (ticks
+ * already routed stay so), and not routing to more than {@link #MAX_LINES} lines in all.
  */
 public final class ModelRouting {
 
-    /** Routes records kept: a replay's ticks before the newest one's effective time need the ones before. */
+    /**
+     * Routes records kept, beside the newest dropped one (the routes before them): a lagging symbol's ticks before the
+     * newest one's effective time need the ones before.
+     */
     static final int HISTORY = 4;
     /** Model lines a job serves at most: each holds its models in broadcast state on every subtask. */
     public static final int MAX_LINES = 16;
@@ -36,6 +42,7 @@ public final class ModelRouting {
     static final String LAST_ROUTES = "#routes-last-issued-at";
 
     private static final String KEY_PREFIX = "routes@";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRouting.class);
 
     private final SymbolRoutes initial;
     private final boolean signaturesRequired;
@@ -135,18 +142,27 @@ public final class ModelRouting {
                             + Instant.ofEpochMilli(last) + "); old routes are not applied again (if they are new,"
                             + " check the issuing machine's clock)");
         }
+        List<ModelRoutes> before = records(held);
+        if (!before.isEmpty() && effectiveMs(record) < effectiveMs(before.get(0))) {
+            return ModelVerdict.Refused.of(
+                    Check.ROUTES,
+                    "routes effective from " + Instant.ofEpochMilli(effectiveMs(record)) + ", before the routes"
+                            + " applied from " + Instant.ofEpochMilli(effectiveMs(before.get(0)))
+                            + ": ticks those routed would change line in a replay; give a later --at");
+        }
         List<SymbolRoutes> after = new ArrayList<>(readTables(held));
         after.add(0, routes);
-        if (after.size() > HISTORY) {
-            after = after.subList(0, HISTORY);
+        if (after.size() > HISTORY + 1) {
+            after = after.subList(0, HISTORY + 1);
         }
         Set<String> lines = lines(after);
         if (lines.size() > MAX_LINES) {
             return ModelVerdict.Refused.of(
                     Check.ROUTES,
                     "routes to " + lines.size() + " model lines with the routes the job keeps (" + lines + "); a job"
-                            + " serves at most " + MAX_LINES + ": route fewer groups, or start the job again with"
-                            + " --model-routes and no savepoint");
+                            + " serves at most " + MAX_LINES + ": route fewer groups (the job keeps its"
+                            + " --model-routes and the last " + (HISTORY + 1) + " routes records: records naming only"
+                            + " the lines you keep age the others out)");
         }
         return ModelVerdict.APPLIED;
     }
@@ -154,22 +170,46 @@ public final class ModelRouting {
     private void refresh(ReadOnlyBroadcastState<String, ModelRoutes> held) throws Exception {
         List<ModelRoutes> records = records(held);
         List<SymbolRoutes> parsed = new ArrayList<>();
-        long[] times = new long[records.size()];
+        List<Long> times = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             ModelRoutes r = records.get(i);
-            parsed.add(SymbolRoutes.of(r.getRoutes())); // admitted, so readable
-            times[i] = r.getEffectiveTime() == null
-                    ? Long.MIN_VALUE
-                    : r.getEffectiveTime().toEpochMilli();
+            SymbolRoutes table = parse(r);
+            if (table == null) {
+                continue;
+            }
+            parsed.add(table);
+            // Past the history, the newest dropped record stands for all before it: the routes of every earlier tick.
+            times.add(i == HISTORY ? Long.MIN_VALUE : effectiveMs(r));
         }
         tables = List.copyOf(parsed);
-        from = times;
+        from = times.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** A held record's table, or null (with a warning): held records were admitted, but by an older build maybe. */
+    private static SymbolRoutes parse(ModelRoutes r) {
+        try {
+            return SymbolRoutes.of(r.getRoutes());
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "routes issued at {} held in state are refused by this build ({}); they are skipped",
+                    r.getIssuedAt(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The event time from which a record routes: its effective time, else its issue time. */
+    static long effectiveMs(ModelRoutes r) {
+        return (r.getEffectiveTime() != null ? r.getEffectiveTime() : r.getIssuedAt()).toEpochMilli();
     }
 
     private static List<SymbolRoutes> readTables(ReadOnlyBroadcastState<String, ModelRoutes> held) throws Exception {
         List<SymbolRoutes> out = new ArrayList<>();
         for (ModelRoutes r : records(held)) {
-            out.add(SymbolRoutes.of(r.getRoutes()));
+            SymbolRoutes table = parse(r);
+            if (table != null) {
+                out.add(table);
+            }
         }
         return out;
     }
@@ -186,7 +226,7 @@ public final class ModelRouting {
 
     private static void prune(BroadcastState<String, ModelRoutes> held) throws Exception {
         List<ModelRoutes> records = records(held);
-        for (int i = HISTORY; i < records.size(); i++) {
+        for (int i = HISTORY + 1; i < records.size(); i++) {
             held.remove(KEY_PREFIX + records.get(i).getIssuedAt().toEpochMilli());
         }
     }

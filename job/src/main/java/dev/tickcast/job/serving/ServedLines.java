@@ -7,6 +7,7 @@ import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +91,55 @@ public final class ServedLines {
 
     /** New routes, from their effective time on. */
     public ModelVerdict route(
-            ModelRoutes record, BroadcastState<String, ModelRoutes> routes, BroadcastState<String, Long> control)
+            ModelRoutes record,
+            BroadcastState<String, ModelUpdate> models,
+            BroadcastState<String, Long> control,
+            BroadcastState<String, ModelRoutes> routes)
             throws Exception {
-        return routing.apply(record, routes, control);
+        ModelVerdict verdict = routing.apply(record, routes, control);
+        if (verdict == ModelVerdict.APPLIED) {
+            dropUnrouted(models, control, routing.lines(routes));
+        }
+        return verdict;
+    }
+
+    /**
+     * Forgets the lines no route names any more (their models, pins, decisions), so that what every subtask holds is
+     * bounded by the lines routed, not by every line ever routed. The same records reach every subtask in the same
+     * order, so all drop the same.
+     */
+    private void dropUnrouted(
+            BroadcastState<String, ModelUpdate> models, BroadcastState<String, Long> control, Set<String> routed)
+            throws Exception {
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, ModelUpdate> e : models.entries()) {
+            if (!routed.contains(lineOfKey(e.getKey()))) {
+                stale.add(e.getKey());
+            }
+        }
+        for (String key : stale) {
+            models.remove(key);
+        }
+        stale.clear();
+        for (Map.Entry<String, Long> e : control.entries()) {
+            String line = lineOfKey(e.getKey());
+            if (!line.isEmpty() && !routed.contains(line)) { // keys starting with '#' are the job's own
+                stale.add(e.getKey());
+            }
+        }
+        for (String key : stale) {
+            control.remove(key);
+        }
+        // The --model-line's registry stays: the operator's top-level gauges read it.
+        lines.keySet().removeIf(line -> !routed.contains(line) && !line.equals(admission.line()));
+        for (Map.Entry<String, ServingModels> e : lines.entrySet()) {
+            e.getValue().forget(models, control);
+        }
+    }
+
+    private static String lineOfKey(String key) {
+        int hash = key.indexOf('#');
+        return hash < 0 ? key : key.substring(0, hash);
     }
 
     /** The routes from now on, as {@code --model-routes} writes them. */

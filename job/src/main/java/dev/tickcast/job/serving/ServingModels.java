@@ -384,6 +384,12 @@ public final class ServingModels {
         return ModelVerdict.APPLIED;
     }
 
+    /** Re-reads what it holds after entries of its line were removed from broadcast state by others. */
+    void forget(ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)
+            throws Exception {
+        refresh(models, control);
+    }
+
     /** Re-reads the candidates and the pin from broadcast state, and forgets the runtime models no longer held. */
     private void refresh(
             ReadOnlyBroadcastState<String, ModelUpdate> models, ReadOnlyBroadcastState<String, Long> control)

@@ -88,7 +88,7 @@ class ModelRoutesTest {
         return ModelRoutes.newBuilder()
                 .setRoutes(routes)
                 .setIssuedAt(issuedAt)
-                .setEffectiveTime(effective)
+                .setEffectiveTime(effective == null ? Instant.EPOCH : effective) // the ticks here are of 2024
                 .build();
     }
 
@@ -247,6 +247,68 @@ class ModelRoutesTest {
         signed.model(ModelSigning.sign(CRYPTO_V1, trusted.getPrivate(), trusted.getPublic()));
         signed.tick(tick("X", t(0)).price(1)).tick(tick("X", t(1)).price(2));
         assertThat(signed.lastForecast().getModelName()).isEqualTo(CRYPTO);
+    }
+
+    @Test
+    void pastTheHistoryTheNewestDroppedRoutesStillRouteEarlierTicks() throws Exception {
+        ForecastHarness h = open("*=" + TestModels.LINE);
+        h.model(TEST_V1);
+        for (int k = 1; k <= 6; k++) { // each effective later than the one before
+            h.routes(routes("*=crypto", ISSUED.plusSeconds(k), t(100 + k)));
+            if (k == 1) {
+                h.model(CRYPTO_V1);
+                // Before every routes record's effective time: the job's own routes.
+                h.tick(tick("EARLY", t(0)).price(1)).tick(tick("EARLY", t(1)).price(2));
+                assertThat(h.lastForecast().getModelName()).isEqualTo(TestModels.LINE);
+            }
+        }
+        // Two records dropped from the history; the newest of them stands for the routes before the four kept.
+        h.tick(tick("LAGGING", t(0)).price(1)).tick(tick("LAGGING", t(1)).price(2));
+        assertThat(h.lastForecast().getModelName()).isEqualTo(CRYPTO);
+        assertThat(h.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void routesEffectiveBeforeTheRoutesAppliedAreRefused() throws Exception {
+        ForecastHarness h = open("*=" + TestModels.LINE);
+        h.routes(routes("*=crypto", ISSUED, t(50)));
+        h.routes(routes("*=" + TestModels.LINE, ISSUED.plusSeconds(1), t(40)));
+        assertThat(h.deadLetters())
+                .singleElement()
+                .satisfies(dl -> assertThat(dl.getDetail())
+                        .startsWith("ROUTES: routes effective from " + t(40) + ", before the routes applied from "
+                                + t(50)));
+    }
+
+    @Test
+    void aSymbolBackOnItsLineAfterTicksWithoutAModelRewarmsAsTheBacktestDoes() throws Exception {
+        List<Tick> ticks = new ArrayList<>();
+        Random random = new Random(3);
+        double price = 50;
+        for (int i = 0; i < 30; i++) {
+            price *= Math.exp(0.003 * random.nextGaussian());
+            ticks.add(tick("X:A", t(i)).price(price).build());
+        }
+        ForecastHarness h = open("*=" + TestModels.LINE);
+        h.model(TEST_V1);
+        h.routes(
+                routes("X:*=nothing,*=" + TestModels.LINE, ISSUED, ticks.get(10).getEventTime()));
+        h.routes(routes(
+                "*=" + TestModels.LINE, ISSUED.plusSeconds(1), ticks.get(20).getEventTime()));
+        ticks.forEach(tick -> tickQuietly(h, tick));
+        Model test = TestModels.verified(TEST_V1);
+        List<Forecast> expected = new ArrayList<>();
+        Backtest.runWithModels(
+                i -> i >= 10 && i < 20 ? null : test,
+                ticks,
+                ForecastHarness.SETTINGS,
+                s -> Long.MIN_VALUE,
+                (t, f) -> expected.add(f));
+        assertThat(h.forecasts()).isEqualTo(expected);
+        assertThat(h.forecasts().get(15).getModelVersion())
+                .as("no model of line 'nothing'")
+                .isZero();
+        assertThat(h.forecasts().get(25).getModelVersion()).isEqualTo(1L);
     }
 
     /** A snapshot of a build before routes kept its one line's entries unscoped ("v1", "pinned"): they still serve. */

@@ -2,7 +2,6 @@ package dev.tickcast.model.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A pattern over symbols as people write them: {@code *} for any run of characters, {@code ?} for one, everything
@@ -10,34 +9,23 @@ import java.util.regex.Pattern;
  */
 public final class SymbolPattern {
 
+    /** A pattern is at most this long: a symbol has at most 64 characters, so a longer one is a mistake or an attack. */
+    public static final int MAX_CHARS = 128;
+
     private final String glob;
-    private final Pattern regex;
 
     private SymbolPattern(String glob) {
         this.glob = glob;
-        StringBuilder sb = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    sb.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                sb.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            sb.append(Pattern.quote(literal.toString()));
-        }
-        this.regex = Pattern.compile(sb.toString(), Pattern.DOTALL);
     }
 
-    /** @throws IllegalArgumentException for an empty pattern, or one with blanks or control characters */
+    /** @throws IllegalArgumentException for an empty or too long pattern, or one with blanks or control characters */
     public static SymbolPattern of(String glob) {
         if (glob == null || glob.isEmpty()) {
             throw new IllegalArgumentException("an empty symbol pattern (use * for every symbol)");
+        }
+        if (glob.length() > MAX_CHARS) {
+            throw new IllegalArgumentException(
+                    "a symbol pattern of " + glob.length() + " characters; at most " + MAX_CHARS);
         }
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
@@ -67,8 +55,34 @@ public final class SymbolPattern {
         return false;
     }
 
+    /**
+     * Whether the whole symbol matches. Greedy, going back only to the last {@code *} seen: at most pattern length ×
+     * symbol length steps, whatever the pattern (a backtracking regex takes exponential time on patterns like {@code
+     * *a*a*a*a...b}, and patterns come from the models topic).
+     */
     public boolean matches(String symbol) {
-        return regex.matcher(symbol).matches();
+        int p = 0;
+        int s = 0;
+        int star = -1;
+        int resume = 0;
+        while (s < symbol.length()) {
+            if (p < glob.length() && (glob.charAt(p) == '?' || glob.charAt(p) == symbol.charAt(s))) {
+                p++;
+                s++;
+            } else if (p < glob.length() && glob.charAt(p) == '*') {
+                star = p++;
+                resume = s;
+            } else if (star >= 0) {
+                p = star + 1;
+                s = ++resume;
+            } else {
+                return false;
+            }
+        }
+        while (p < glob.length() && glob.charAt(p) == '*') {
+            p++;
+        }
+        return p == glob.length();
     }
 
     @Override

@@ -69,6 +69,10 @@ public final class SymbolRoutes {
         List<SymbolPattern> patterns = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (ModelRoute r : routes) {
+            if (r.getSymbols().indexOf(',') >= 0) {
+                throw new IllegalArgumentException("symbol pattern '" + r.getSymbols() + "' has a ','; routes are"
+                        + " written PATTERN=LINE,... so a pattern has none");
+            }
             patterns.add(SymbolPattern.of(r.getSymbols()));
             checkLine(r.getModelName());
             lines.add(r.getModelName());

@@ -71,6 +71,11 @@ public final class SymbolForecaster {
             }
             modelLogReturn = stepNewest(state, model);
             weight = ModelGuard.weight(state, settings.guard());
+        } else {
+            // The hidden state misses this tick: should the same model serve the symbol again (its route led to no
+            // model for a while), it is rebuilt from the ring, not stepped on from where it stopped.
+            state.modelVersion = 0;
+            state.modelLine = null;
         }
         return new TickOutcome(forecast(state, symbol, timeMs, price, weight, modelLogReturn, model), evaluation);
     }

@@ -36,4 +36,25 @@ class SymbolPatternTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'A B'");
     }
+
+    @Test
+    void matchingIsTheSameAsARegexButNeverBacktracksExponentially() {
+        String[] patterns = {"*", "a*", "*a", "a*b", "*a*b*", "a?c", "??", "*?*", "ab*ab", "a*a*a", "*:*", "x"};
+        String[] symbols = {"", "a", "ab", "abc", "aab", "abab", "ababab", "a:b", "xa", "aaa", "x"};
+        for (String p : patterns) {
+            java.util.regex.Pattern regex =
+                    java.util.regex.Pattern.compile(p.replace("?", ".").replace("*", ".*"));
+            for (String s : symbols) {
+                assertThat(SymbolPattern.of(p).matches(s))
+                        .as("%s on '%s'", p, s)
+                        .isEqualTo(regex.matcher(s).matches());
+            }
+        }
+        // A pattern that takes a backtracking regex ~10^16 steps on this symbol: here, at most 128 × 64.
+        SymbolPattern hostile = SymbolPattern.of("*a".repeat(20) + "b");
+        long start = System.nanoTime();
+        assertThat(hostile.matches("a".repeat(64))).isFalse();
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+        assertThatThrownBy(() -> SymbolPattern.of("*".repeat(129))).hasMessageContaining("at most 128");
+    }
 }
