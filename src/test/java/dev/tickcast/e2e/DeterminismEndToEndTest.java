@@ -15,7 +15,6 @@ import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -108,58 +105,14 @@ class DeterminismEndToEndTest {
      */
     private Map<String, List<String>> kafkaReplay(
             String run, List<Tick> ticks, ModelUpdate v1, ModelUpdate v2, Instant swapAt) throws Exception {
-        JobConfig config = JobConfig.fromArgs(
-                "--bootstrap",
-                kafka.bootstrapServers(),
-                "--topic.ticks",
-                run + ".ticks",
-                "--topic.forecasts",
-                run + ".forecasts",
-                "--topic.evaluations",
-                run + ".evaluations",
-                "--topic.models",
-                run + ".models",
-                "--topic.deadletters",
-                run + ".deadletters",
-                "--parallelism",
-                "2",
-                "--checkpoint-interval",
-                "500 ms",
-                "--starting-offsets",
-                "earliest",
-                "--transactional-id-prefix",
-                run);
-        kafka.createTopics(3, config.ticksTopic());
-        kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
-        kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
+        JobConfig config = FeedReplay.config(kafka, run);
         WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
         KafkaIo.produce(
                 kafka.bootstrapServers(),
                 List.of(
                         new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v1)),
                         new ProducerRecord<>(config.modelsTopic(), WireCodec.key("m"), models.encode(v2))));
-        JobClient job = JobRunner.start(config, new Configuration(), List.of(), run);
-        try (ForecastCollector collector =
-                new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
-            Probes.awaitServing(kafka.bootstrapServers(), collector, config.ticksTopic(), 2, swapAt.plusSeconds(1));
-            WireCodec<Tick> codec = WireCodec.of(Tick.class);
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-            ticks.forEach(t -> records.add(
-                    new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t))));
-            KafkaIo.produce(kafka.bootstrapServers(), records);
-            long expected = Backtest.run(null, ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {})
-                    .forecasts();
-            KafkaIo.await(
-                    () -> collector.count(f -> !Probes.isProbe(f)) >= expected,
-                    Duration.ofMinutes(3),
-                    run + " forecasts");
-            Thread.sleep(1500); // a few more commits: nothing may arrive twice
-            return bySymbol(collector.forecasts().stream()
-                    .filter(f -> !Probes.isProbe(f))
-                    .toList());
-        } finally {
-            job.cancel().get();
-        }
+        return FeedReplay.run(kafka, config, run, ticks, 2, swapAt);
     }
 
     private Map<String, List<String>> fileBackfill(ModelUpdate v1, ModelUpdate v2) throws Exception {
@@ -179,14 +132,6 @@ class DeterminismEndToEndTest {
         }
         assertThat(result.forecastCount()).isEqualTo(forecasts.size());
         assertThat(result.deadLettersByReason()).containsOnlyKeys("DUPLICATE");
-        return bySymbol(forecasts);
-    }
-
-    private static Map<String, List<String>> bySymbol(List<Forecast> forecasts) {
-        Map<String, List<String>> map = new TreeMap<>();
-        for (Forecast f : forecasts) {
-            map.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f));
-        }
-        return map;
+        return FeedReplay.bySymbol(forecasts);
     }
 }

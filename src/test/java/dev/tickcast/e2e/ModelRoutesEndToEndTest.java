@@ -12,19 +12,15 @@ import dev.tickcast.model.forecast.Backtest;
 import dev.tickcast.model.forecast.ForecastSettings;
 import dev.tickcast.schema.CellType;
 import dev.tickcast.schema.DeadLetter;
-import dev.tickcast.schema.Forecast;
 import dev.tickcast.schema.ModelRoutes;
 import dev.tickcast.schema.ModelUpdate;
 import dev.tickcast.schema.Tick;
 import dev.tickcast.schema.wire.WireCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,32 +68,7 @@ class ModelRoutesEndToEndTest {
         SymbolRoutes routes = SymbolRoutes.parse("BITSTAMP:*=crypto,BINANCEUS:*=crypto,PROBE-*=crypto,*=default");
 
         String run = "routes";
-        JobConfig config = JobConfig.fromArgs(
-                "--bootstrap",
-                kafka.bootstrapServers(),
-                "--topic.ticks",
-                run + ".ticks",
-                "--topic.forecasts",
-                run + ".forecasts",
-                "--topic.evaluations",
-                run + ".evaluations",
-                "--topic.models",
-                run + ".models",
-                "--topic.deadletters",
-                run + ".deadletters",
-                "--parallelism",
-                "2",
-                "--checkpoint-interval",
-                "500 ms",
-                "--starting-offsets",
-                "earliest",
-                "--model-routes",
-                "*=default",
-                "--transactional-id-prefix",
-                run);
-        kafka.createTopics(3, config.ticksTopic());
-        kafka.createTopics(2, config.forecastsTopic(), config.evaluationsTopic(), config.deadLettersTopic());
-        kafka.createTopics(1, Map.of("cleanup.policy", "compact"), config.modelsTopic());
+        JobConfig config = FeedReplay.config(kafka, run, "--model-routes", "*=default");
         WireCodec<ModelUpdate> models = ModelRecords.modelCodec();
         ModelRoutes record = ModelRoutes.newBuilder()
                 .setRoutes(routes.toRecords())
@@ -116,27 +87,7 @@ class ModelRoutesEndToEndTest {
                                 config.modelsTopic(), WireCodec.key(ModelAdmission.routesKey(record)), routesBytes),
                         new ProducerRecord<>(
                                 config.modelsTopic(), WireCodec.key("crypto"), models.encode(cryptoLine))));
-        JobClient job = JobRunner.start(config, new Configuration(), List.of(), run);
-        Map<String, List<String>> live;
-        try (ForecastCollector collector =
-                new ForecastCollector(kafka.bootstrapServers(), config.forecastsTopic(), true)) {
-            Probes.awaitServing(kafka.bootstrapServers(), collector, config.ticksTopic(), 5, switchAt.plusSeconds(1));
-            WireCodec<Tick> codec = WireCodec.of(Tick.class);
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-            ticks.forEach(t -> records.add(
-                    new ProducerRecord<>(config.ticksTopic(), WireCodec.key(t.getSymbol()), codec.encode(t))));
-            KafkaIo.produce(kafka.bootstrapServers(), records);
-            long expected = Backtest.run(null, ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (t, f) -> {})
-                    .forecasts();
-            KafkaIo.await(
-                    () -> collector.count(f -> !Probes.isProbe(f)) >= expected, Duration.ofMinutes(3), "forecasts");
-            Thread.sleep(1500); // a few more commits: nothing may arrive twice
-            live = bySymbol(collector.forecasts().stream()
-                    .filter(f -> !Probes.isProbe(f))
-                    .toList());
-        } finally {
-            job.cancel().get();
-        }
+        Map<String, List<String>> live = FeedReplay.run(kafka, config, run, ticks, 5, switchAt);
 
         Model m1 = Model.verify(pooled);
         Model m5 = Model.verify(cryptoLine);
@@ -166,13 +117,5 @@ class ModelRoutesEndToEndTest {
                 .singleElement()
                 .satisfies(d -> assertThat(d.getDetail())
                         .startsWith("LINE: model of model line 'crypto', which this job routes no symbols to"));
-    }
-
-    private static Map<String, List<String>> bySymbol(List<Forecast> forecasts) {
-        Map<String, List<String>> map = new TreeMap<>();
-        for (Forecast f : forecasts) {
-            map.computeIfAbsent(f.getSymbol(), s -> new ArrayList<>()).add(E2eData.describe(f));
-        }
-        return map;
     }
 }
