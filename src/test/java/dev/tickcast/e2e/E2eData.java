@@ -19,8 +19,6 @@ final class E2eData {
     static String describe(Forecast f) {
         return f.getEventTime().toEpochMilli() + " " + f.getLastPrice() + " " + f.getForecastPrice() + " "
                 + f.getForecastLogReturn() + " [" + f.getIntervalLow() + ", " + f.getIntervalHigh() + "] v"
-                + f.getModelVersion() + " " + f.getCellType() + " " + f.getModelLogReturn() + " w" + f.getGuardWeight()
-                + " "
-                + f.getModelName();
+                + f.getModelVersion() + " " + f.getCellType() + " " + f.getModelLogReturn() + " w" + f.getGuardWeight();
     }
 }
