@@ -31,6 +31,9 @@ final class UpgradeFixture {
     /** The savepoint of the build before the guard: state format 3, the job's packages already split. */
     static final String V3 = "state-v3";
 
+    /** The savepoint of the build before horizons: state format 6, with model lines, the guard and challengers. */
+    static final String V6 = "state-v6";
+
     private UpgradeFixture() {}
 
     static Path root(String build) {
