@@ -147,14 +147,14 @@ class LocalClusterEndToEndTest {
     }
 
     /**
-     * A real upgrade: the savepoint an older build took (state format 1, parallelism 2, heap state; see
+     * A real upgrade: the savepoint an older build took (state format 1, 3 or 6, parallelism 2, heap state; see
      * {@link UpgradeFixture}) restores in this build at parallelism 3 on RocksDB; then this build stops with a
      * savepoint and restores at parallelism 2. The second half's forecasts must equal a run that never stopped: the
      * older build's over the first half, this build's over the second, every symbol's hidden state, rings and pending
      * forecast carried over both times (and the guard, which the older build did not have, started from the rings).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {UpgradeFixture.V1, UpgradeFixture.V3})
+    @ValueSource(strings = {UpgradeFixture.V1, UpgradeFixture.V3, UpgradeFixture.V6})
     @Order(2)
     void anOlderBuildsSavepointRestoresAtParallelism3ThenAStopWithSavepointAtParallelism2LikeAnUninterruptedRun(
             String fixture) throws Exception {
@@ -170,20 +170,25 @@ class LocalClusterEndToEndTest {
         // restored, each symbol's guard starts from what its ring of recent inputs shows, as after a model swap.
         // So: the first half as that build ran it, the state as this build reads that build's format (the Avro
         // SymbolState has the same fields as format 1), then the second half as this build runs it.
+        // The build of format 6 had the guard and the model line: its state is this build's but for the pending
+        // forecasts of longer horizons and their calibration, which the one-step forecasts compared here never read.
+        boolean hadGuard = fixture.equals(UpgradeFixture.V6);
         Model served = Model.verify(oldModel);
         Map<String, ForecastState> states = new HashMap<>();
         Backtest.runWithModels(
                 i -> served,
                 firstHalf,
-                ForecastSettings.DEFAULTS.withGuard(GuardSettings.OFF),
+                hadGuard ? ForecastSettings.DEFAULTS : ForecastSettings.DEFAULTS.withGuard(GuardSettings.OFF),
                 s -> Long.MIN_VALUE,
                 (t, f) -> {},
                 states);
-        states.replaceAll((symbol, state) -> {
-            ForecastState restored = ForecastState.fromRecord(state.toRecord(), ForecastSettings.DEFAULTS);
-            restored.assumeLine(served.line()); // as the job does: the record names no line, the job served one
-            return restored;
-        });
+        if (!hadGuard) {
+            states.replaceAll((symbol, state) -> {
+                ForecastState restored = ForecastState.fromRecord(state.toRecord(), ForecastSettings.DEFAULTS);
+                restored.assumeLine(served.line()); // as the job does: the record names no line, the job served one
+                return restored;
+            });
+        }
         Backtest.runWithModels(
                 i -> served,
                 secondHalf,

@@ -5,6 +5,7 @@ import dev.tickcast.cli.command.BacktestCommand;
 import dev.tickcast.cli.command.BenchCommand;
 import dev.tickcast.cli.command.ClusterCommand;
 import dev.tickcast.cli.command.DemoCommand;
+import dev.tickcast.cli.command.EvaluateCommand;
 import dev.tickcast.cli.command.JobCommand;
 import dev.tickcast.cli.command.KeygenCommand;
 import dev.tickcast.cli.command.ModelCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             ModelCommand.class,
             BacktestCommand.class,
+            EvaluateCommand.class,
             ReplayCommand.class,
             TailCommand.class,
             ReportCommand.class,

@@ -48,7 +48,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "job", "train", "backtest", "backfill", "replay", "tail", "report", "bench"})
+    @ValueSource(
+            strings = {"demo", "job", "train", "backtest", "evaluate", "backfill", "replay", "tail", "report", "bench"})
     void everyCommandHasHelpWithDefaults(String command) {
         CliRun run = run(command, "--help");
         assertThat(run.exitCode()).isZero();
@@ -254,6 +255,58 @@ class CliTest {
         assertThat(run("backtest", "--model", model.toString(), "--model-routes", "B*", "--data", csv.toString())
                         .err())
                 .contains("--model-routes: route 'B*' is not PATTERN=LINE");
+    }
+
+    /**
+     * A model of three horizons, trained and then evaluated as a user would: every horizon scored, its intervals'
+     * coverage between 0 and 1, the same figures in the JSON, per symbol too; bad levels refused naming the option.
+     */
+    @Test
+    void trainWithHorizonsThenEvaluateScoresEveryHorizon() throws Exception {
+        Path csv = smallCsv();
+        Path model = dir.resolve("horizons.avro");
+        CliRun train = run(
+                "train",
+                "--data",
+                csv.toString(),
+                "--cell",
+                "lstm",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--window",
+                "20",
+                "--horizons",
+                "1,5,20",
+                "--out",
+                model.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(ModelFile.load(model).horizons()).containsExactly(1, 5, 20);
+
+        Path json = dir.resolve("evaluation.json");
+        CliRun evaluate =
+                run("evaluate", "--model", model.toString(), "--data", csv.toString(), "--json", json.toString());
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(evaluate.out()).contains("horizons [1, 5, 20]", "GARCH(1,1)", "2 symbols");
+        com.fasterxml.jackson.databind.JsonNode root =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("horizons")).hasSize(3);
+        long oneTick = root.get("horizons").get(0).get("evaluations").asLong();
+        assertThat(oneTick)
+                .as("400 ticks of 2 symbols, the latest 30% held out")
+                .isBetween(236L, 242L);
+        for (com.fasterxml.jackson.databind.JsonNode h : root.get("horizons")) {
+            // Each held-out tick realises one forecast of every horizon (made that many ticks before it).
+            assertThat(h.get("evaluations").asLong()).isEqualTo(oneTick);
+            double coverage = h.get("interval_0.95").get("coverage").asDouble();
+            assertThat(coverage).isBetween(0.5, 1.0);
+        }
+        assertThat(root.get("symbols").fieldNames()).toIterable().containsExactly("AAA", "BBB");
+
+        CliRun bad = run("evaluate", "--data", csv.toString(), "--interval-levels", "0.95,0.8");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--interval-levels");
     }
 
     @Test

@@ -399,11 +399,19 @@ public record JobConfig(
                             + memory + ", " + prior + " and " + evidence,
                     e);
         }
+        dev.tickcast.model.forecast.IntervalSettings intervals;
+        try {
+            intervals = dev.tickcast.model.forecast.IntervalSettings.parseLevels(
+                    get(c, JobOptions.INTERVAL_LEVELS), dev.tickcast.model.forecast.IntervalSettings.DEFAULTS.rate());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--interval-levels: " + e.getMessage(), e);
+        }
         return new ForecastSettings(
                 ring,
                 residuals,
                 ForecastSettings.DEFAULTS.minResiduals(),
                 ForecastSettings.DEFAULTS.intervalZ(),
-                guard);
+                guard,
+                intervals);
     }
 }

@@ -210,6 +210,13 @@ public final class JobOptions {
                     + " all (3: about 99.9% one-sided); below, the symbol gets the naive forecast. 0"
                     + " turns the test off.");
 
+    public static final ConfigOption<String> INTERVAL_LEVELS = ConfigOptions.key("interval-levels")
+            .stringType()
+            .defaultValue("0.8,0.95")
+            .withDescription("Nominal coverages of the prediction intervals of every horizon (a Forecast's"
+                    + " horizons), ascending in (0, 1), at most 4. Each is calibrated online per symbol and horizon"
+                    + " on the symbol's own errors, so that its share of misses tends to 1 - level.");
+
     public static final ConfigOption<Boolean> AUTO_PROMOTE = ConfigOptions.key("auto-promote")
             .booleanType()
             .defaultValue(ChallengeRules.DEFAULTS.autoPromote())

@@ -230,6 +230,7 @@ class JobConfigTest {
                         "guard-memory",
                         "guard-prior",
                         "guard-evidence",
+                        "interval-levels",
                         "auto-promote",
                         "challenge-min-evaluations",
                         "challenge-max-evaluations",
@@ -287,5 +288,16 @@ class JobConfigTest {
                 .isEqualTo("crypto");
         assertThatThrownBy(() -> JobConfig.fromArgs("--model-routes", "BITSTAMP:*"))
                 .hasMessageContaining("--model-routes / --model-line: route 'BITSTAMP:*' is not PATTERN=LINE");
+    }
+
+    @Test
+    void intervalLevelsAreReadIntoTheForecastSettingsAndCheckedWithAMessage() {
+        JobConfig config = JobConfig.fromArgs("--interval-levels", "0.5,0.9,0.99");
+        assertThat(config.forecastSettings().intervals().levels()).containsExactly(0.5, 0.9, 0.99);
+        assertThat(JobConfig.defaults().forecastSettings().intervals())
+                .isEqualTo(dev.tickcast.model.forecast.IntervalSettings.DEFAULTS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobConfig.fromArgs("--interval-levels", "0.95,0.8"))
+                .hasMessageContaining("--interval-levels")
+                .hasMessageContaining("ascend");
     }
 }

@@ -123,6 +123,14 @@ public final class TrainCommand implements Callable<Integer> {
     public double validation;
 
     @Option(
+            names = "--horizons",
+            split = ",",
+            description = "Ticks ahead to forecast, ascending from 1 (e.g. 1,5,20): one output each, trained on the"
+                    + " cumulative log return to that tick (no rollout). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
+    public int[] horizons;
+
+    @Option(
             names = "--features",
             split = ",",
             description = "Model inputs, from log_return, log_gap, log_volume. Default: all three.")
@@ -279,7 +287,18 @@ public final class TrainCommand implements Callable<Integer> {
         Arrays.fill(hiddenSizes, hidden);
         try {
             return new TrainingSettings(
-                    cell.type, hiddenSizes, chosen, epochs, seed, window, tbptt, batch, learningRate, validation, 8.0);
+                    cell.type,
+                    hiddenSizes,
+                    chosen,
+                    epochs,
+                    seed,
+                    window,
+                    tbptt,
+                    batch,
+                    learningRate,
+                    validation,
+                    8.0,
+                    horizons);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

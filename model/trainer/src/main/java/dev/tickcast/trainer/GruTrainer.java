@@ -30,15 +30,17 @@ final class GruTrainer implements RecurrentTrainer {
     private final int inputSize;
     private final int[] hidden;
     private final int window;
+    private final int outputs;
 
     GruTrainer(int inputSize, int[] hidden, TrainingSettings settings) {
         this.inputSize = inputSize;
         this.hidden = hidden.clone();
         this.window = settings.window();
+        this.outputs = settings.horizons().length;
         Nd4j.getRandom().setSeed(settings.seed());
         this.sd = SameDiff.create();
         SDVariable input = sd.placeHolder("input", DataType.FLOAT, window, -1, inputSize); // [T, batch, nIn]
-        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, 1); //              [T·batch, 1], row t·batch + b
+        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, outputs); //  [T·batch, K], row t·batch + b
         List<String> featureNames = new ArrayList<>(List.of("input"));
         SDVariable h = input;
         int nIn = inputSize;
@@ -53,8 +55,8 @@ final class GruTrainer implements RecurrentTrainer {
             h = unrolledGru(h, h0, wx, wh, b, l);
             nIn = size;
         }
-        SDVariable wOut = sd.var("Wout", new XavierInitScheme('c', nIn, 1), DataType.FLOAT, nIn, 1);
-        SDVariable bOut = sd.var("bout", new ZeroInitScheme('c'), DataType.FLOAT, 1);
+        SDVariable wOut = sd.var("Wout", new XavierInitScheme('c', nIn, outputs), DataType.FLOAT, nIn, outputs);
+        SDVariable bOut = sd.var("bout", new ZeroInitScheme('c'), DataType.FLOAT, outputs);
         SDVariable prediction = h.reshape(-1, nIn).mmul(wOut).add("prediction", bOut);
         sd.loss().meanSquaredError("loss", label, prediction, null);
         sd.setLossVariables("loss");
@@ -96,13 +98,15 @@ final class GruTrainer implements RecurrentTrainer {
     public double fit(float[][] x, float[][] y) {
         int batch = x.length;
         INDArray input = Nd4j.create(DataType.FLOAT, window, batch, inputSize);
-        INDArray label = Nd4j.create(DataType.FLOAT, (long) window * batch, 1);
+        INDArray label = Nd4j.create(DataType.FLOAT, (long) window * batch, outputs);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < window; t++) {
                 for (int i = 0; i < inputSize; i++) {
                     input.putScalar(new long[] {t, b, i}, x[b][t * inputSize + i]);
                 }
-                label.putScalar((long) t * batch + b, 0, y[b][t]);
+                for (int j = 0; j < outputs; j++) {
+                    label.putScalar((long) t * batch + b, j, y[b][t * outputs + j]);
+                }
             }
         }
         INDArray[] features = new INDArray[1 + hidden.length];
@@ -124,10 +128,10 @@ final class GruTrainer implements RecurrentTrainer {
         return map;
     }
 
-    /** Wx [nIn, 3H], Wh [H, 3H], b [3H] per layer, then Wout [H, 1], bout [1]: already the cell layout. */
+    /** Wx [nIn, 3H], Wh [H, 3H], b [3H] per layer, then Wout [H, K], bout [K]: already the cell layout. */
     @Override
     public float[] exportWeights() {
-        float[] flat = new float[RecurrentNetwork.parameterCount(CellType.GRU, inputSize, hidden, 1)];
+        float[] flat = new float[RecurrentNetwork.parameterCount(CellType.GRU, inputSize, hidden, outputs)];
         int at = 0;
         for (int l = 0; l < hidden.length; l++) {
             at = copy(sd.getVariable("Wx_" + l).getArr(), flat, at);
@@ -144,7 +148,7 @@ final class GruTrainer implements RecurrentTrainer {
 
     @Override
     public void importWeights(float[] flat) {
-        int expected = RecurrentNetwork.parameterCount(CellType.GRU, inputSize, hidden, 1);
+        int expected = RecurrentNetwork.parameterCount(CellType.GRU, inputSize, hidden, outputs);
         if (flat.length != expected) {
             throw new IllegalArgumentException("warm start needs " + expected + " weights, got " + flat.length);
         }

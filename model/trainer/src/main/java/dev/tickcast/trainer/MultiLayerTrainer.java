@@ -29,6 +29,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
     private final int inputSize;
     private final int[] hidden;
     private final int segment;
+    private final int outputs;
 
     MultiLayerTrainer(CellType cellType, int inputSize, int[] hidden, TrainingSettings settings) {
         if (cellType == CellType.GRU) {
@@ -38,6 +39,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
         this.inputSize = inputSize;
         this.hidden = hidden.clone();
         this.segment = Math.min(settings.tbptt(), settings.window());
+        this.outputs = settings.horizons().length;
         this.net = new MultiLayerNetwork(configuration(cellType, inputSize, hidden, settings));
         net.init();
     }
@@ -76,7 +78,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
                 new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY)
                         .nIn(nIn)
-                        .nOut(1)
+                        .nOut(settings.horizons().length)
                         .build());
         return list.backpropType(BackpropType.TruncatedBPTT)
                 .tBPTTForwardLength(settings.tbptt())
@@ -90,7 +92,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
 
     @Override
     public double fit(float[][] x, float[][] y) {
-        net.fit(features(x, inputSize), labels(y));
+        net.fit(features(x, inputSize), labels(y, outputs));
         // DL4J sums the MSE over the time steps of the last TBPTT segment: report it per step.
         return net.score() / segment;
     }
@@ -110,13 +112,16 @@ final class MultiLayerTrainer implements RecurrentTrainer {
         return out;
     }
 
-    static INDArray labels(float[][] y) {
+    /** [batch][window·outputs] row-major → DL4J's [batch, outputs, window]. */
+    static INDArray labels(float[][] y, int outputs) {
         int batch = y.length;
-        int window = y[0].length;
-        INDArray out = Nd4j.create(DataType.FLOAT, batch, 1, window);
+        int window = y[0].length / outputs;
+        INDArray out = Nd4j.create(DataType.FLOAT, batch, outputs, window);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < window; t++) {
-                out.putScalar(new long[] {b, 0, t}, y[b][t]);
+                for (int j = 0; j < outputs; j++) {
+                    out.putScalar(new long[] {b, j, t}, y[b][t * outputs + j]);
+                }
             }
         }
         return out;
@@ -124,7 +129,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
 
     @Override
     public float[] exportWeights() {
-        return export(net, cellType, inputSize, hidden);
+        return export(net, cellType, inputSize, hidden, outputs);
     }
 
     /**
@@ -132,8 +137,8 @@ final class MultiLayerTrainer implements RecurrentTrainer {
      * GravesLSTM RW would carry 3 peephole columns more; we use LSTM, which has none), b [1, G·H];
      * LSTM gate blocks are [a, f, o, i] in both, so no reordering is needed.
      */
-    static float[] export(MultiLayerNetwork net, CellType cellType, int inputSize, int[] hidden) {
-        float[] flat = new float[RecurrentNetwork.parameterCount(cellType, inputSize, hidden, 1)];
+    static float[] export(MultiLayerNetwork net, CellType cellType, int inputSize, int[] hidden, int outputs) {
+        float[] flat = new float[RecurrentNetwork.parameterCount(cellType, inputSize, hidden, outputs)];
         int at = 0;
         for (int l = 0; l < hidden.length; l++) {
             at = copyRowMajor(net.getParam(l + "_W"), flat, at);
@@ -150,7 +155,7 @@ final class MultiLayerTrainer implements RecurrentTrainer {
 
     @Override
     public void importWeights(float[] flat) {
-        int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hidden, 1);
+        int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hidden, outputs);
         if (flat.length != expected) {
             throw new IllegalArgumentException("warm start needs " + expected + " weights, got " + flat.length);
         }

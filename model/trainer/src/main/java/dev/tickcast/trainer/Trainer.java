@@ -102,6 +102,7 @@ public final class Trainer {
                 version,
                 settings.cellType(),
                 settings.hiddenSizes(),
+                settings.horizons(),
                 data.spec(),
                 net.exportWeights(),
                 info,

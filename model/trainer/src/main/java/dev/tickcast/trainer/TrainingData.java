@@ -77,10 +77,16 @@ public final class TrainingData {
         List<float[]> rawPerSeries = new ArrayList<>();
         List<double[]> targetsPerSeries = new ArrayList<>();
         int rows = 0;
+        int[] horizons = settings.horizons();
+        int outputs = horizons.length;
+        int longest = settings.longestHorizon();
+        List<double[]> horizonTargetsPerSeries = new ArrayList<>();
         for (Series s : series) {
-            int steps = Math.max(0, s.validationStart() - 2);
+            // Step t needs the price of tick t + longest within the training part.
+            int steps = Math.max(0, s.validationStart() - 1 - longest);
             float[] raw = new float[steps * Feature.COUNT];
             double[] targets = new double[steps];
+            double[] horizonTargets = new double[steps * outputs];
             for (int k = 0; k < steps; k++) {
                 int t = k + 1;
                 Feature.computeRaw(
@@ -92,7 +98,11 @@ public final class TrainingData {
                         raw,
                         k * Feature.COUNT);
                 targets[k] = Math.log(s.prices()[t + 1] / s.prices()[t]);
+                for (int j = 0; j < outputs; j++) {
+                    horizonTargets[k * outputs + j] = Math.log(s.prices()[t + horizons[j]] / s.prices()[t]);
+                }
             }
+            horizonTargetsPerSeries.add(horizonTargets);
             rawPerSeries.add(raw);
             targetsPerSeries.add(targets);
             rows += steps;
@@ -117,8 +127,8 @@ public final class TrainingData {
         float[] x = new float[n];
         for (int i = 0; i < series.size(); i++) {
             float[] raw = rawPerSeries.get(i);
-            double[] targets = targetsPerSeries.get(i);
-            int steps = targets.length;
+            double[] targets = horizonTargetsPerSeries.get(i);
+            int steps = targetsPerSeries.get(i).length;
             if (steps < w) {
                 continue;
             }
@@ -126,11 +136,13 @@ public final class TrainingData {
             for (int start = 0; start < steps; start += w) {
                 int s0 = Math.min(start, steps - w);
                 float[] bx = new float[w * n];
-                float[] by = new float[w];
+                float[] by = new float[w * outputs];
                 for (int k = 0; k < w; k++) {
                     scaler.scale(raw, (s0 + k) * Feature.COUNT, x);
                     System.arraycopy(x, 0, bx, k * n, n);
-                    by[k] = scaler.scaleTarget(targets[s0 + k]);
+                    for (int j = 0; j < outputs; j++) {
+                        by[k * outputs + j] = scaler.scaleTarget(targets[(s0 + k) * outputs + j], horizons[j]);
+                    }
                 }
                 wx.add(bx);
                 wy.add(by);
@@ -141,7 +153,8 @@ public final class TrainingData {
         }
         if (wx.isEmpty()) {
             throw new IllegalArgumentException("no symbol has enough ticks to train: a window of " + w
-                    + " steps needs at least " + (int) Math.ceil((w + 3) / (1 - settings.validationFraction()))
+                    + " steps needs at least "
+                    + (int) Math.ceil((w + 2 + longest) / (1 - settings.validationFraction()))
                     + " accepted ticks of one symbol; found "
                     + series.stream().mapToInt(s -> s.prices().length).max().orElse(0)
                     + " at most (lower --window or give more data)");
@@ -210,7 +223,7 @@ public final class TrainingData {
         return windowsX.get(i);
     }
 
-    /** Scaled targets of window i: [window]. */
+    /** Scaled targets of window i: [window][horizons] row-major. */
     public float[] windowTargets(int i) {
         return windowsY.get(i);
     }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param window steps per training sequence; each starts from a zero state, as a new symbol does in the job
  * @param tbptt truncated-BPTT segment length inside a window (LSTM/SIMPLE_RNN; GRU unrolls the whole window)
  * @param validationFraction latest fraction of each symbol's ticks held out for validation
+ * @param horizons ticks ahead the model forecasts, ascending from 1 (one output each, trained directly on the
+ *     cumulative log return to that tick: no rollout)
  */
 public record TrainingSettings(
         CellType cellType,
@@ -24,9 +26,51 @@ public record TrainingSettings(
         int batchSize,
         double learningRate,
         double validationFraction,
-        double clip) {
+        double clip,
+        int[] horizons) {
+
+    /** Of the one horizon 1. */
+    public TrainingSettings(
+            CellType cellType,
+            int[] hiddenSizes,
+            List<Feature> features,
+            int epochs,
+            long seed,
+            int window,
+            int tbptt,
+            int batchSize,
+            double learningRate,
+            double validationFraction,
+            double clip) {
+        this(
+                cellType,
+                hiddenSizes,
+                features,
+                epochs,
+                seed,
+                window,
+                tbptt,
+                batchSize,
+                learningRate,
+                validationFraction,
+                clip,
+                new int[] {1});
+    }
 
     public TrainingSettings {
+        horizons = horizons.clone();
+        for (int i = 0; i < horizons.length; i++) {
+            boolean ascending = i == 0 ? horizons[0] == 1 : horizons[i] > horizons[i - 1];
+            if (!ascending || horizons[i] > dev.tickcast.model.file.Model.MAX_HORIZON) {
+                throw new IllegalArgumentException(
+                        "--horizons must ascend from 1 to at most " + dev.tickcast.model.file.Model.MAX_HORIZON
+                                + ", e.g. 1,5,20; got " + Arrays.toString(horizons));
+            }
+        }
+        if (horizons.length < 1 || horizons.length > dev.tickcast.model.file.Model.MAX_HORIZONS) {
+            throw new IllegalArgumentException(
+                    "--horizons takes 1 to " + dev.tickcast.model.file.Model.MAX_HORIZONS + " horizons");
+        }
         if (hiddenSizes.length < 1 || hiddenSizes.length > RecurrentNetwork.MAX_LAYERS) {
             throw new IllegalArgumentException(
                     "--layers must be 1 to " + RecurrentNetwork.MAX_LAYERS + ", got " + hiddenSizes.length);
@@ -64,6 +108,28 @@ public record TrainingSettings(
                 batchSize,
                 learningRate,
                 validationFraction,
-                clip);
+                clip,
+                horizons);
+    }
+
+    public TrainingSettings withHorizons(int[] h) {
+        return new TrainingSettings(
+                cellType,
+                hiddenSizes,
+                features,
+                epochs,
+                seed,
+                window,
+                tbptt,
+                batchSize,
+                learningRate,
+                validationFraction,
+                clip,
+                h);
+    }
+
+    /** The longest horizon. */
+    public int longestHorizon() {
+        return horizons[horizons.length - 1];
     }
 }

@@ -77,6 +77,60 @@ class LearningTest {
                 .isGreaterThan(0.1);
     }
 
+    /**
+     * Trained directly on the cumulative log return to each horizon, the model's h-step forecast of AR(1) returns is
+     * within 5% of the Bayes-optimal one, r_t · φ(1 − φ^h)/(1 − φ), whose error is Σ_j c_(h−j) ε_(t+j) with
+     * c_m = 1 + φ + … + φ^m: measured on the noise the validation window actually had.
+     */
+    @Test
+    void lstmReachesBayesOptimalErrorAtEveryHorizonOnAr1Returns() {
+        int[] horizons = {1, 5, 20};
+        double[] noise = new double[TICKS];
+        List<Tick> ticks = ar1Ticks(noise, 3L);
+        TrainingSettings settings = new TrainingSettings(
+                        CellType.LSTM, new int[] {8}, List.of(Feature.LOG_RETURN), 8, 42L, 100, 50, 8, 1e-2, 0.2, 8.0)
+                .withHorizons(horizons);
+
+        TrainingResult result = Trainer.train(ticks, settings, "ar1", 1, "synthetic", TrainingProgress.SILENT);
+        Model model = verified(result);
+        assertThat(model.horizons()).containsExactly(horizons);
+
+        int validationStart = (int) Math.ceil(TICKS * 0.8);
+        double[] modelSq = new double[horizons.length];
+        double[] bayesSq = new double[horizons.length];
+        int[] counted = new int[horizons.length];
+        Map<Long, Integer> indexByTime = new HashMap<>();
+        for (int i = 0; i < TICKS; i++) {
+            indexByTime.put(ticks.get(i).getEventTime().toEpochMilli(), i);
+        }
+        Backtest.run(model, ticks, ForecastSettings.DEFAULTS, s -> Long.MIN_VALUE, (tick, forecast) -> {
+            int i = indexByTime.get(tick.getEventTime().toEpochMilli());
+            for (int k = 0; k < horizons.length; k++) {
+                int h = horizons[k];
+                if (i < validationStart || i + h >= TICKS) {
+                    continue;
+                }
+                double actual = Math.log(ticks.get(i + h).getPrice() / tick.getPrice());
+                double e = actual - forecast.getHorizons().get(k).getForecastLogReturn();
+                modelSq[k] += e * e;
+                double optimal = 0;
+                for (int j = 1; j <= h; j++) {
+                    optimal += (1 - Math.pow(PHI, h - j + 1)) / (1 - PHI) * noise[i + j];
+                }
+                bayesSq[k] += optimal * optimal;
+                counted[k]++;
+            }
+        });
+        for (int k = 0; k < horizons.length; k++) {
+            double ratio = modelSq[k] / bayesSq[k];
+            System.out.printf("AR(1) phi=%.2f horizon %d: model MSE / Bayes-optimal %.4f%n", PHI, horizons[k], ratio);
+            assertThat(counted[k]).isEqualTo(TICKS - validationStart - horizons[k]);
+            assertThat(ratio)
+                    .as("horizon %d: model MSE / Bayes-optimal MSE", horizons[k])
+                    .isLessThanOrEqualTo(1.05);
+        }
+    }
+
     @Test
     void sameSeedAndDataGiveTheSameWeights() {
         List<Tick> ticks = ar1Ticks(new double[3000], 2L);

@@ -94,6 +94,27 @@ public final class FeatureScaler {
     }
 
     /**
+     * The training target for a realised cumulative log return over {@code horizon} ticks: as {@link #scaleTarget(double)}
+     * with the one-tick target's mean times the horizon and its std times √horizon (a sum of horizon returns),
+     * so that every output of a model of several horizons is of order 1. At horizon 1, {@link #scaleTarget(double)}.
+     */
+    public float scaleTarget(double logReturn, int horizon) {
+        return clip((float) ((logReturn - targetMean * horizon) / (targetStd * Math.sqrt(horizon))));
+    }
+
+    /**
+     * Output {@code output} of the horizon {@code horizon} back in log-return units, as {@link #logReturn(float)};
+     * at horizon 1, exactly that. Within ±{@link #MAX_LOG_RETURN}, as one tick's prediction always is.
+     */
+    public double logReturn(float output, int horizon) {
+        double r = clip(output) * (targetStd * Math.sqrt(horizon)) + targetMean * horizon;
+        return Math.max(-MAX_LOG_RETURN, Math.min(MAX_LOG_RETURN, r));
+    }
+
+    /** Bound of a predicted log return: {@link #MAX_CLIP} · {@link #MAX_TARGET_STD} + {@link #MAX_TARGET_MEAN}. */
+    public static final double MAX_LOG_RETURN = MAX_CLIP * MAX_TARGET_STD + MAX_TARGET_MEAN;
+
+    /**
      * The model output back in log-return units, clipped first as the training targets were: an output beyond
      * the clip is outside anything the model was trained to say, and unclipped it could overflow the forecast.
      */

@@ -32,14 +32,21 @@ public final class Model {
      */
     public static final float MAX_ABS_WEIGHT = 1e4f;
 
+    /** Most horizons of a model, and the longest (in ticks). */
+    public static final int MAX_HORIZONS = 8;
+
+    public static final int MAX_HORIZON = 64;
+
     private final ModelUpdate update;
     private final RecurrentNetwork network;
     private final FeatureScaler scaler;
+    private final int[] horizons;
 
-    private Model(ModelUpdate update, RecurrentNetwork network, FeatureScaler scaler) {
+    private Model(ModelUpdate update, RecurrentNetwork network, FeatureScaler scaler, int[] horizons) {
         this.update = update;
         this.network = network;
         this.scaler = scaler;
+        this.horizons = horizons;
     }
 
     /**
@@ -67,12 +74,16 @@ public final class Model {
                     "input_size " + update.getInputSize() + " but the feature spec names " + scaler.inputSize()
                             + " features");
         }
+        int[] horizons = checkHorizons(update.getHorizons());
         List<Integer> hiddenList = update.getHiddenSizes();
-        if (hiddenList.size() < 1 || hiddenList.size() > RecurrentNetwork.MAX_LAYERS || update.getOutputSize() != 1) {
+        if (hiddenList.size() < 1
+                || hiddenList.size() > RecurrentNetwork.MAX_LAYERS
+                || update.getOutputSize() != horizons.length) {
             throw new ModelRejectedException(
                     ModelRejectedException.Check.SHAPE,
                     hiddenList.size() + " layers and output size " + update.getOutputSize() + "; a model has 1-"
-                            + RecurrentNetwork.MAX_LAYERS + " layers and output size 1");
+                            + RecurrentNetwork.MAX_LAYERS + " layers and one output per horizon ("
+                            + horizons.length + ")");
         }
         int[] hidden = hiddenList.stream().mapToInt(Integer::intValue).toArray();
         if (Arrays.stream(hidden).anyMatch(h -> h < 1 || h > MAX_HIDDEN)) {
@@ -125,7 +136,29 @@ public final class Model {
         }
         RecurrentNetwork network = RecurrentNetwork.of(
                 update.getCellType(), update.getInputSize(), hidden, update.getOutputSize(), weights);
-        return new Model(update, network, scaler);
+        return new Model(update, network, scaler, horizons);
+    }
+
+    /**
+     * Horizons, as {@link #MAX_HORIZONS} at most, ascending from 1 to at most {@link #MAX_HORIZON}: each costs every
+     * symbol's state its own pending forecasts, so both bounds bound that state.
+     */
+    private static int[] checkHorizons(List<Integer> list) throws ModelRejectedException {
+        if (list.isEmpty() || list.size() > MAX_HORIZONS) {
+            throw new ModelRejectedException(
+                    ModelRejectedException.Check.SHAPE, list.size() + " horizons; a model has 1-" + MAX_HORIZONS);
+        }
+        int[] horizons = new int[list.size()];
+        for (int i = 0; i < horizons.length; i++) {
+            horizons[i] = list.get(i);
+            boolean ascending = i == 0 ? horizons[0] == 1 : horizons[i] > horizons[i - 1];
+            if (!ascending || horizons[i] > MAX_HORIZON) {
+                throw new ModelRejectedException(
+                        ModelRejectedException.Check.SHAPE,
+                        "horizons " + list + " are not ascending from 1 to at most " + MAX_HORIZON);
+            }
+        }
+        return horizons;
     }
 
     public ModelUpdate update() {
@@ -153,9 +186,20 @@ public final class Model {
         return scaler;
     }
 
-    /** e.g. "v3 LSTM 3→[32]→1". */
+    /** Ticks ahead of each output, ascending from 1 (a copy). */
+    public int[] horizons() {
+        return horizons.clone();
+    }
+
+    /** {@link #horizons()} without the copy, for the per-tick path: read it, never write it. */
+    public int[] horizonsView() {
+        return horizons;
+    }
+
+    /** e.g. "v3 LSTM 3→[32]→1", or "v3 LSTM 3→[32]→3 (horizons [1, 5, 20])". */
     public String describe() {
-        return "v" + version() + " " + cellType() + " " + update.getInputSize() + "→" + update.getHiddenSizes() + "→"
-                + update.getOutputSize();
+        String shape = "v" + version() + " " + cellType() + " " + update.getInputSize() + "→" + update.getHiddenSizes()
+                + "→" + update.getOutputSize();
+        return horizons.length == 1 ? shape : shape + " (horizons " + update.getHorizons() + ")";
     }
 }

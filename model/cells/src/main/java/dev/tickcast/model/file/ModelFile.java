@@ -37,11 +37,36 @@ public final class ModelFile {
             TrainingInfo training,
             ValidationMetrics validation,
             Instant createdAt) {
+        return build(
+                name,
+                version,
+                cellType,
+                hiddenSizes,
+                new int[] {1},
+                features,
+                weights,
+                training,
+                validation,
+                createdAt);
+    }
+
+    /** A model of several horizons: one output each (see {@code ModelUpdate.horizons}). */
+    public static ModelUpdate build(
+            String name,
+            long version,
+            CellType cellType,
+            int[] hiddenSizes,
+            int[] horizons,
+            FeatureSpec features,
+            float[] weights,
+            TrainingInfo training,
+            ValidationMetrics validation,
+            Instant createdAt) {
         int inputSize = features.getNames().size();
-        int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hiddenSizes, 1);
+        int expected = RecurrentNetwork.parameterCount(cellType, inputSize, hiddenSizes, horizons.length);
         if (weights.length != expected) {
             throw new IllegalArgumentException(weights.length + " weights given, " + cellType + " " + inputSize + "→"
-                    + Arrays.toString(hiddenSizes) + "→1 needs " + expected);
+                    + Arrays.toString(hiddenSizes) + "→" + horizons.length + " needs " + expected);
         }
         ByteBuffer bytes = ByteBuffer.wrap(Weights.toBytes(weights));
         return ModelUpdate.newBuilder()
@@ -51,7 +76,8 @@ public final class ModelFile {
                 .setCellType(cellType)
                 .setInputSize(inputSize)
                 .setHiddenSizes(Arrays.stream(hiddenSizes).boxed().collect(Collectors.toList()))
-                .setOutputSize(1)
+                .setOutputSize(horizons.length)
+                .setHorizons(Arrays.stream(horizons).boxed().collect(Collectors.toList()))
                 .setFeatures(features)
                 .setWeights(bytes)
                 .setWeightsSha256(ByteBuffer.wrap(Weights.sha256(bytes)))

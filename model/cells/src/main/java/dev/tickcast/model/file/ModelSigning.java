@@ -31,11 +31,11 @@ import java.util.Map;
  * Ed25519 signatures on models (JDK crypto only), so that writing to the models topic is not enough to
  * change every forecast: the job serves only models signed by a key it trusts.
  *
- * <p>The signature covers the whole ModelUpdate — name, weights, checksum, shape, scaler, version, metrics —
- * and its role — in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared: a
- * champion's under the first ModelUpdate schema ({@code ModelUpdate.v1}, which has no role), so every signature
- * made before the schema grew still verifies; a challenger's under today's, so that a signed challenger cannot be
- * replayed as a champion and skip its challenge. The effective time is left out on purpose: it is deployment
+ * <p>The signature covers the whole ModelUpdate — name, weights, checksum, shape, scaler, version, metrics,
+ * horizons — and its role — in its wire encoding with {@code signature}, {@code signer} and {@code effective_time} cleared: a
+ * one-horizon champion's under the first ModelUpdate schema ({@code ModelUpdate.v1}, which has no role), so every
+ * signature made before the schema grew still verifies; a challenger's with its role, so that a signed challenger
+ * cannot be replayed as a champion and skip its challenge; a model of several horizons with them. The effective time is left out on purpose: it is deployment
  * scheduling ({@code FILE@TIME}, chosen when a model is published or replayed), not the model. That leaves a
  * signed model replayable with another effective time, which the job makes harmless: it accepts a version only if
  * newer than every one it holds, and a second delivery of the newest changes nothing, so an old or re-timed copy
@@ -170,8 +170,10 @@ public final class ModelSigning {
     }
 
     /**
-     * What is signed of a model: its wire encoding with signature, signer and effective time cleared; a champion's
-     * under the v1 schema (before the role), a challenger's under today's, so the role is signed.
+     * What is signed of a model: its wire encoding with signature, signer and effective time cleared. A model of
+     * the one horizon 1 is encoded as before models had horizons, so that older signatures still verify: a
+     * champion's under the v1 schema (before the role), a challenger's under v2 (with the role, so it is signed).
+     * A model of more horizons under today's schema, so that its horizons are signed too.
      */
     static byte[] payload(ModelUpdate model) {
         ModelUpdate unsigned = ModelUpdate.newBuilder(model)
@@ -179,8 +181,13 @@ public final class ModelSigning {
                 .setSigner(null)
                 .setEffectiveTime(null)
                 .build();
-        return model.getRole() == ModelRole.CHAMPION ? MODELS.encodeAs(1, unsigned) : MODELS.encode(unsigned);
+        if (!ONE_HORIZON.equals(model.getHorizons())) {
+            return MODELS.encode(unsigned);
+        }
+        return model.getRole() == ModelRole.CHAMPION ? MODELS.encodeAs(1, unsigned) : MODELS.encodeAs(2, unsigned);
     }
+
+    private static final List<Integer> ONE_HORIZON = List.of(1);
 
     /**
      * What is signed of a control: all of it (line, action, version, issued_at, reason, and a decision's effective

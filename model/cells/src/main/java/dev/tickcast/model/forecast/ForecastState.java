@@ -79,6 +79,15 @@ public final class ForecastState {
      */
     ForecastState shadow;
 
+    /** The pending forecasts of every horizon and their calibration, or null (none made yet, or in a shadow). */
+    HorizonBook book;
+
+    /**
+     * Whether this is a challenger's state in shadow: its forecasts are scored at one tick only, so it keeps no
+     * {@link #book} (which would double the state of every symbol during a challenge).
+     */
+    boolean inShadow;
+
     /** Recent log-return residuals: a ring, oldest at residualStart. */
     final float[] residuals;
 
@@ -283,6 +292,8 @@ public final class ForecastState {
         c.pendingLow = pendingLow;
         c.pendingHigh = pendingHigh;
         c.shadow = shadow == null ? null : shadow.copy();
+        c.book = book == null ? null : book.copy();
+        c.inShadow = inShadow;
         return c;
     }
 
@@ -298,7 +309,7 @@ public final class ForecastState {
 
     /**
      * Takes the served record of {@code served}: its running errors and interval counts (what the symbol's evaluations
-     * report) and its expiry timer. A promoted challenger's state takes over from the champion's with them.
+     * report) and its expiry timer. (Its book of pending forecasts {@link ShadowForecaster} hands over itself.) A promoted challenger's state takes over from the champion's with them.
      */
     void takeServedRecord(ForecastState served) {
         evalCount = served.evalCount;
@@ -309,6 +320,14 @@ public final class ForecastState {
         intervalCount = served.intervalCount;
         intervalHits = served.intervalHits;
         expiryTimerMs = served.expiryTimerMs;
+    }
+
+    /** This state as a new challenger's shadow: a copy, without the served forecasts' book. */
+    ForecastState newShadow() {
+        ForecastState c = copy();
+        c.book = null;
+        c.inShadow = true;
+        return c;
     }
 
     /** The naive forecast's mean squared error over the symbol's evaluations; 0 before any. */

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * The binary format of one symbol's {@link ForecastState} in Flink keyed state: written straight from
  * the primitive arrays, without the Avro {@code SymbolState} record (boxed {@code List<Float>}s) in
  * between. It carries the same fields as {@code SymbolState}, in the same order and meaning, and more (version 3's
- * expiry timer, version 4's guard, version 5's challenger state, version 6's model line).
+ * expiry timer, version 4's guard, version 5's challenger state, version 6's model line, version 7's horizons).
  *
  * <p>Evolution: every value starts with a format version byte, and {@link #read} reads every version
  * ever written, so a savepoint taken by an older build restores in a newer one. To add a field, write
@@ -38,6 +38,11 @@ import java.nio.charset.StandardCharsets;
  *                                                           (read from versions 1-4 as none)
  * version 6 (model lines routed by symbol): version 5's fields, with before has_shadow
  *   | varint n, n bytes UTF-8 model_line (n = 0: none)      (read from versions 1-5 as none: the job's one line then)
+ * version 7 (horizons and calibrated intervals): version 6's fields, with after model_line
+ *   | varint k (0: none, and nothing more of it)            (read from versions 1-6 as none: it starts afresh)
+ *   | k × varint horizon | varint l, l × f32 level | k·l × f32 multiplier
+ *   | varint n, n × (zigzag varlong last_time − time, f64 price)             the ticks forecasts were made at
+ *   | k × (varint m, m × (2 + l) × f32 pending forecast)                     each horizon's, oldest first
  * </pre>
  * {@code expiry_timer_ms} (the job's bookkeeping of its expiry timer) and the guard's fields are not in {@code
  * SymbolState}.
@@ -46,7 +51,7 @@ import java.nio.charset.StandardCharsets;
 public final class ForecastStateFormat {
 
     /** The version {@link #write} writes. */
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
 
     /** A model line's name in state: {@code SymbolRoutes.MAX_LINE_CHARS} characters of up to 3 bytes each. */
     private static final int MAX_LINE_BYTES = 3 * dev.tickcast.model.data.SymbolRoutes.MAX_LINE_CHARS;
@@ -99,6 +104,7 @@ public final class ForecastStateFormat {
         byte[] line = s.modelLine == null ? new byte[0] : s.modelLine.getBytes(StandardCharsets.UTF_8);
         Varints.write(out, line.length);
         out.write(line);
+        writeBook(s.book, s.lastTimeMs, out);
         if (s.shadow == null) {
             out.writeByte(0);
         } else {
@@ -184,6 +190,10 @@ public final class ForecastStateFormat {
                 s.modelLine = new String(line, StandardCharsets.UTF_8);
             }
         }
+        if (version >= 7) {
+            s.book = readBook(in, s.lastTimeMs);
+        }
+        s.inShadow = !mayHaveShadow;
         if (version >= 5 && in.readUnsignedByte() != 0) {
             if (!mayHaveShadow) {
                 throw new IOException("corrupt symbol state: a challenger's state inside a challenger's state");
@@ -191,6 +201,87 @@ public final class ForecastStateFormat {
             s.shadow = read(in, settings, false);
         }
         return s;
+    }
+
+    private static void writeBook(HorizonBook book, long lastTimeMs, DataOutput out) throws IOException {
+        if (book == null) {
+            Varints.write(out, 0);
+            return;
+        }
+        Varints.write(out, book.horizons.length);
+        for (int h : book.horizons) {
+            Varints.write(out, h);
+        }
+        Varints.write(out, book.levels.length);
+        for (float level : book.levels) {
+            out.writeInt(Float.floatToRawIntBits(level));
+        }
+        for (float q : book.multipliers) {
+            out.writeInt(Float.floatToRawIntBits(q));
+        }
+        Varints.write(out, book.baseCount);
+        for (int age = book.baseCount - 1; age >= 0; age--) {
+            int i = book.baseIndex(age);
+            long delta = lastTimeMs - book.baseTimes[i];
+            Varints.write(out, (delta << 1) ^ (delta >> 63));
+            out.writeDouble(book.basePrices[i]);
+        }
+        int slot = book.slotSize();
+        for (int k = 0; k < book.horizons.length; k++) {
+            Varints.write(out, book.pendingCount[k]);
+            for (int j = 0; j < book.pendingCount[k]; j++) {
+                int at = ((book.pendingStart[k] + j) % book.horizons[k]) * slot;
+                for (int f = 0; f < slot; f++) {
+                    out.writeInt(Float.floatToRawIntBits(book.pending[k][at + f]));
+                }
+            }
+        }
+    }
+
+    private static HorizonBook readBook(DataInput in, long lastTimeMs) throws IOException {
+        int k = bounded(in, dev.tickcast.model.file.Model.MAX_HORIZONS, "horizon count");
+        if (k == 0) {
+            return null;
+        }
+        int[] horizons = new int[k];
+        for (int i = 0; i < k; i++) {
+            horizons[i] = bounded(in, dev.tickcast.model.file.Model.MAX_HORIZON, "horizon");
+            if (i == 0 ? horizons[0] != 1 : horizons[i] <= horizons[i - 1]) {
+                throw new IOException("corrupt symbol state: horizons " + java.util.Arrays.toString(horizons));
+            }
+        }
+        float[] levels = new float[bounded(in, IntervalSettings.MAX_LEVELS, "interval level count")];
+        for (int l = 0; l < levels.length; l++) {
+            levels[l] = Float.intBitsToFloat(in.readInt());
+        }
+        HorizonBook book = new HorizonBook(horizons, levels);
+        for (int i = 0; i < book.multipliers.length; i++) {
+            book.multipliers[i] = Float.intBitsToFloat(in.readInt());
+        }
+        int bases = bounded(in, horizons[k - 1], "forecast tick count");
+        for (int j = 0; j < bases; j++) {
+            long zigzag = Varints.read(in, "symbol state");
+            book.pushBase(lastTimeMs - ((zigzag >>> 1) ^ -(zigzag & 1)), in.readDouble());
+        }
+        int slot = book.slotSize();
+        for (int i = 0; i < k; i++) {
+            int m = bounded(in, horizons[i], "pending forecast count");
+            for (int j = 0; j < m; j++) {
+                int at = book.push(i);
+                for (int f = 0; f < slot; f++) {
+                    book.pending[i][at + f] = Float.intBitsToFloat(in.readInt());
+                }
+            }
+        }
+        return book;
+    }
+
+    private static int bounded(DataInput in, int max, String what) throws IOException {
+        long n = Varints.read(in, "symbol state");
+        if (n < 0 || n > max) {
+            throw new IOException("corrupt symbol state: " + what + " " + n + " (at most " + max + ")");
+        }
+        return (int) n;
     }
 
     private static int length(DataInput in, String what) throws IOException {

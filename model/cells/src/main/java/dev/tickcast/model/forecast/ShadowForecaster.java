@@ -59,7 +59,7 @@ public final class ShadowForecaster {
             boolean joined = shadow == null || !shadow.builtWith(challenger) && shadow.ticks > 1;
             if (shadow == null || !shadow.builtWith(challenger)) {
                 served.shadow = null;
-                shadow = served.copy();
+                shadow = served.newShadow();
                 served.shadow = shadow;
             }
             TickOutcome outcome = forecaster.onTick(served, champion, symbol, timeMs, price, volume);
@@ -69,11 +69,20 @@ public final class ShadowForecaster {
         }
         served.shadow = null;
         if (shadow != null && champion != null && shadow.builtWith(champion) && !served.builtWith(champion)) {
-            // The promotion's first tick for this symbol: evaluate what was served, then serve the shadow.
+            // The promotion's first tick for this symbol: evaluate what was served, then serve the shadow, which takes
+            // over the book of the served forecasts (its due ones evaluated here, against what was served).
+            java.util.List<dev.tickcast.schema.HorizonEvaluation> horizons = forecaster.evaluateHorizons(served, price);
+            HorizonBook book = served.book;
+            served.book = null;
+            served.inShadow = true; // this last tick of it forecasts nothing into a book
             Evaluation evaluation = forecaster
                     .onTick(served, null, symbol, timeMs, price, volume)
                     .evaluation();
-            TickOutcome shadowOutcome = forecaster.onTick(shadow, champion, symbol, timeMs, price, volume);
+            evaluation.setHorizons(horizons);
+            shadow.book = book;
+            shadow.inShadow = false;
+            TickOutcome shadowOutcome =
+                    forecaster.onTickWithBookEvaluated(shadow, champion, symbol, timeMs, price, volume);
             shadow.takeServedRecord(served);
             return new Step(new TickOutcome(shadowOutcome.forecast(), evaluation), shadow, Double.NaN, false);
         }

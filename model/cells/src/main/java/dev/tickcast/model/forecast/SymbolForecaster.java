@@ -6,7 +6,13 @@ import dev.tickcast.model.feature.FeatureScaler;
 import dev.tickcast.model.file.Model;
 import dev.tickcast.schema.Evaluation;
 import dev.tickcast.schema.Forecast;
+import dev.tickcast.schema.ForecastInterval;
+import dev.tickcast.schema.HorizonEvaluation;
+import dev.tickcast.schema.HorizonForecast;
+import dev.tickcast.schema.IntervalOutcome;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The per-tick forecasting step, shared by the Flink job and the offline backtest so that both give
@@ -21,7 +27,8 @@ public final class SymbolForecaster {
 
     private final ForecastSettings settings;
     private final float[] raw = new float[Feature.COUNT];
-    private final float[] out = new float[1];
+    private final float[] out = new float[Model.MAX_HORIZONS];
+    private final double[] modelLogReturns = new double[Model.MAX_HORIZONS];
     private float[] x = new float[Feature.COUNT];
 
     public SymbolForecaster(ForecastSettings settings) {
@@ -49,7 +56,8 @@ public final class SymbolForecaster {
             state.lastPrice = price;
             state.lastTimeMs = timeMs;
             state.lastVolume(volume);
-            return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, 0.0, null), null);
+            zeroModelLogReturns(model);
+            return new TickOutcome(forecast(state, symbol, timeMs, price, 0.0, null, horizonsOf(model)), null);
         }
         double tickLogReturn = Feature.logReturn(state.lastPrice, price);
         Feature.computeRaw(tickLogReturn, state.lastTimeMs, timeMs, volume, raw, 0);
@@ -60,8 +68,8 @@ public final class SymbolForecaster {
         state.lastPrice = price;
         state.lastTimeMs = timeMs;
         state.lastVolume(volume);
-        double modelLogReturn = 0.0;
         double weight = 0.0;
+        zeroModelLogReturns(model);
         if (model != null) {
             if (!state.builtWith(model)
                     || state.hidden.length != model.network().stateSize()) {
@@ -69,7 +77,7 @@ public final class SymbolForecaster {
             } else if (ModelGuard.isUnknown(state)) {
                 replayRing(state, model, model.network().newState()); // the hidden state is kept; only the evidence
             }
-            modelLogReturn = stepNewest(state, model);
+            stepNewest(state, model);
             weight = ModelGuard.weight(state, settings.guard());
         } else {
             // The hidden state misses this tick: should the same model serve the symbol again (its route led to no
@@ -77,7 +85,34 @@ public final class SymbolForecaster {
             state.modelVersion = 0;
             state.modelLine = null;
         }
-        return new TickOutcome(forecast(state, symbol, timeMs, price, weight, modelLogReturn, model), evaluation);
+        return new TickOutcome(forecast(state, symbol, timeMs, price, weight, model, horizonsOf(model)), evaluation);
+    }
+
+    /** Set for one tick whose book the caller has evaluated already ({@link #onTickWithBookEvaluated}). */
+    private boolean bookEvaluated;
+
+    /**
+     * {@link #onTick} of a tick whose due forecasts of {@code state}'s book were evaluated already (by {@link
+     * #evaluateHorizons}, on the state that served them): the promotion of a challenger hands the book over.
+     */
+    TickOutcome onTickWithBookEvaluated(
+            ForecastState state, Model model, String symbol, long timeMs, double price, Double volume) {
+        bookEvaluated = true;
+        try {
+            return onTick(state, model, symbol, timeMs, price, volume);
+        } finally {
+            bookEvaluated = false;
+        }
+    }
+
+    private static final int[] NAIVE_HORIZONS = {1};
+
+    private static int[] horizonsOf(Model model) {
+        return model == null ? NAIVE_HORIZONS : model.horizonsView();
+    }
+
+    private void zeroModelLogReturns(Model model) {
+        java.util.Arrays.fill(modelLogReturns, 0, horizonsOf(model).length, 0.0);
     }
 
     /**
@@ -108,12 +143,17 @@ public final class SymbolForecaster {
         }
     }
 
-    private double stepNewest(ForecastState state, Model model) {
+    /** Steps the newest input; the model's log return to each of its horizons is then in {@link #modelLogReturns}. */
+    private void stepNewest(ForecastState state, Model model) {
         FeatureScaler scaler = model.scaler();
         ensureInputBuffer(scaler);
         scaler.scale(state.ring, state.ringOffset(state.ringCount - 1), x);
         model.network().step(x, state.hidden, out);
-        return scaler.logReturn(out[0]);
+        modelLogReturns[0] = scaler.logReturn(out[0]);
+        int[] horizons = model.horizonsView();
+        for (int k = 1; k < horizons.length; k++) {
+            modelLogReturns[k] = scaler.logReturn(out[k], horizons[k]);
+        }
     }
 
     private void ensureInputBuffer(FeatureScaler scaler) {
@@ -122,15 +162,13 @@ public final class SymbolForecaster {
         }
     }
 
-    /** @param weight the guard's share of {@code modelLogReturn} that the forecast takes */
+    /**
+     * @param weight the guard's share of the model's predicted move that the forecast takes, at every horizon
+     * @param horizons the model's horizons; the model's log return to each is in {@link #modelLogReturns}
+     */
     private Forecast forecast(
-            ForecastState state,
-            String symbol,
-            long timeMs,
-            double price,
-            double weight,
-            double modelLogReturn,
-            Model model) {
+            ForecastState state, String symbol, long timeMs, double price, double weight, Model model, int[] horizons) {
+        double modelLogReturn = modelLogReturns[0];
         double logReturn = weight == 0 ? 0.0 : weight * modelLogReturn; // naive is +0.0, not -0.0
         double forecastPrice = price * Math.exp(logReturn);
         double low = forecastPrice;
@@ -163,7 +201,126 @@ public final class SymbolForecaster {
         f.setModelName(model == null ? null : model.line());
         f.setModelLogReturn(modelLogReturn);
         f.setGuardWeight(weight);
+        f.setHorizons(state.inShadow ? List.of() : horizonForecasts(state, timeMs, price, weight, horizons));
         return f;
+    }
+
+    /**
+     * The forecast at every horizon, each recorded in the symbol's book until its price arrives: horizon 1 is the
+     * forecast just made; a longer one takes the guard's share of the model's cumulative log return, as a float
+     * (which the book keeps). Intervals once the symbol has enough residuals.
+     */
+    private List<HorizonForecast> horizonForecasts(
+            ForecastState state, long timeMs, double price, double weight, int[] horizons) {
+        IntervalSettings intervals = settings.intervals();
+        if (state.book == null || !state.book.fits(horizons, intervals)) {
+            state.book = HorizonBook.fresh(horizons, intervals); // pending forecasts of other horizons lapse
+        }
+        HorizonBook book = state.book;
+        book.pushBase(timeMs, price);
+        boolean withIntervals = hasInterval(state);
+        double rms = withIntervals ? state.residualRms() : 0.0;
+        int levels = intervals.count();
+        List<HorizonForecast> out = new ArrayList<>(horizons.length);
+        for (int k = 0; k < horizons.length; k++) {
+            int at = book.push(k);
+            float[] slot = book.pending[k];
+            double logReturn;
+            double modelLogReturn;
+            double forecastPrice;
+            if (k == 0) {
+                logReturn = state.pendingLogReturn;
+                modelLogReturn = state.pendingModelLogReturn;
+                forecastPrice = state.pendingForecast;
+            } else {
+                float served = weight == 0 ? 0f : (float) (weight * modelLogReturns[k]);
+                slot[at + HorizonBook.LOG_RETURN] = served;
+                slot[at + HorizonBook.MODEL_LOG_RETURN] = (float) modelLogReturns[k];
+                logReturn = served;
+                modelLogReturn = slot[at + HorizonBook.MODEL_LOG_RETURN];
+                forecastPrice = price * Math.exp(logReturn);
+            }
+            List<ForecastInterval> bands = new ArrayList<>(withIntervals ? levels : 0);
+            double scale = withIntervals ? rms * Math.sqrt(horizons[k]) : 0.0;
+            for (int l = 0; l < levels; l++) {
+                if (!withIntervals) {
+                    slot[at + HorizonBook.FIRST_INTERVAL + l] = Float.NaN;
+                    continue;
+                }
+                double halfWidth = Math.min(book.multipliers[k * levels + l] * scale, MAX_HALF_WIDTH);
+                float grow = (float) Math.expm1(halfWidth);
+                slot[at + HorizonBook.FIRST_INTERVAL + l] = grow;
+                double factor = 1.0 + grow;
+                bands.add(new ForecastInterval(intervals.level(l), forecastPrice / factor, forecastPrice * factor));
+            }
+            out.add(new HorizonForecast(horizons[k], forecastPrice, logReturn, modelLogReturn, bands));
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates every forecast of the symbol's book that this tick realises (made horizon ticks before it), and
+     * calibrates each interval's multiplier with whether it held the price. Before the tick enters the state:
+     * {@code state.lastPrice} is still the previous tick's.
+     */
+    List<HorizonEvaluation> evaluateHorizons(ForecastState state, double price) {
+        HorizonBook book = state.book;
+        if (book == null) {
+            return List.of();
+        }
+        IntervalSettings intervals = settings.intervals();
+        boolean calibrate = book.fits(book.horizons, intervals); // levels as this job's: else the book starts afresh
+        int levels = book.levels.length;
+        List<HorizonEvaluation> out = new ArrayList<>(book.horizons.length);
+        for (int k = 0; k < book.horizons.length; k++) {
+            if (!book.due(k)) {
+                continue;
+            }
+            int h = book.horizons[k];
+            int base = book.baseIndex(h - 1);
+            double naivePrice = book.basePrices[base];
+            float[] slot = book.pending[k];
+            int at = book.oldest(k);
+            double forecastPrice;
+            double modelPrice;
+            if (k == 0) {
+                forecastPrice = state.pendingForecast;
+                modelPrice =
+                        state.pendingVersion == 0 ? naivePrice : naivePrice * Math.exp(state.pendingModelLogReturn);
+            } else {
+                forecastPrice = naivePrice * Math.exp(slot[at + HorizonBook.LOG_RETURN]);
+                modelPrice = naivePrice * Math.exp(slot[at + HorizonBook.MODEL_LOG_RETURN]);
+            }
+            List<IntervalOutcome> bands = new ArrayList<>(levels);
+            for (int l = 0; l < levels; l++) {
+                float grow = slot[at + HorizonBook.FIRST_INTERVAL + l];
+                if (Float.isNaN(grow)) {
+                    continue;
+                }
+                double factor = 1.0 + grow;
+                double low = forecastPrice / factor;
+                double high = forecastPrice * factor;
+                boolean covered = price >= low && price <= high;
+                double level = calibrate ? intervals.level(l) : book.levels[l];
+                bands.add(new IntervalOutcome(level, low, high, covered));
+                if (calibrate) {
+                    int q = k * levels + l;
+                    double next = book.multipliers[q] * (covered ? intervals.hitFactor(l) : intervals.missFactor(l));
+                    book.multipliers[q] = (float)
+                            Math.max(IntervalSettings.MIN_MULTIPLIER, Math.min(IntervalSettings.MAX_MULTIPLIER, next));
+                }
+            }
+            out.add(new HorizonEvaluation(
+                    h,
+                    Instant.ofEpochMilli(book.baseTimes[base]),
+                    naivePrice,
+                    forecastPrice,
+                    price - forecastPrice,
+                    price - naivePrice,
+                    price - modelPrice,
+                    bands));
+        }
+        return out;
     }
 
     /** @param realised the tick's log return as the ring stores it (a float), which the guard's evidence uses */
@@ -219,6 +376,7 @@ public final class SymbolForecaster {
         e.setSkill(state.naiveSumSqError == 0 ? 0.0 : 1.0 - state.sumSqError / state.naiveSumSqError);
         e.setCovered(covered);
         e.setIntervalCoverage(state.intervalCount == 0 ? null : (double) state.intervalHits / state.intervalCount);
+        e.setHorizons(bookEvaluated ? List.of() : evaluateHorizons(state, price));
         return e;
     }
 

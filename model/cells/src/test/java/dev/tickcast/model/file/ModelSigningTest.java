@@ -49,6 +49,19 @@ class ModelSigningTest {
         }
     }
 
+    /** The horizons say what each output means: changing those of a signed model breaks its signature. */
+    @Test
+    void theHorizonsOfASignedModelAreSigned() throws Exception {
+        ModelUpdate model = TestModels.update(5, CellType.LSTM, new int[] {4}, new int[] {1, 5, 20}, 3);
+        ModelUpdate signed = ModelSigning.sign(model, ALICE.getPrivate(), ALICE.getPublic());
+        assertThatCode(() -> ModelSigning.verify(signed, trust(ALICE))).doesNotThrowAnyException();
+        ModelUpdate relabelled = ModelUpdate.newBuilder(signed)
+                .setHorizons(java.util.List.of(1, 2, 3))
+                .build();
+        assertThatThrownBy(() -> ModelSigning.verify(relabelled, trust(ALICE)))
+                .isInstanceOf(ModelRejectedException.class);
+    }
+
     @Test
     void signedModelVerifiesWithItsKeyAmongSeveralTrustedOnes() {
         ModelUpdate signed = ModelSigning.sign(MODEL, ALICE.getPrivate(), ALICE.getPublic());

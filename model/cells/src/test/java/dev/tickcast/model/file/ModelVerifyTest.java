@@ -1,6 +1,7 @@
 package dev.tickcast.model.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickcast.model.file.ModelRejectedException.Check;
@@ -224,5 +225,24 @@ class ModelVerifyTest {
         ModelUpdate update = valid();
         update.setFeatures(spec);
         return update;
+    }
+
+    @Test
+    void horizonsMustAscendFromOneWithinBoundsAndMatchTheOutputs() {
+        ModelUpdate three =
+                dev.tickcast.model.testdata.TestModels.update(1, CellType.LSTM, new int[] {4}, new int[] {1, 5, 20}, 3);
+        assertThatCode(() -> Model.verify(three)).doesNotThrowAnyException();
+        for (java.util.List<Integer> bad : java.util.List.of(
+                java.util.List.of(2, 5, 20),
+                java.util.List.of(1, 20, 5),
+                java.util.List.of(1, 5, 65),
+                java.util.List.of(1, 5))) {
+            ModelUpdate m = ModelUpdate.newBuilder(three).setHorizons(bad).build();
+            assertThatThrownBy(() -> Model.verify(m))
+                    .as("horizons %s", bad)
+                    .isInstanceOf(ModelRejectedException.class)
+                    .satisfies(e ->
+                            assertThat(((ModelRejectedException) e).check()).isEqualTo(Check.SHAPE));
+        }
     }
 }

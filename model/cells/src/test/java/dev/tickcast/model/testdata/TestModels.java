@@ -138,6 +138,31 @@ public final class TestModels {
         return ModelFile.build(LINE, version, cellType, hiddenSizes, spec, weights, training, validation, CREATED);
     }
 
+    /** A model of several horizons with random weights, as {@link #update(long, CellType, int[], long)}. */
+    public static ModelUpdate update(long version, CellType cellType, int[] hiddenSizes, int[] horizons, long seed) {
+        FeatureSpec spec = spec();
+        float[] weights = randomWeights(cellType, spec.getNames().size(), hiddenSizes, horizons.length, seed, 0.4);
+        return ModelFile.build(
+                LINE,
+                version,
+                cellType,
+                hiddenSizes,
+                horizons,
+                spec,
+                weights,
+                null,
+                null,
+                CREATED.plusSeconds(Math.min(version, 1_000_000_000L)));
+    }
+
+    public static Model model(long version, CellType cellType, int[] hiddenSizes, int[] horizons, long seed) {
+        try {
+            return Model.verify(update(version, cellType, hiddenSizes, horizons, seed));
+        } catch (ModelRejectedException e) {
+            throw new AssertionError("test model was rejected", e);
+        }
+    }
+
     public static Model model(long version, CellType cellType, int[] hiddenSizes, long seed) {
         try {
             return Model.verify(update(version, cellType, hiddenSizes, seed));
